@@ -1,0 +1,38 @@
+"""The permissions of each role, kept as data and applied after every migrate (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from accounts.models import ROLE_GROUPS, Role
+
+_READ = [
+    "registry.view_registrant", "registry.view_formversion", "registry.view_auditentry",
+    "registry.view_seccionalassignment", "registry.view_seccional",
+]
+_OFFICIAL = [
+    *_READ,
+    "registry.formalize_registrant", "registry.update_registrant",
+    "registry.suspend_registrant", "registry.reactivate_registrant",
+]
+_DIRECTOR = [*_OFFICIAL, "registry.cancel_registrant"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OFFICIAL: _OFFICIAL,
+    Role.DIRECTOR: _DIRECTOR,
+    Role.CENTRAL: _DIRECTOR,
+}
+
+
+def ensure_role_groups(**kwargs: Any) -> None:
+    """Create the role groups and give them exactly their permissions."""
+    for role, group_name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        query = Q(pk__in=[])
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))

@@ -1,0 +1,105 @@
+"""Pure business-day arithmetic for legal terms (no clock reads, no database).
+
+Colombian business days are Monday to Friday except national holidays, with the Ley Emiliani
+moves (Ley 51 de 1983) that the `holidays` package already applies. Extra closing days (a day
+DIAN closes) come from settings.EXTRA_NON_BUSINESS_DAYS. Terms "in days" in Colombian law are
+business days unless the norm says calendar days (Ley 4 de 1913, art. 62), so every rule in
+TERMS names its unit.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+
+
+class Unit(enum.Enum):
+    BUSINESS_DAYS = "business_days"
+    CALENDAR_DAYS = "calendar_days"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+@dataclass(frozen=True)
+class Term:
+    amount: int
+    unit: Unit
+    basis: str
+
+
+@lru_cache(maxsize=64)
+def _holidays_for(year: int, extra: tuple[str, ...]) -> frozenset[date]:
+    days = set(holidays.country_holidays("CO", years=year))
+    days.update(d for d in (date.fromisoformat(x) for x in extra) if d.year == year)
+    return frozenset(days)
+
+
+def is_business_day(day: date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    extra = tuple(getattr(settings, "EXTRA_NON_BUSINESS_DAYS", ()))
+    return day not in _holidays_for(day.year, extra)
+
+
+def next_business_day(day: date) -> date:
+    """The first business day strictly after `day`."""
+    return add_business_days(day, 1)
+
+
+def add_business_days(start: date, days: int) -> date:
+    """The date `days` business days after `start` (start itself does not count)."""
+    if days < 0:
+        raise ValueError("days must be zero or positive")
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if is_business_day(current):
+            remaining -= 1
+    return current
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Business days after `start` up to and including `end`; negative when end is earlier."""
+    if end < start:
+        return -business_days_between(end, start)
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_business_day(current):
+            count += 1
+    return count
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    for day in range(start.day, 27, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, min(start.day, 28))
+
+
+def due_date(start: date, term: Term) -> date:
+    """When a term that starts on `start` ends."""
+    if term.unit is Unit.BUSINESS_DAYS:
+        return add_business_days(start, term.amount)
+    if term.unit is Unit.CALENDAR_DAYS:
+        return start + timedelta(days=term.amount)
+    if term.unit is Unit.MONTHS:
+        return add_months(start, term.amount)
+    return add_months(start, 12 * term.amount)
+
+
+def provisional_nit_term() -> Term:
+    # Decreto 2460 de 2013, art. 10 lit. a: activated within 15 days of its issue.
+    return Term(settings.PROVISIONAL_NIT_DAYS, Unit.BUSINESS_DAYS, "Decreto 2460 de 2013, art. 10 lit. a")

@@ -1,0 +1,91 @@
+"""The content of a Formulario 001 version: the whole record, frozen as JSON with its casillas."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from registry.models import Registrant
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def build_snapshot(registrant: Registrant) -> dict[str, Any]:
+    """Everything the form shows, read once (callers pass a freshly locked registrant)."""
+    r = registrant
+    municipality = r.municipality
+    return {
+        "kind": r.kind,
+        "kind_label": r.get_kind_display(),
+        "state": r.state,
+        "state_label": r.get_state_display(),
+        "seccional": {"code": r.seccional_id, "name": r.seccional.name},
+        "identification": {
+            "5": r.nit or "",
+            "6": "" if r.check_digit is None else str(r.check_digit),
+            "24": r.person_type,
+            "25": r.document_type_id or "",
+            "25_label": r.document_type.name if r.document_type else "",
+            "26": r.document_number,
+            "27": _iso(r.document_issue_date),
+            "28": r.document_issue_place.name if r.document_issue_place else "",
+            "31": r.first_surname,
+            "32": r.second_surname,
+            "33": r.first_name,
+            "34": r.other_names,
+            "35": r.business_name,
+            "36": r.trade_name,
+            "37": r.acronym,
+            "birth_date": _iso(r.birth_date),
+            "birth_place": r.birth_place.name if r.birth_place else "",
+            "foreign_tax_number": r.foreign_tax_number,
+            "display_name": r.display_name,
+        },
+        "location": {
+            "38": r.country,
+            "39": r.department.name if r.department else "",
+            "39_code": r.department_id or "",
+            "40": municipality.name if municipality else "",
+            "40_code": r.municipality_id or "",
+            "41": r.address,
+            "42": r.email,
+            "43": r.postal_code,
+            "44": r.phone_1,
+            "45": r.phone_2,
+        },
+        "activities": [
+            {"role": a.role, "code": a.activity_id, "name": a.activity.name,
+             "started_on": _iso(a.started_on)}
+            for a in r.activities.select_related("activity").order_by("role", "id")
+        ],
+        "responsibilities": [
+            {"code": x.code, "name": x.name} for x in r.responsibilities.order_by("code")
+        ],
+        "customs_qualities": [
+            {"code": x.code, "name": x.name} for x in r.customs_qualities.order_by("code")
+        ],
+        "representatives": [
+            {"role": p.role, "role_label": p.get_role_display(), "document_type": p.document_type_id,
+             "document_number": p.document_number, "name": p.name,
+             "professional_card": p.professional_card, "since": _iso(p.since)}
+            for p in r.representatives.order_by("role", "id")
+        ],
+        "partners": [
+            {"document_type": p.document_type_id, "document_number": p.document_number,
+             "nit": p.nit, "name": p.name, "nationality": p.nationality,
+             "share_percentage": str(p.share_percentage) if p.share_percentage is not None else "",
+             "since": _iso(p.since)}
+            for p in r.partners.order_by("id")
+        ],
+        "establishments": [
+            {"kind_code": e.kind_code, "name": e.name, "activity": e.activity_id or "",
+             "department": e.department_id, "municipality": e.municipality_id,
+             "municipality_name": e.municipality.name, "address": e.address, "phone": e.phone,
+             "opened_on": _iso(e.opened_on)}
+            for e in r.establishments.select_related("municipality").order_by("id")
+        ],
+        "formalized_at": _iso(r.formalized_at),
+        "provisional_nit_issued_at": _iso(r.provisional_nit_issued_at),
+    }

@@ -1,0 +1,114 @@
+"""Shared fixtures: reference data, the cast of roles, and markers for real services.
+
+Tests marked `postgres`, `redis` or `browser` skip with a reason when the service is missing,
+except under CI=true, where a missing service is a failure: CI must exercise them all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection
+
+from accounts.models import Role
+from accounts.services import create_official
+from registry.reference import load_reference_data
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings: Any, tmp_path: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI needs this service: {reason}")
+    pytest.skip(reason)
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _real_services(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        _missing("needs PostgreSQL: set DATABASE_URL (the test command does when it is reachable)")
+    if request.node.get_closest_marker("redis") and not (
+        settings.REDIS_URL and _reachable(settings.REDIS_URL, 6379)
+    ):
+        _missing("needs Redis: set REDIS_URL (the test command does when it is reachable)")
+    if request.node.get_closest_marker("browser") and not shutil.which("chromium"):
+        _missing("needs Debian's chromium (apt-get install chromium)")
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """For transaction=True tests: the flush between tests empties the reference tables."""
+    load_reference_data()
+
+
+@pytest.fixture
+def official(db: None) -> User:
+    return create_official(username="funcionaria", password="x", role=Role.OFFICIAL, seccional="32",
+                           first_name="Ana", last_name="Rojas")
+
+
+@pytest.fixture
+def other_official(db: None) -> User:
+    return create_official(username="funcionario2", password="x", role=Role.OFFICIAL, seccional="32",
+                           first_name="Luis", last_name="Pardo")
+
+
+@pytest.fixture
+def director(db: None) -> User:
+    return create_official(username="directora", password="x", role=Role.DIRECTOR, seccional="32",
+                           first_name="Marta", last_name="Gómez")
+
+
+@pytest.fixture
+def official_of_other_seccional(db: None) -> User:
+    return create_official(username="funcionario_medellin", password="x", role=Role.OFFICIAL,
+                           seccional="11")
+
+
+@pytest.fixture
+def central(db: None) -> User:
+    return create_official(username="central", password="x", role=Role.CENTRAL, seccional=None)
+
+
+@pytest.fixture
+def citizen(db: None) -> User:
+    return User.objects.create_user(username="ciudadano", password="x")
+
+
+@pytest.fixture
+def postgres_only() -> Iterator[None]:
+    assert connection.vendor == "postgresql"
+    yield
