@@ -17,8 +17,12 @@ _OFFICIAL = [
     *_READ,
     "registry.formalize_registrant", "registry.update_registrant",
     "registry.suspend_registrant", "registry.reactivate_registrant",
+    "procedures.process_case", "procedures.view_case", "procedures.view_casestep",
+    "procedures.view_casedocument", "procedures.view_communication",
+    "procedures.view_officialformat",
 ]
-_DIRECTOR = [*_OFFICIAL, "registry.cancel_registrant"]
+_DIRECTOR = [*_OFFICIAL, "registry.cancel_registrant", "procedures.approve_cancellation",
+             "procedures.assign_case"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICIAL: _OFFICIAL,

@@ -599,6 +599,7 @@ class AuditEntry(models.Model):
         FormVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     changes = models.JSONField(_("cambios"), default=dict, blank=True)
+    self_service = models.BooleanField(_("por autogestión"), default=False)
 
     class Meta:
         verbose_name = _("registro de auditoría")

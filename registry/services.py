@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from procedures.deadlines import due_date, provisional_nit_term
+from procedures.deadlines import add_months, due_date, provisional_nit_term
 from registry.models import (
     DOCUMENT_AS_NIT,
     PROVISIONAL_NIT_KINDS,
@@ -192,13 +192,14 @@ def record_audit(registrant: Registrant | None, *, action: str, by: User | None,
                  from_state: str = "", to_state: str = "", reason: str = "",
                  legal_basis: str = "", act_reference: str = "", case_number: str = "",
                  form_version: FormVersion | None = None,
-                 changes: dict[str, Any] | None = None) -> AuditEntry:
+                 changes: dict[str, Any] | None = None,
+                 self_service: bool = False) -> AuditEntry:
     """Append one entry to the audit trail (inside the caller's transaction)."""
     return AuditEntry.objects.create(
         registrant=registrant, action=action, from_state=from_state, to_state=to_state,
         actor=by if by is not None and by.is_authenticated else None, reason=reason,
         legal_basis=legal_basis, act_reference=act_reference, case_number=case_number,
-        form_version=form_version, changes=changes or {},
+        form_version=form_version, changes=changes or {}, self_service=self_service,
     )
 
 
@@ -400,11 +401,16 @@ def update_registrant(registrant: Registrant, *, by: User | None, data: Registra
     if not assisted and any(name in IDENTIFICATION_FIELDS for name in changes):
         raise NotAllowed(_("Los datos de identificación solo se cambian con la asistencia de un "
                            "funcionario; solicite una cita."))
+    if not assisted and ADDRESS_FIELDS & changes.keys():
+        _check_virtual_address_changes(registrant)
     changes.update(_replace_children(registrant, data))
     if not changes:
         raise DomainError(_("No hay cambios que registrar."))
     registrant.update()
-    new_seccional = _seccional_for(data)
+    new_seccional = (
+        _seccional_for(data) if data.seccional or "municipality" in changes
+        else registrant.seccional_id
+    )
     if new_seccional != registrant.seccional_id:
         changes["seccional"] = [registrant.seccional_id, new_seccional]
         _move_seccional(registrant, new_seccional)
@@ -414,9 +420,30 @@ def update_registrant(registrant: Registrant, *, by: User | None, data: Registra
     version = _issue_form_version(registrant, concept=FormVersion.Concept.UPDATE, by=by)
     record_audit(registrant, action="update", by=by, from_state=registrant.state,
                  to_state=registrant.state, form_version=version, reason=reason,
-                 case_number=case_number, changes=changes,
+                 case_number=case_number, changes=changes, self_service=not assisted,
                  legal_basis="Decreto 2460 de 2013, art. 13")
     return registrant
+
+
+ADDRESS_FIELDS = frozenset({"country", "department", "municipality", "address", "postal_code"})
+MAX_VIRTUAL_ADDRESS_CHANGES = 2
+VIRTUAL_ADDRESS_WINDOW_MONTHS = 6
+
+
+def _check_virtual_address_changes(registrant: Registrant) -> None:
+    """At most two address changes by self-service in six months; then only assisted."""
+    since = add_months(timezone.localdate(), -VIRTUAL_ADDRESS_WINDOW_MONTHS)
+    address_changed = Q()
+    for name in ADDRESS_FIELDS:
+        address_changed |= Q(changes__has_key=name)
+    done = registrant.audit_entries.filter(
+        address_changed, action="update", self_service=True, at__date__gt=since
+    ).count()
+    if done >= MAX_VIRTUAL_ADDRESS_CHANGES:
+        raise NotAllowed(
+            _("Ya cambió la dirección %(n)s veces en los últimos seis meses por autogestión; "
+              "el siguiente cambio se hace con la asistencia de un funcionario.")
+            % {"n": done}, field="address")
 
 
 def _attname(name: str) -> str:

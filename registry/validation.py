@@ -7,7 +7,7 @@ Spanish messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from registry.models import (
     EconomicActivity,
     Municipality,
     PersonType,
+    Registrant,
     RegistrantKind,
     Representative,
     Responsibility,
@@ -273,3 +274,84 @@ def _check_people(data: RegistrantData, errors: _Errors) -> None:
             errors.add("establishments",
                        _("El municipio del establecimiento «%(name)s» no pertenece a su departamento.")
                        % {"name": est.name})
+
+
+# --- Conversions: case payloads are RegistrantData stored as JSON ------------------------------
+
+_NESTED = {
+    "activities": ActivityData, "representatives": RepresentativeData,
+    "partners": PartnerData, "establishments": EstablishmentData,
+}
+_DATE_FIELDS = {"document_issue_date", "birth_date", "started_on", "since", "opened_on"}
+
+
+def _decode(name: str, value: object) -> object:
+    if name in _DATE_FIELDS and isinstance(value, str) and value:
+        return date.fromisoformat(value)
+    if name == "share_percentage" and value not in (None, ""):
+        return Decimal(str(value))
+    return value
+
+
+def data_to_json(data: RegistrantData) -> dict[str, object]:
+    """RegistrantData as plain JSON (dates ISO, decimals as strings)."""
+    def encode(value: object) -> object:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, list):
+            return [encode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
+        return value
+
+    return encode(asdict(data))  # type: ignore[return-value]
+
+
+def data_from_json(payload: dict[str, object]) -> RegistrantData:
+    values: dict[str, object] = {}
+    for name, value in payload.items():
+        if name in _NESTED and isinstance(value, list):
+            values[name] = [
+                _NESTED[name](**{k: _decode(k, v) for k, v in item.items()}) for item in value
+            ]
+        else:
+            values[name] = _decode(name, value)
+    return RegistrantData(**values)  # type: ignore[arg-type]
+
+
+def data_from_registrant(registrant: Registrant) -> RegistrantData:
+    """The current record as RegistrantData, to prefill an update."""
+    r = registrant
+    return RegistrantData(
+        kind=r.kind, person_type=r.person_type, document_type=r.document_type_id or "",
+        document_number=r.document_number, document_issue_date=r.document_issue_date,
+        document_issue_place=r.document_issue_place_id or "", first_surname=r.first_surname,
+        second_surname=r.second_surname, first_name=r.first_name, other_names=r.other_names,
+        birth_date=r.birth_date, birth_place=r.birth_place_id or "",
+        foreign_tax_number=r.foreign_tax_number, business_name=r.business_name,
+        trade_name=r.trade_name, acronym=r.acronym, country=r.country,
+        department=r.department_id or "", municipality=r.municipality_id or "", address=r.address,
+        postal_code=r.postal_code, email=r.email, phone_1=r.phone_1, phone_2=r.phone_2,
+        activities=[ActivityData(code=a.activity_id, role=a.role, started_on=a.started_on)
+                    for a in r.activities.all()],
+        responsibilities=sorted(r.responsibilities.values_list("code", flat=True)),
+        customs_qualities=sorted(r.customs_qualities.values_list("code", flat=True)),
+        representatives=[
+            RepresentativeData(role=p.role, document_type=p.document_type_id,
+                               document_number=p.document_number, name=p.name,
+                               professional_card=p.professional_card, since=p.since)
+            for p in r.representatives.all()],
+        partners=[
+            PartnerData(document_type=p.document_type_id, document_number=p.document_number,
+                        name=p.name, nit=p.nit, nationality=p.nationality,
+                        share_percentage=p.share_percentage, since=p.since)
+            for p in r.partners.all()],
+        establishments=[
+            EstablishmentData(name=e.name, department=e.department_id,
+                              municipality=e.municipality_id, address=e.address,
+                              kind_code=e.kind_code, activity=e.activity_id or "",
+                              phone=e.phone, opened_on=e.opened_on)
+            for e in r.establishments.all()],
+    )

@@ -1,0 +1,72 @@
+"""Pieces every procedures service uses: locking, scope, the case timeline, numbering."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.scope import can_act_in
+from procedures.models import Case, CaseStep
+from registry.nit import check_digit, next_value
+from rut_portal.errors import Conflict, NotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+CASE_SEQUENCE = "procedures_case_seq"
+FORMAT_SEQUENCE = "procedures_format_seq"
+
+
+def lock_case(case: Case | int) -> Case:
+    """Re-read the case under a row lock: a second official acting at once waits here."""
+    pk = case if isinstance(case, int) else case.pk
+    return Case.objects.select_for_update().select_related("registrant", "seccional").get(pk=pk)
+
+
+def require_transition(case: Case, name: str, by: User | None) -> None:
+    """The transition must be possible from the current state, for this actor, in their scope."""
+    method = getattr(case, name)
+    if not can_proceed(method):
+        raise Conflict(
+            _("El trámite %(number)s ya está en estado «%(state)s»: la acción no procede. "
+              "Actualice la página para ver su estado actual.")
+            % {"number": case.number, "state": case.get_state_display()}
+        )
+    if by is None:
+        return
+    if not has_transition_perm(method, by):
+        raise NotAllowed(_("No tiene permiso para esta acción sobre el trámite."))
+    require_scope(case, by)
+
+
+def require_scope(case: Case, by: User) -> None:
+    if not can_act_in(by, case.seccional_id):
+        raise NotAllowed(
+            _("El trámite %(number)s pertenece a la %(seccional)s; usted no puede actuar sobre él.")
+            % {"number": case.number, "seccional": case.seccional.name}
+        )
+
+
+def record_step(case: Case, *, kind: str, by: User | None, from_state: str = "",
+                reason: str = "", legal_basis: str = "", details: dict[str, Any] | None = None
+                ) -> CaseStep:
+    return CaseStep.objects.create(
+        case=case, kind=kind, from_state=from_state, to_state=case.state,
+        actor=by if by is not None and by.is_authenticated else None, reason=reason,
+        legal_basis=legal_basis, details=details or {},
+    )
+
+
+def save_case(case: Case, fields: list[str]) -> None:
+    case.save(update_fields=fields)
+
+
+def next_case_number(year: int) -> str:
+    return f"{year}-{next_value(CASE_SEQUENCE):07d}"
+
+
+def next_format_number(kind: str) -> str:
+    body = f"{kind}{next_value(FORMAT_SEQUENCE):08d}"
+    return f"{body}{check_digit(body)}"

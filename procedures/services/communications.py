@@ -1,0 +1,115 @@
+"""Activity 12: communicate the decision to everyone the procedure names, then close."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from procedures.models import (
+    Case,
+    CaseStep,
+    CaseType,
+    Communication,
+    Decision,
+    RequesterKind,
+)
+from procedures.services.common import lock_case, record_step, require_transition, save_case
+from registry.models import Registrant, Seccional, SeccionalAssignment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+FIVE_YEARS = timedelta(days=5 * 365 + 1)
+
+
+def seccionales_of_last_five_years(registrant: Registrant, *, before: datetime) -> list[Seccional]:
+    """Every seccional the inscrito belonged to in the five years before `before`."""
+    since = before - FIVE_YEARS
+    codes = (
+        SeccionalAssignment.objects.filter(registrant=registrant, started_at__lte=before)
+        .exclude(ended_at__lt=since)
+        .values_list("seccional_id", flat=True)
+    )
+    return list(Seccional.objects.filter(code__in=set(codes)).order_by("code"))
+
+
+def _summary(case: Case) -> str:
+    registrant = case.registrant
+    who = (f"{registrant.display_name}, NIT {registrant.formatted_nit}" if registrant and registrant.nit
+           else registrant.display_name if registrant else "")
+    decision = case.get_decision_display().lower()
+    return _("Trámite %(number)s (%(type)s) de %(who)s: %(decision)s.") % {
+        "number": case.number, "type": case.get_case_type_display().lower(), "who": who,
+        "decision": decision}
+
+
+def _planned(case: Case) -> list[Communication]:
+    """The communications a decision produces (procedure, outputs of activity 12)."""
+    registrant = case.registrant
+    summary = _summary(case)
+    items: list[Communication] = []
+
+    def add(kind: str, name: str, email: str, body: str, seccional: Seccional | None = None) -> None:
+        items.append(Communication(case=case, kind=kind, recipient_name=name,
+                                   recipient_email=email, seccional=seccional, body=body,
+                                   subject=_("DIAN - RUT: trámite %(n)s") % {"n": case.number}))
+
+    if case.decision == Decision.REQUIREMENTS_NOT_MET:
+        reason = case.steps.filter(kind=CaseStep.Kind.REJECTED).values_list("reason", flat=True).last()
+        add(Communication.Kind.REJECTION, case.requester_name, case.requester_email,
+            _("%(summary)s Motivo: %(reason)s Una vez corregido, puede radicar de nuevo la "
+              "solicitud.") % {"summary": summary, "reason": reason or ""})
+        return items
+    if registrant is not None:
+        add(Communication.Kind.TO_REGISTRANT, registrant.display_name, registrant.email, summary)
+    if case.requester_kind != RequesterKind.USER:
+        add(Communication.Kind.TO_REQUESTER, case.requester_name, case.requester_email, summary)
+    if case.decision != Decision.GRANTED or registrant is None:
+        return items
+    if case.case_type == CaseType.CANCELLATION_EX_OFFICIO:
+        for seccional in seccionales_of_last_five_years(registrant, before=case.received_at):
+            add(Communication.Kind.TO_SECCIONAL, seccional.name, "", summary, seccional)
+    if case.is_cancellation and case.requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
+        cancelled_on = timezone.localdate(case.decided_at).strftime("%d/%m/%Y")
+        add(Communication.Kind.TO_JUDICIAL_AUTHORITY, case.requester_name, case.requester_email,
+            _("En cumplimiento de la orden %(act)s, la inscripción en el RUT de %(name)s fue "
+              "cancelada el %(date)s.") % {"act": case.act_number, "name": registrant.display_name,
+                                           "date": cancelled_on})
+    if case.is_cancellation and registrant.customs_qualities.exists():
+        add(Communication.Kind.TO_CUSTOMS, _("Procesos de aduanas"), "", summary)
+    return items
+
+
+@transaction.atomic
+def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
+    """Store every communication the decision requires and send them by email after commit."""
+    from procedures.tasks import send_communication
+
+    case = lock_case(case)
+    require_transition(case, "communicate", by)
+    before = case.state
+    communications = Communication.objects.bulk_create(_planned(case))
+    case.communicate()
+    save_case(case, ["state"])
+    record_step(case, kind=CaseStep.Kind.COMMUNICATED, by=by, from_state=before,
+                legal_basis=_("Procedimiento, actividad 12"),
+                details={"communications": [c.pk for c in communications]})
+    for communication in communications:
+        if communication.recipient_email:
+            send_communication.delay_on_commit(communication.pk)
+    return communications
+
+
+@transaction.atomic
+def close_case(case: Case, *, by: User | None) -> Case:
+    case = lock_case(case)
+    require_transition(case, "close", by)
+    before = case.state
+    case.close(at=timezone.now())
+    save_case(case, ["state", "closed_at"])
+    record_step(case, kind=CaseStep.Kind.CLOSED, by=by, from_state=before)
+    return case

@@ -1,0 +1,23 @@
+"""Background jobs of the procedures app: they take ids, load rows and call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from procedures.models import Communication
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def send_communication(self: object, communication_id: int) -> bool:
+    """Email one communication; a second delivery of the same message sends nothing."""
+    with transaction.atomic():
+        communication = Communication.objects.select_for_update().get(pk=communication_id)
+        if communication.sent_at is not None or not communication.recipient_email:
+            return False
+        send_mail(communication.subject, communication.body, None, [communication.recipient_email])
+        communication.sent_at = timezone.now()
+        communication.save(update_fields=["sent_at"])
+    return True
