@@ -1,0 +1,86 @@
+"""Named reads of the registry, with the joins their pages need. Services do the writing."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from registry.models import Registrant
+from registry.nit import MAX_BASE_DIGITS, InvalidNit, parse_nit
+from registry.services import normalize_name
+
+# Shorter text has no trigram for the index to use and matches a large part of the registry.
+MIN_SEARCH_LENGTH = 3
+
+# Digits with optional thousands dots, optionally followed by "-DV": "900.373.913-4", "52123456".
+_NIT_LIKE = re.compile(r"\d[\d. ]*(-\s*\d)?")
+
+
+def _public_registrants() -> QuerySet[Registrant]:
+    # Everything the public page and the Formulario 001 header show without further queries.
+    return Registrant.objects.select_related("municipality", "department", "seccional")
+
+
+def _nit_number(text: str) -> str:
+    """The NIT without DV: '900373913' as given, or '900.373.913-4' after checking its DV."""
+    text = text.strip()
+    if "-" in text:
+        return parse_nit(text).number
+    number = text.replace(".", "").replace(" ", "")
+    if not number.isdigit() or len(number) > MAX_BASE_DIGITS:
+        raise InvalidNit(
+            _(
+                "Escriba el NIT sin dígito de verificación (900373913) o con él después de un "
+                "guion (900.373.913-4)."
+            ),
+            field="nit",
+        )
+    return number.lstrip("0") or "0"
+
+
+def registrant_by_nit(nit: str) -> Registrant | None:
+    """The inscrito holding a NIT given bare or with its DV; InvalidNit if malformed or wrong DV."""
+    return _public_registrants().filter(nit=_nit_number(nit)).first()
+
+
+def registrant_by_document(document_type: str, document_number: str) -> Registrant | None:
+    """The inscrito registered with this identity document (DIAN type code and number)."""
+    number = document_number.strip()
+    if not number:
+        return None  # pre-inscriptions of legal entities carry no document
+    return (
+        _public_registrants().filter(document_type_id=document_type, document_number=number).first()
+    )
+
+
+def search_registrants(text: str, *, limit: int = 20) -> list[Registrant]:
+    """Inscritos whose name contains the text (accents and case ignored), or holding a NIT.
+
+    Names starting with the text come first (an exact name before its longer variants), then
+    the rest, each group alphabetically.
+    Text that looks like a NIT finds that NIT only; a NIT with a wrong DV finds nothing.
+    """
+    text = text.strip()
+    if _NIT_LIKE.fullmatch(text):
+        try:
+            found = registrant_by_nit(text)
+        except InvalidNit:
+            return []
+        return [found] if found is not None else []
+    key = normalize_name(text)
+    if len(key) < MIN_SEARCH_LENGTH:
+        return []
+    # LIKE '%key%' on search_name: served by the pg_trgm GIN index on PostgreSQL (migration 0002).
+    rank = Case(
+        When(search_name__startswith=key, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return list(
+        _public_registrants()
+        .filter(search_name__contains=key)
+        .annotate(rank=rank)
+        .order_by("rank", "search_name", "pk")[:limit]
+    )
