@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from registry.demo import DEMO_PASSWORD, load_demo_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Carga datos de demostración: usuarios de cada rol e inscritos de todas las clases en "
+        "estados variados, a través de los servicios reales. Se puede ejecutar varias veces."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        result = load_demo_data()
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(f"Inscritos creados: {len(result.created)}"))
+            for state, count in sorted(result.states.items()):
+                self.stdout.write(f"  {state}: {count}")
+        if result.skipped:
+            self.stdout.write(f"Inscritos que ya estaban cargados (sin cambios): {result.skipped}")
+        if not result.created and not any(created for _user, created in result.users):
+            self.stdout.write(self.style.SUCCESS(
+                "Los datos de demostración ya estaban cargados; no se cambió nada."))
+        self.stdout.write(
+            f"\nUsuarios de demostración (contraseña {DEMO_PASSWORD}; entran por /admin/):")
+        for user, created in result.users:
+            note = "" if created else "  (ya existía: su contraseña no se cambió)"
+            self.stdout.write(f"  {user.username:<22} {user.role_label}{note}")
