@@ -29,7 +29,11 @@ class OfficialProfile(models.Model):
     )
     role = models.CharField(_("rol"), max_length=10, choices=Role.choices)
     seccional = models.ForeignKey(
-        Seccional, on_delete=models.PROTECT, null=True, blank=True, related_name="officials",
+        Seccional,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
         verbose_name=_("seccional"),
     )
 

@@ -10,19 +10,31 @@ from django.db.models import Q
 from accounts.models import ROLE_GROUPS, Role
 
 _READ = [
-    "registry.view_registrant", "registry.view_formversion", "registry.view_auditentry",
-    "registry.view_seccionalassignment", "registry.view_seccional",
+    "registry.view_registrant",
+    "registry.view_formversion",
+    "registry.view_auditentry",
+    "registry.view_seccionalassignment",
+    "registry.view_seccional",
 ]
 _OFFICIAL = [
     *_READ,
-    "registry.formalize_registrant", "registry.update_registrant",
-    "registry.suspend_registrant", "registry.reactivate_registrant",
-    "procedures.process_case", "procedures.view_case", "procedures.view_casestep",
-    "procedures.view_casedocument", "procedures.view_communication",
+    "registry.formalize_registrant",
+    "registry.update_registrant",
+    "registry.suspend_registrant",
+    "registry.reactivate_registrant",
+    "procedures.process_case",
+    "procedures.view_case",
+    "procedures.view_casestep",
+    "procedures.view_casedocument",
+    "procedures.view_communication",
     "procedures.view_officialformat",
 ]
-_DIRECTOR = [*_OFFICIAL, "registry.cancel_registrant", "procedures.approve_cancellation",
-             "procedures.assign_case"]
+_DIRECTOR = [
+    *_OFFICIAL,
+    "registry.cancel_registrant",
+    "procedures.approve_cancellation",
+    "procedures.assign_case",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICIAL: _OFFICIAL,

@@ -102,4 +102,6 @@ def due_date(start: date, term: Term) -> date:
 
 def provisional_nit_term() -> Term:
     # Decreto 2460 de 2013, art. 10 lit. a: activated within 15 days of its issue.
-    return Term(settings.PROVISIONAL_NIT_DAYS, Unit.BUSINESS_DAYS, "Decreto 2460 de 2013, art. 10 lit. a")
+    return Term(
+        settings.PROVISIONAL_NIT_DAYS, Unit.BUSINESS_DAYS, "Decreto 2460 de 2013, art. 10 lit. a"
+    )

@@ -4,13 +4,13 @@ oficio y reactivación del RUT and Decreto 2460 de 2013, art. 6-19.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-import pgtrigger
 from registry.models import Registrant, Seccional
 
 
@@ -51,10 +51,15 @@ class RequesterKind(models.TextChoices):
     CIVIL_REGISTRY = "civil_registry", _("Registraduría Nacional del Estado Civil")
 
 
-AUTHORITY_KINDS = frozenset({
-    RequesterKind.JUDICIAL_AUTHORITY, RequesterKind.ADMINISTRATIVE_AUTHORITY,
-    RequesterKind.CHAMBER_OF_COMMERCE, RequesterKind.CIVIL_REGISTRY, RequesterKind.DIAN_AREA,
-})
+AUTHORITY_KINDS = frozenset(
+    {
+        RequesterKind.JUDICIAL_AUTHORITY,
+        RequesterKind.ADMINISTRATIVE_AUTHORITY,
+        RequesterKind.CHAMBER_OF_COMMERCE,
+        RequesterKind.CIVIL_REGISTRY,
+        RequesterKind.DIAN_AREA,
+    }
+)
 
 
 class Cause(models.TextChoices):
@@ -63,10 +68,16 @@ class Cause(models.TextChoices):
     LIQUIDATION = "liquidation", _("Liquidación, fusión o escisión de la persona jurídica")
     ESTATE_SETTLED = "estate_settled", _("Liquidación de la sucesión ilíquida")
     CONSORTIUM_ENDED = "consortium_ended", _("Terminación del consorcio o unión temporal")
-    FOREIGN_INVESTMENT_ENDED = "foreign_investment_ended", _("Terminación de la inversión extranjera")
+    FOREIGN_INVESTMENT_ENDED = (
+        "foreign_investment_ended",
+        _("Terminación de la inversión extranjera"),
+    )
     AUTHORITY_ORDER = "authority_order", _("Orden de autoridad competente")
     DECEASED = "deceased", _("Persona natural fallecida")
-    ENTITY_LIQUIDATED = "entity_liquidated", _("Persona jurídica liquidada según la cámara de comercio")
+    ENTITY_LIQUIDATED = (
+        "entity_liquidated",
+        _("Persona jurídica liquidada según la cámara de comercio"),
+    )
     IMPERSONATION = "impersonation", _("Suplantación declarada por autoridad")
     ADDRESS_NOT_FOUND = "address_not_found", _("Dirección inexistente o inscrito no localizado")
     FICTITIOUS_SUPPLIER = "fictitious_supplier", _("Proveedor ficticio")
@@ -76,20 +87,36 @@ class Cause(models.TextChoices):
 
 
 CAUSES_BY_TYPE: dict[str, frozenset[str]] = {
-    CaseType.CANCELLATION_ON_REQUEST: frozenset({
-        Cause.LIQUIDATION, Cause.ESTATE_SETTLED, Cause.CONSORTIUM_ENDED,
-        Cause.FOREIGN_INVESTMENT_ENDED, Cause.AUTHORITY_ORDER}),
-    CaseType.CANCELLATION_EX_OFFICIO: frozenset({
-        Cause.DECEASED, Cause.ENTITY_LIQUIDATED, Cause.IMPERSONATION, Cause.AUTHORITY_ORDER}),
-    CaseType.SUSPENSION: frozenset({
-        Cause.AUTHORITY_ORDER, Cause.ADDRESS_NOT_FOUND, Cause.FICTITIOUS_SUPPLIER,
-        Cause.FICTITIOUS_EXPORTER}),
-    CaseType.LIFT_SUSPENSION: frozenset({
-        Cause.AUTHORITY_ORDER, Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST}),
-    CaseType.REACTIVATION: frozenset({
-        Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST, Cause.AUTHORITY_ORDER}),
+    CaseType.CANCELLATION_ON_REQUEST: frozenset(
+        {
+            Cause.LIQUIDATION,
+            Cause.ESTATE_SETTLED,
+            Cause.CONSORTIUM_ENDED,
+            Cause.FOREIGN_INVESTMENT_ENDED,
+            Cause.AUTHORITY_ORDER,
+        }
+    ),
+    CaseType.CANCELLATION_EX_OFFICIO: frozenset(
+        {Cause.DECEASED, Cause.ENTITY_LIQUIDATED, Cause.IMPERSONATION, Cause.AUTHORITY_ORDER}
+    ),
+    CaseType.SUSPENSION: frozenset(
+        {
+            Cause.AUTHORITY_ORDER,
+            Cause.ADDRESS_NOT_FOUND,
+            Cause.FICTITIOUS_SUPPLIER,
+            Cause.FICTITIOUS_EXPORTER,
+        }
+    ),
+    CaseType.LIFT_SUSPENSION: frozenset(
+        {Cause.AUTHORITY_ORDER, Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST}
+    ),
+    CaseType.REACTIVATION: frozenset(
+        {Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST, Cause.AUTHORITY_ORDER}
+    ),
     CaseType.REGISTRATION: frozenset({Cause.INSCRITO_REQUEST, Cause.AUTHORITY_ORDER}),
-    CaseType.UPDATE: frozenset({Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST, Cause.AUTHORITY_ORDER}),
+    CaseType.UPDATE: frozenset(
+        {Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST, Cause.AUTHORITY_ORDER}
+    ),
 }
 
 
@@ -114,8 +141,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     number = models.CharField(_("número"), max_length=20, unique=True)
     case_type = models.CharField(_("tipo"), max_length=30, choices=CaseType.choices)
-    mode = models.CharField(_("modalidad"), max_length=20, choices=Mode.choices,
-                            default=Mode.ASSISTED)
+    mode = models.CharField(
+        _("modalidad"), max_length=20, choices=Mode.choices, default=Mode.ASSISTED
+    )
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
     cause = models.CharField(_("causal"), max_length=30, choices=Cause.choices)
     state = FSMField(_("estado"), default=State.RECEIVED, choices=State.choices, protected=True)
@@ -125,22 +153,37 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
 
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        Registrant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
         verbose_name=_("inscrito"),
     )
     seccional = models.ForeignKey(
-        Seccional, on_delete=models.PROTECT, related_name="cases",
+        Seccional,
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("seccional que tramita"),
     )
     received_at_seccional = models.ForeignKey(
-        Seccional, on_delete=models.PROTECT, related_name="+", verbose_name=_("seccional que recibió")
+        Seccional,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("seccional que recibió"),
     )
-    requester_kind = models.CharField(_("solicitante"), max_length=30, choices=RequesterKind.choices)
+    requester_kind = models.CharField(
+        _("solicitante"), max_length=30, choices=RequesterKind.choices
+    )
     requester_name = models.CharField(_("nombre del solicitante"), max_length=200)
     requester_email = models.EmailField(_("correo del solicitante"), blank=True)
     requester_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="filed_cases", verbose_name=_("usuario que radicó"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filed_cases",
+        verbose_name=_("usuario que radicó"),
     )
 
     # The supporting act (acto administrativo debidamente ejecutoriado, orden judicial ...)
@@ -152,25 +195,42 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("término fijado en el acto (días hábiles)"), null=True, blank=True
     )
     facts = models.TextField(_("hechos"), blank=True)
-    fact_date = models.DateField(_("fecha del hecho que origina la actualización"), null=True,
-                                 blank=True)
+    fact_date = models.DateField(
+        _("fecha del hecho que origina la actualización"), null=True, blank=True
+    )
     # Proposed record for inscriptions and updates (RegistrantData as JSON).
     payload = models.JSONField(_("datos del formulario"), default=dict, blank=True)
 
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="assigned_cases", verbose_name=_("asignado a"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("asignado a"),
     )
     prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("preparado por"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preparado por"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("decidido por"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decidido por"),
     )
     refiled_from = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="refilings",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refilings",
         verbose_name=_("radicado nuevamente a partir de"),
     )
     received_at = models.DateTimeField(_("recibido"), auto_now_add=True)
@@ -184,8 +244,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("trámites")
         ordering = ["-priority", "received_at"]
         indexes = [
-            models.Index(fields=["seccional", "state", "-priority", "received_at"],
-                         name="case_inbox"),
+            models.Index(
+                fields=["seccional", "state", "-priority", "received_at"], name="case_inbox"
+            ),
             models.Index(fields=["due_on"], name="case_due_on"),
         ]
         permissions = [
@@ -203,63 +264,109 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     # --- State machine (bodies only set this row's fields) ---
 
-    @transition(field=state, source=State.RECEIVED, target=State.REQUIREMENTS_MET,
-                permission="procedures.process_case")
+    @transition(
+        field=state,
+        source=State.RECEIVED,
+        target=State.REQUIREMENTS_MET,
+        permission="procedures.process_case",
+    )
     def accept_requirements(self) -> None:
         pass
 
-    @transition(field=state, source=State.RECEIVED, target=State.REJECTED,
-                permission="procedures.process_case")
+    @transition(
+        field=state,
+        source=State.RECEIVED,
+        target=State.REJECTED,
+        permission="procedures.process_case",
+    )
     def reject_requirements(self, *, by: object, at: object) -> None:
         self.decision = Decision.REQUIREMENTS_NOT_MET
         self.decided_by, self.decided_at = by, at
 
-    @transition(field=state, source=State.REQUIREMENTS_MET, target=State.RECEIVED,
-                permission="procedures.process_case")
+    @transition(
+        field=state,
+        source=State.REQUIREMENTS_MET,
+        target=State.RECEIVED,
+        permission="procedures.process_case",
+    )
     def forward(self, *, to: Seccional) -> None:
         self.seccional = to
         self.assigned_to = None
 
-    @transition(field=state, source=State.REQUIREMENTS_MET, target=State.IN_PROCESS,
-                permission="procedures.process_case")
+    @transition(
+        field=state,
+        source=State.REQUIREMENTS_MET,
+        target=State.IN_PROCESS,
+        permission="procedures.process_case",
+    )
     def take_jurisdiction(self) -> None:
         pass
 
-    @transition(field=state, source=State.IN_PROCESS, target=State.AWAITING_APPROVAL,
-                permission="procedures.process_case", conditions=[lambda c: c.is_cancellation])
+    @transition(
+        field=state,
+        source=State.IN_PROCESS,
+        target=State.AWAITING_APPROVAL,
+        permission="procedures.process_case",
+        conditions=[lambda c: c.is_cancellation],
+    )
     def submit_for_approval(self, *, by: object) -> None:
         self.prepared_by = by
 
-    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.IN_PROCESS,
-                permission="procedures.approve_cancellation")
+    @transition(
+        field=state,
+        source=State.AWAITING_APPROVAL,
+        target=State.IN_PROCESS,
+        permission="procedures.approve_cancellation",
+    )
     def return_with_observations(self, *, observations: str) -> None:
         self.observations = observations
 
-    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.DECIDED,
-                permission="procedures.approve_cancellation")
+    @transition(
+        field=state,
+        source=State.AWAITING_APPROVAL,
+        target=State.DECIDED,
+        permission="procedures.approve_cancellation",
+    )
     def approve(self, *, by: object, at: object) -> None:
         self.decision = Decision.GRANTED
         self.decided_by, self.decided_at = by, at
 
-    @transition(field=state, source=State.IN_PROCESS, target=State.DECIDED,
-                permission="procedures.process_case", conditions=[lambda c: not c.is_cancellation])
+    @transition(
+        field=state,
+        source=State.IN_PROCESS,
+        target=State.DECIDED,
+        permission="procedures.process_case",
+        conditions=[lambda c: not c.is_cancellation],
+    )
     def grant(self, *, by: object, at: object) -> None:
         self.decision = Decision.GRANTED
         self.decided_by, self.decided_at = by, at
 
-    @transition(field=state, source=[State.IN_PROCESS, State.AWAITING_APPROVAL],
-                target=State.DECIDED, permission="procedures.process_case")
+    @transition(
+        field=state,
+        source=[State.IN_PROCESS, State.AWAITING_APPROVAL],
+        target=State.DECIDED,
+        permission="procedures.process_case",
+    )
     def deny(self, *, by: object, at: object) -> None:
         self.decision = Decision.DENIED
         self.decided_by, self.decided_at = by, at
 
-    @transition(field=state, source=[State.DECIDED, State.REJECTED], target=State.COMMUNICATED,
-                permission="procedures.process_case")
+    @transition(
+        field=state,
+        source=[State.DECIDED, State.REJECTED],
+        target=State.COMMUNICATED,
+        permission="procedures.process_case",
+    )
     def communicate(self) -> None:
         pass
 
-    @transition(field=state, source=State.COMMUNICATED, target=State.CLOSED,
-                permission="procedures.process_case")
+    @transition(
+        field=state,
+        source=State.COMMUNICATED,
+        target=State.CLOSED,
+        permission="procedures.process_case",
+    )
     def close(self, *, at: object) -> None:
         self.closed_at = at
 
@@ -291,8 +398,14 @@ class CaseStep(models.Model):
     kind = models.CharField(_("paso"), max_length=30, choices=Kind.choices)
     from_state = models.CharField(_("estado anterior"), max_length=20, blank=True)
     to_state = models.CharField(_("estado nuevo"), max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("quién"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quién"),
+    )
     at = models.DateTimeField(_("cuándo"), auto_now_add=True)
     reason = models.TextField(_("motivo"), blank=True)
     legal_basis = models.CharField(_("fundamento"), max_length=200, blank=True)
@@ -303,8 +416,9 @@ class CaseStep(models.Model):
         verbose_name_plural = _("pasos del trámite")
         ordering = ["at", "id"]
         triggers = [
-            pgtrigger.Protect(name="case_step_append_only",
-                              operation=pgtrigger.Update | pgtrigger.Delete)
+            pgtrigger.Protect(
+                name="case_step_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
         ]
 
     def __str__(self) -> str:
@@ -319,8 +433,10 @@ class CaseDocument(models.Model):
         JUDICIAL_ORDER = "judicial_order", _("Orden judicial")
         FORMAT_1271 = "format_1271", _("Formato 1271 Situación interna RUT")
         MOTIVATED_REQUEST = "motivated_request", _("Solicitud motivada")
-        REGISTRATION_DOCUMENTS = "registration_documents",\
-            _("Documentos del artículo 1.6.1.2.11 del DUR 1625 de 2016")
+        REGISTRATION_DOCUMENTS = (
+            "registration_documents",
+            _("Documentos del artículo 1.6.1.2.11 del DUR 1625 de 2016"),
+        )
         DEATH_RECORD = "death_record", _("Registro civil de defunción")
         OTHER = "other", _("Otro soporte")
 
@@ -329,8 +445,9 @@ class CaseDocument(models.Model):
     file = models.FileField(_("archivo"), upload_to="cases/%Y/%m/")
     sha256 = models.CharField(max_length=64, editable=False)
     description = models.CharField(_("descripción"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -354,15 +471,17 @@ class OfficialFormat(models.Model):
     number = models.CharField(_("número"), max_length=20, unique=True)
     content = models.JSONField(_("contenido"))
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("formato oficial")
         verbose_name_plural = _("formatos oficiales")
         triggers = [
-            pgtrigger.Protect(name="official_format_immutable",
-                              operation=pgtrigger.Update | pgtrigger.Delete)
+            pgtrigger.Protect(
+                name="official_format_immutable", operation=pgtrigger.Update | pgtrigger.Delete
+            )
         ]
 
     def __str__(self) -> str:
@@ -384,8 +503,9 @@ class Communication(models.Model):
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)
     recipient_name = models.CharField(_("destinatario"), max_length=200)
     recipient_email = models.EmailField(_("correo"), blank=True)
-    seccional = models.ForeignKey(Seccional, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    seccional = models.ForeignKey(
+        Seccional, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     subject = models.CharField(_("asunto"), max_length=200)
     body = models.TextField(_("texto"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -403,20 +523,27 @@ class Communication(models.Model):
 class PendingObligation(models.Model):
     """An obligation an official found pending; it blocks a cancellation on request."""
 
-    registrant = models.ForeignKey(Registrant, on_delete=models.PROTECT,
-                                   related_name="pending_obligations")
+    registrant = models.ForeignKey(
+        Registrant, on_delete=models.PROTECT, related_name="pending_obligations"
+    )
     description = models.CharField(_("obligación"), max_length=300)
     period = models.CharField(_("periodo"), max_length=40, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(_("cumplida"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("obligación pendiente")
         verbose_name_plural = _("obligaciones pendientes")
-        indexes = [models.Index(fields=["registrant"], condition=Q(resolved_at__isnull=True),
-                                name="open_obligations")]
+        indexes = [
+            models.Index(
+                fields=["registrant"],
+                condition=Q(resolved_at__isnull=True),
+                name="open_obligations",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
@@ -427,17 +554,22 @@ class VerificationVisit(models.Model):
 
     class Result(models.TextChoices):
         CONFIRMED = "confirmed", _("Datos confirmados")
-        ADDRESS_NOT_FOUND = "address_not_found", _("La dirección no existe o el inscrito no fue localizado")
+        ADDRESS_NOT_FOUND = (
+            "address_not_found",
+            _("La dirección no existe o el inscrito no fue localizado"),
+        )
         INACCURATE_DATA = "inaccurate_data", _("Datos inexactos")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="visits")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
     registrant = models.ForeignKey(Registrant, on_delete=models.PROTECT, related_name="visits")
     visited_on = models.DateField(_("fecha de la visita"))
     result = models.CharField(_("resultado"), max_length=20, choices=Result.choices)
     notes = models.TextField(_("observaciones"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,13 +7,12 @@ seccionales) are loaded from registry/data by `manage.py load_reference_data`.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-
-import pgtrigger
 
 # --- Reference tables -------------------------------------------------------------------------
 
@@ -145,6 +144,9 @@ class Counter(models.Model):
     class Meta:
         verbose_name = _("contador")
 
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
 
 # --- The inscrito -----------------------------------------------------------------------------
 
@@ -231,13 +233,20 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
 
     # Identificación (casillas 25-37)
     document_type = models.ForeignKey(
-        DocumentType, on_delete=models.PROTECT, null=True, blank=True,
+        DocumentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         verbose_name=_("tipo de documento"),
     )
     document_number = models.CharField(_("número de identificación"), max_length=20, blank=True)
     document_issue_date = models.DateField(_("fecha de expedición"), null=True, blank=True)
     document_issue_place = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("lugar de expedición"),
     )
     first_surname = models.CharField(_("primer apellido"), max_length=60, blank=True)
@@ -246,7 +255,11 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
     other_names = models.CharField(_("otros nombres"), max_length=60, blank=True)
     birth_date = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
     birth_place = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("lugar de nacimiento"),
     )
     foreign_tax_number = models.CharField(
@@ -265,7 +278,11 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("departamento")
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="registrants",
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrants",
         verbose_name=_("municipio"),
     )
     address = models.CharField(_("dirección principal"), max_length=200, blank=True)
@@ -279,7 +296,9 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         Responsibility, blank=True, related_name="registrants", verbose_name=_("responsabilidades")
     )
     customs_qualities = models.ManyToManyField(
-        CustomsQuality, blank=True, related_name="registrants",
+        CustomsQuality,
+        blank=True,
+        related_name="registrants",
         verbose_name=_("calidades de usuario aduanero"),
     )
 
@@ -308,7 +327,8 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
             # ... and one live record per legal entity name (homonymy is barred by the chambers).
             models.UniqueConstraint(
                 fields=["business_name_key"],
-                condition=Q(person_type="1") & ~Q(business_name_key="")
+                condition=Q(person_type="1")
+                & ~Q(business_name_key="")
                 & ~Q(state__in=["cancelled", "lapsed"]),
                 name="registrant_unique_live_business_name",
             ),
@@ -352,20 +372,32 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
 
     # --- State machine. Bodies only set this row's fields; services do the rest. ---
 
-    @transition(field=state, source=State.PRE_REGISTERED, target=State.ACTIVE,
-                permission="registry.formalize_registrant")
+    @transition(
+        field=state,
+        source=State.PRE_REGISTERED,
+        target=State.ACTIVE,
+        permission="registry.formalize_registrant",
+    )
     def formalize(self, *, nit: str, check_digit: int, at: object) -> None:
         self.nit, self.check_digit = nit, check_digit
         self.formalized_at = at
 
-    @transition(field=state, source=State.PRE_REGISTERED, target=State.PROVISIONAL,
-                permission="registry.formalize_registrant")
+    @transition(
+        field=state,
+        source=State.PRE_REGISTERED,
+        target=State.PROVISIONAL,
+        permission="registry.formalize_registrant",
+    )
     def issue_provisional_nit(self, *, nit: str, check_digit: int, at: object) -> None:
         self.nit, self.check_digit = nit, check_digit
         self.provisional_nit_issued_at = at
 
-    @transition(field=state, source=State.PROVISIONAL, target=State.ACTIVE,
-                permission="registry.formalize_registrant")
+    @transition(
+        field=state,
+        source=State.PROVISIONAL,
+        target=State.ACTIVE,
+        permission="registry.formalize_registrant",
+    )
     def activate_provisional_nit(self, *, certificate_date: object, at: object) -> None:
         self.bank_certificate_date = certificate_date
         self.formalized_at = at
@@ -374,28 +406,48 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
     def lapse_provisional_nit(self) -> None:
         pass
 
-    @transition(field=state, source=[State.ACTIVE, State.SUSPENDED], target="=",
-                permission="registry.update_registrant")
+    @transition(
+        field=state,
+        source=[State.ACTIVE, State.SUSPENDED],
+        target="=",
+        permission="registry.update_registrant",
+    )
     def update(self) -> None:
         """Actualización: the state stays, a new Formulario 001 version is issued."""
 
-    @transition(field=state, source=State.ACTIVE, target=State.SUSPENDED,
-                permission="registry.suspend_registrant")
+    @transition(
+        field=state,
+        source=State.ACTIVE,
+        target=State.SUSPENDED,
+        permission="registry.suspend_registrant",
+    )
     def suspend(self) -> None:
         pass
 
-    @transition(field=state, source=State.SUSPENDED, target=State.ACTIVE,
-                permission="registry.suspend_registrant")
+    @transition(
+        field=state,
+        source=State.SUSPENDED,
+        target=State.ACTIVE,
+        permission="registry.suspend_registrant",
+    )
     def lift_suspension(self) -> None:
         pass
 
-    @transition(field=state, source=[State.ACTIVE, State.SUSPENDED], target=State.CANCELLED,
-                permission="registry.cancel_registrant")
+    @transition(
+        field=state,
+        source=[State.ACTIVE, State.SUSPENDED],
+        target=State.CANCELLED,
+        permission="registry.cancel_registrant",
+    )
     def cancel(self) -> None:
         pass
 
-    @transition(field=state, source=State.CANCELLED, target=State.ACTIVE,
-                permission="registry.reactivate_registrant")
+    @transition(
+        field=state,
+        source=State.CANCELLED,
+        target=State.ACTIVE,
+        permission="registry.reactivate_registrant",
+    )
     def reactivate(self) -> None:
         pass
 
@@ -419,7 +471,8 @@ class RegistrantActivity(models.Model):
         verbose_name_plural = _("actividades económicas del inscrito")
         constraints = [
             models.UniqueConstraint(
-                fields=["registrant", "role"], condition=~Q(role="other"),
+                fields=["registrant", "role"],
+                condition=~Q(role="other"),
                 name="activity_one_principal_one_secondary",
             ),
             models.UniqueConstraint(
@@ -523,7 +576,8 @@ class SeccionalAssignment(models.Model):
         ordering = ["started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["registrant"], condition=Q(ended_at__isnull=True),
+                fields=["registrant"],
+                condition=Q(ended_at__isnull=True),
                 name="one_open_seccional_assignment",
             )
         ]
@@ -552,13 +606,18 @@ class FormVersion(models.Model):
     form_number = models.CharField(_("número de formulario"), max_length=12, unique=True)
     version = models.PositiveIntegerField(_("versión"))
     concept = models.CharField(_("concepto"), max_length=2, choices=Concept.choices)
-    state = models.CharField(_("estado del inscrito"), max_length=20,
-                             choices=Registrant.State.choices)
+    state = models.CharField(
+        _("estado del inscrito"), max_length=20, choices=Registrant.State.choices
+    )
     snapshot = models.JSONField(_("contenido"))
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("generado por"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("generado por"),
     )
 
     class Meta:
@@ -569,8 +628,9 @@ class FormVersion(models.Model):
             models.UniqueConstraint(fields=["registrant", "version"], name="form_version_unique")
         ]
         triggers = [
-            pgtrigger.Protect(name="form_version_append_only",
-                              operation=pgtrigger.Update | pgtrigger.Delete)
+            pgtrigger.Protect(
+                name="form_version_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
         ]
 
     def __str__(self) -> str:
@@ -587,8 +647,12 @@ class AuditEntry(models.Model):
     from_state = models.CharField(_("estado anterior"), max_length=20, blank=True)
     to_state = models.CharField(_("estado nuevo"), max_length=20, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("quién"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quién"),
     )
     at = models.DateTimeField(_("cuándo"), auto_now_add=True)
     reason = models.TextField(_("motivo"), blank=True)
@@ -606,8 +670,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("registros de auditoría")
         ordering = ["-at", "-id"]
         triggers = [
-            pgtrigger.Protect(name="audit_append_only",
-                              operation=pgtrigger.Update | pgtrigger.Delete)
+            pgtrigger.Protect(
+                name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
         ]
 
     def __str__(self) -> str:

@@ -120,6 +120,8 @@ def allocate_form_number() -> str:
 
 def is_valid_form_number(number: str) -> bool:
     return (
-        len(number) == 12 and number.isdigit() and number.startswith("14")
+        len(number) == 12
+        and number.isdigit()
+        and number.startswith("14")
         and check_digit(number[:-1]) == int(number[-1])
     )

@@ -1,4 +1,4 @@
-"""Loading the reference tables shipped in registry/data (idempotent: run it as often as you like)."""
+"""Loading the reference tables shipped in registry/data (idempotent: run it at will)."""
 
 from __future__ import annotations
 
@@ -37,36 +37,75 @@ def _upsert(model: type, objects: list, fields: list[str]) -> int:
 def load_reference_data() -> dict[str, int]:
     """Insert or refresh every reference table; returns the row count per table."""
     counts = {
-        "seccionales": _upsert(Seccional, [
-            Seccional(code=r["codigo"], name=r["nombre"], kind=r["tipo"], city=r["ciudad_sede"])
-            for r in _rows("direcciones_seccionales.csv")
-        ], ["name", "kind", "city"]),
-        "departamentos": _upsert(Department, [
-            Department(code=r["codigo_departamento"], name=r["nombre_departamento"])
-            for r in _rows("divipola_departamentos.csv")
-        ], ["name"]),
-        "municipios": _upsert(Municipality, [
-            Municipality(code=r["codigo_municipio"], name=r["nombre_municipio"],
-                         department_id=r["codigo_departamento"], is_current=r["vigente"] == "si")
-            for r in _rows("divipola_municipios.csv")
-        ], ["name", "department", "is_current"]),
-        "tipos_documento": _upsert(DocumentType, [
-            DocumentType(code=r["codigo"], name=r["nombre"], applies_to=r["aplica_a"])
-            for r in _rows("tipos_documento.csv")
-        ], ["name", "applies_to"]),
-        "ciiu": _upsert(EconomicActivity, [
-            EconomicActivity(code=r["codigo"], name=r["nombre"], section=r["seccion"],
-                             is_special=r["tipo"] == "codigo_especial_dian")
-            for r in _rows("ciiu_rev4_ac.csv")
-        ], ["name", "section", "is_special"]),
-        "responsabilidades": _upsert(Responsibility, [
-            Responsibility(code=r["codigo"], name=r["nombre"], is_current=r["vigencia"] != "historica")
-            for r in _rows("responsabilidades.csv")
-        ], ["name", "is_current"]),
-        "usuarios_aduaneros": _upsert(CustomsQuality, [
-            CustomsQuality(code=r["codigo_rut"], name=r["nombre"])
-            for r in _rows("codigos_auxiliares_rut.csv") if r["grupo"] == "usuario_aduanero"
-        ], ["name"]),
+        "seccionales": _upsert(
+            Seccional,
+            [
+                Seccional(code=r["codigo"], name=r["nombre"], kind=r["tipo"], city=r["ciudad_sede"])
+                for r in _rows("direcciones_seccionales.csv")
+            ],
+            ["name", "kind", "city"],
+        ),
+        "departamentos": _upsert(
+            Department,
+            [
+                Department(code=r["codigo_departamento"], name=r["nombre_departamento"])
+                for r in _rows("divipola_departamentos.csv")
+            ],
+            ["name"],
+        ),
+        "municipios": _upsert(
+            Municipality,
+            [
+                Municipality(
+                    code=r["codigo_municipio"],
+                    name=r["nombre_municipio"],
+                    department_id=r["codigo_departamento"],
+                    is_current=r["vigente"] == "si",
+                )
+                for r in _rows("divipola_municipios.csv")
+            ],
+            ["name", "department", "is_current"],
+        ),
+        "tipos_documento": _upsert(
+            DocumentType,
+            [
+                DocumentType(code=r["codigo"], name=r["nombre"], applies_to=r["aplica_a"])
+                for r in _rows("tipos_documento.csv")
+            ],
+            ["name", "applies_to"],
+        ),
+        "ciiu": _upsert(
+            EconomicActivity,
+            [
+                EconomicActivity(
+                    code=r["codigo"],
+                    name=r["nombre"],
+                    section=r["seccion"],
+                    is_special=r["tipo"] == "codigo_especial_dian",
+                )
+                for r in _rows("ciiu_rev4_ac.csv")
+            ],
+            ["name", "section", "is_special"],
+        ),
+        "responsabilidades": _upsert(
+            Responsibility,
+            [
+                Responsibility(
+                    code=r["codigo"], name=r["nombre"], is_current=r["vigencia"] != "historica"
+                )
+                for r in _rows("responsabilidades.csv")
+            ],
+            ["name", "is_current"],
+        ),
+        "usuarios_aduaneros": _upsert(
+            CustomsQuality,
+            [
+                CustomsQuality(code=r["codigo_rut"], name=r["nombre"])
+                for r in _rows("codigos_auxiliares_rut.csv")
+                if r["grupo"] == "usuario_aduanero"
+            ],
+            ["name"],
+        ),
     }
     counts["jurisdicciones"] = _assign_jurisdictions()
     return counts

@@ -57,9 +57,18 @@ def normalize_name(text: str) -> str:
 # --- Writing the record -------------------------------------------------------------------------
 
 _SCALAR_FIELDS = [
-    f.name for f in dataclass_fields(RegistrantData)
-    if f.name not in {"activities", "responsibilities", "customs_qualities", "representatives",
-                      "partners", "establishments", "seccional"}
+    f.name
+    for f in dataclass_fields(RegistrantData)
+    if f.name
+    not in {
+        "activities",
+        "responsibilities",
+        "customs_qualities",
+        "representatives",
+        "partners",
+        "establishments",
+        "seccional",
+    }
 ]
 _FK_FIELDS = {"document_type", "document_issue_place", "birth_place", "department", "municipality"}
 
@@ -84,7 +93,9 @@ def _set_scalars(registrant: Registrant, data: RegistrantData) -> dict[str, list
             changes[name] = [_jsonable(old), _jsonable(new)]
             setattr(registrant, attname, new)
     registrant.business_name_key = (
-        normalize_name(registrant.business_name) if registrant.person_type == PersonType.LEGAL else ""
+        normalize_name(registrant.business_name)
+        if registrant.person_type == PersonType.LEGAL
+        else ""
     )
     registrant.search_name = normalize_name(registrant.display_name)
     return changes
@@ -97,50 +108,91 @@ def _jsonable(value: Any) -> Any:
 def _replace_children(registrant: Registrant, data: RegistrantData) -> dict[str, list[Any]]:
     before = _classification_summary(registrant)
     registrant.activities.all().delete()
-    RegistrantActivity.objects.bulk_create([
-        RegistrantActivity(registrant=registrant, activity_id=a.code, role=a.role,
-                           started_on=a.started_on)
-        for a in data.activities
-    ])
+    RegistrantActivity.objects.bulk_create(
+        [
+            RegistrantActivity(
+                registrant=registrant, activity_id=a.code, role=a.role, started_on=a.started_on
+            )
+            for a in data.activities
+        ]
+    )
     registrant.responsibilities.set(data.responsibilities)
     registrant.customs_qualities.set(data.customs_qualities)
     registrant.representatives.all().delete()
-    Representative.objects.bulk_create([
-        Representative(registrant=registrant, role=r.role, document_type_id=r.document_type,
-                       document_number=r.document_number, name=r.name,
-                       professional_card=r.professional_card, since=r.since)
-        for r in data.representatives
-    ])
+    Representative.objects.bulk_create(
+        [
+            Representative(
+                registrant=registrant,
+                role=r.role,
+                document_type_id=r.document_type,
+                document_number=r.document_number,
+                name=r.name,
+                professional_card=r.professional_card,
+                since=r.since,
+            )
+            for r in data.representatives
+        ]
+    )
     registrant.partners.all().delete()
-    Partner.objects.bulk_create([
-        Partner(registrant=registrant, document_type_id=p.document_type,
-                document_number=p.document_number, nit=p.nit, name=p.name,
-                nationality=p.nationality, share_percentage=p.share_percentage, since=p.since)
-        for p in data.partners
-    ])
+    Partner.objects.bulk_create(
+        [
+            Partner(
+                registrant=registrant,
+                document_type_id=p.document_type,
+                document_number=p.document_number,
+                nit=p.nit,
+                name=p.name,
+                nationality=p.nationality,
+                share_percentage=p.share_percentage,
+                since=p.since,
+            )
+            for p in data.partners
+        ]
+    )
     registrant.establishments.all().delete()
-    Establishment.objects.bulk_create([
-        Establishment(registrant=registrant, kind_code=e.kind_code, name=e.name,
-                      activity_id=e.activity or None, department_id=e.department,
-                      municipality_id=e.municipality, address=e.address, phone=e.phone,
-                      opened_on=e.opened_on)
-        for e in data.establishments
-    ])
+    Establishment.objects.bulk_create(
+        [
+            Establishment(
+                registrant=registrant,
+                kind_code=e.kind_code,
+                name=e.name,
+                activity_id=e.activity or None,
+                department_id=e.department,
+                municipality_id=e.municipality,
+                address=e.address,
+                phone=e.phone,
+                opened_on=e.opened_on,
+            )
+            for e in data.establishments
+        ]
+    )
     after = _classification_summary(registrant)
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
 
 
 def _classification_summary(registrant: Registrant) -> dict[str, list[str]]:
     if registrant.pk is None:
-        return {"activities": [], "responsibilities": [], "customs_qualities": [],
-                "representatives": [], "partners": [], "establishments": []}
+        return {
+            "activities": [],
+            "responsibilities": [],
+            "customs_qualities": [],
+            "representatives": [],
+            "partners": [],
+            "establishments": [],
+        }
     return {
         "activities": sorted(f"{a.role}:{a.activity_id}" for a in registrant.activities.all()),
         "responsibilities": sorted(registrant.responsibilities.values_list("code", flat=True)),
         "customs_qualities": sorted(registrant.customs_qualities.values_list("code", flat=True)),
-        "representatives": sorted(f"{r.role}:{r.document_number}" for r in registrant.representatives.all()),
-        "partners": sorted(f"{p.document_number}:{p.share_percentage}" for p in registrant.partners.all()),
-        "establishments": sorted(f"{e.name}:{e.municipality_id}" for e in registrant.establishments.all()),
+        "representatives": sorted(
+            f"{r.role}:{r.document_number}" for r in registrant.representatives.all()
+        ),
+        "partners": sorted(
+            f"{p.document_number}:{p.share_percentage}" for p in registrant.partners.all()
+        ),
+        "establishments": sorted(
+            f"{e.name}:{e.municipality_id}" for e in registrant.establishments.all()
+        ),
     }
 
 
@@ -148,7 +200,11 @@ def _seccional_for(data: RegistrantData) -> str:
     if data.seccional:
         return data.seccional
     if data.municipality:
-        code = Municipality.objects.filter(pk=data.municipality).values_list("seccional", flat=True).first()
+        code = (
+            Municipality.objects.filter(pk=data.municipality)
+            .values_list("seccional", flat=True)
+            .first()
+        )
         if code:
             return code
     return DEFAULT_SECCIONAL
@@ -158,14 +214,19 @@ def _check_not_registered(data: RegistrantData, *, exclude_pk: int | None = None
     """Refuse a second record for the same document or legal entity, naming the existing NIT."""
     existing = Registrant.objects.exclude(pk=exclude_pk)
     if data.document_number:
-        found = existing.filter(document_type_id=data.document_type,
-                                document_number=data.document_number).first()
+        found = existing.filter(
+            document_type_id=data.document_type, document_number=data.document_number
+        ).first()
         if found:
             raise DuplicateRegistrant(_duplicate_message(found), field="document_number")
     if data.resolved_person_type == PersonType.LEGAL and data.business_name:
-        found = existing.filter(
-            person_type=PersonType.LEGAL, business_name_key=normalize_name(data.business_name)
-        ).exclude(state__in=[Registrant.State.CANCELLED, Registrant.State.LAPSED]).first()
+        found = (
+            existing.filter(
+                person_type=PersonType.LEGAL, business_name_key=normalize_name(data.business_name)
+            )
+            .exclude(state__in=[Registrant.State.CANCELLED, Registrant.State.LAPSED])
+            .first()
+        )
         if found:
             raise DuplicateRegistrant(_duplicate_message(found), field="business_name")
 
@@ -173,33 +234,57 @@ def _check_not_registered(data: RegistrantData, *, exclude_pk: int | None = None
 def _duplicate_message(found: Registrant) -> str:
     if found.nit:
         return _("Ya está inscrito con el NIT %(nit)s (%(name)s); no se asigna otro NIT.") % {
-            "nit": found.formatted_nit, "name": found.display_name}
+            "nit": found.formatted_nit,
+            "name": found.display_name,
+        }
     return _("Ya existe una pre-inscripción para %(name)s; continúe esa solicitud.") % {
-        "name": found.display_name}
+        "name": found.display_name
+    }
 
 
 def _issue_form_version(registrant: Registrant, *, concept: str, by: User | None) -> FormVersion:
     """Number and store a new immutable Formulario 001 (the caller holds the row lock)."""
     last = registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
     return FormVersion.objects.create(
-        registrant=registrant, form_number=allocate_form_number(), version=last + 1,
-        concept=concept, state=registrant.state, snapshot=build_snapshot(registrant),
+        registrant=registrant,
+        form_number=allocate_form_number(),
+        version=last + 1,
+        concept=concept,
+        state=registrant.state,
+        snapshot=build_snapshot(registrant),
         created_by=by if by is not None and by.is_authenticated else None,
     )
 
 
-def record_audit(registrant: Registrant | None, *, action: str, by: User | None,
-                 from_state: str = "", to_state: str = "", reason: str = "",
-                 legal_basis: str = "", act_reference: str = "", case_number: str = "",
-                 form_version: FormVersion | None = None,
-                 changes: dict[str, Any] | None = None,
-                 self_service: bool = False) -> AuditEntry:
+def record_audit(
+    registrant: Registrant | None,
+    *,
+    action: str,
+    by: User | None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    legal_basis: str = "",
+    act_reference: str = "",
+    case_number: str = "",
+    form_version: FormVersion | None = None,
+    changes: dict[str, Any] | None = None,
+    self_service: bool = False,
+) -> AuditEntry:
     """Append one entry to the audit trail (inside the caller's transaction)."""
     return AuditEntry.objects.create(
-        registrant=registrant, action=action, from_state=from_state, to_state=to_state,
-        actor=by if by is not None and by.is_authenticated else None, reason=reason,
-        legal_basis=legal_basis, act_reference=act_reference, case_number=case_number,
-        form_version=form_version, changes=changes or {}, self_service=self_service,
+        registrant=registrant,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=by if by is not None and by.is_authenticated else None,
+        reason=reason,
+        legal_basis=legal_basis,
+        act_reference=act_reference,
+        case_number=case_number,
+        form_version=form_version,
+        changes=changes or {},
+        self_service=self_service,
     )
 
 
@@ -232,7 +317,8 @@ def _integrity_to_domain(exc: IntegrityError, registrant: Registrant) -> DomainE
     text = str(exc)
     if "nit" in text.lower():
         return DuplicateRegistrant(
-            _("El NIT %(nit)s ya está asignado a otro inscrito.") % {"nit": registrant.formatted_nit},
+            _("El NIT %(nit)s ya está asignado a otro inscrito.")
+            % {"nit": registrant.formatted_nit},
             field="nit",
         )
     return DuplicateRegistrant(_("Ya existe un inscrito con esos datos de identificación."))
@@ -258,8 +344,14 @@ def pre_register(data: RegistrantData, *, by: User | None) -> Registrant:
         registrant=registrant, seccional_id=registrant.seccional_id, started_at=timezone.now()
     )
     version = _issue_form_version(registrant, concept=FormVersion.Concept.PRE_REGISTRATION, by=by)
-    record_audit(registrant, action="pre_register", by=by, to_state=registrant.state,
-                 form_version=version, legal_basis="Decreto 2460 de 2013, art. 6")
+    record_audit(
+        registrant,
+        action="pre_register",
+        by=by,
+        to_state=registrant.state,
+        form_version=version,
+        legal_basis="Decreto 2460 de 2013, art. 6",
+    )
     return registrant
 
 
@@ -271,9 +363,13 @@ def _nit_for(registrant: Registrant) -> Nit:
 
 
 @transaction.atomic
-def formalize_registration(registrant: Registrant, *, by: User | None,
-                           bank_certificate_date: date | None = None,
-                           case_number: str = "") -> Registrant:
+def formalize_registration(
+    registrant: Registrant,
+    *,
+    by: User | None,
+    bank_certificate_date: date | None = None,
+    case_number: str = "",
+) -> Registrant:
     """Formalise a pre-inscripción: assign the NIT and issue the Formulario 001 (Certificado).
 
     New legal entities without a bank certificate get a provisional NIT (art. 10 lit. a).
@@ -288,7 +384,8 @@ def formalize_registration(registrant: Registrant, *, by: User | None,
     holder = Registrant.objects.filter(nit=nit.number).exclude(pk=registrant.pk).first()
     if holder is not None:
         raise DuplicateRegistrant(
-            _("El NIT %(nit)s ya pertenece a %(name)s.") % {"nit": str(nit), "name": holder.display_name},
+            _("El NIT %(nit)s ya pertenece a %(name)s.")
+            % {"nit": str(nit), "name": holder.display_name},
             field="document_number",
         )
     now = timezone.now()
@@ -298,25 +395,40 @@ def formalize_registration(registrant: Registrant, *, by: User | None,
     else:
         registrant.formalize(nit=nit.number, check_digit=nit.check_digit, at=now)
         registrant.bank_certificate_date = bank_certificate_date
-        concept, fields = FormVersion.Concept.REGISTRATION, ["formalized_at", "bank_certificate_date"]
+        concept, fields = (
+            FormVersion.Concept.REGISTRATION,
+            ["formalized_at", "bank_certificate_date"],
+        )
     registrant.state_changed_at = now
     _save(registrant, ["state", "nit", "check_digit", "state_changed_at", *fields])
     version = _issue_form_version(registrant, concept=concept, by=by)
-    record_audit(registrant, action=method, by=by, from_state=Registrant.State.PRE_REGISTERED,
-                 to_state=registrant.state, form_version=version, case_number=case_number,
-                 legal_basis="Decreto 2460 de 2013, art. 8 y 10",
-                 changes={"nit": [None, str(nit)]})
+    record_audit(
+        registrant,
+        action=method,
+        by=by,
+        from_state=Registrant.State.PRE_REGISTERED,
+        to_state=registrant.state,
+        form_version=version,
+        case_number=case_number,
+        legal_basis="Decreto 2460 de 2013, art. 8 y 10",
+        changes={"nit": [None, str(nit)]},
+    )
     return registrant
 
 
 @transaction.atomic
-def register_registrant(data: RegistrantData, *, by: User | None,
-                        bank_certificate_date: date | None = None,
-                        case_number: str = "") -> Registrant:
+def register_registrant(
+    data: RegistrantData,
+    *,
+    by: User | None,
+    bank_certificate_date: date | None = None,
+    case_number: str = "",
+) -> Registrant:
     """Inscripción in one step (assisted, or by agreement): pre-inscription and formalisation."""
     registrant = pre_register(data, by=by)
-    return formalize_registration(registrant, by=by, bank_certificate_date=bank_certificate_date,
-                                  case_number=case_number)
+    return formalize_registration(
+        registrant, by=by, bank_certificate_date=bank_certificate_date, case_number=case_number
+    )
 
 
 def provisional_nit_expires_on(registrant: Registrant) -> date | None:
@@ -327,8 +439,9 @@ def provisional_nit_expires_on(registrant: Registrant) -> date | None:
 
 
 @transaction.atomic
-def activate_provisional_nit(registrant: Registrant, *, by: User | None,
-                             certificate_date: date, today: date | None = None) -> Registrant:
+def activate_provisional_nit(
+    registrant: Registrant, *, by: User | None, certificate_date: date, today: date | None = None
+) -> Registrant:
     """Make a provisional NIT definitive with the bank account certificate (art. 10 lit. a)."""
     registrant = _lock(registrant)
     _require_state(registrant, "activate_provisional_nit")
@@ -337,19 +450,29 @@ def activate_provisional_nit(registrant: Registrant, *, by: User | None,
     expires = provisional_nit_expires_on(registrant)
     if expires is not None and today > expires:
         raise Conflict(
-            _("El NIT provisional venció el %(date)s: ya no tiene validez y debe inscribirse de nuevo.")
+            _(
+                "El NIT provisional venció el %(date)s: ya no tiene validez y debe "
+                "inscribirse de nuevo."
+            )
             % {"date": expires.strftime("%d/%m/%Y")}
         )
     if certificate_date > today:
-        raise DomainError(_("La certificación bancaria no puede tener fecha futura."),
-                          field="certificate_date")
+        raise DomainError(
+            _("La certificación bancaria no puede tener fecha futura."), field="certificate_date"
+        )
     registrant.activate_provisional_nit(certificate_date=certificate_date, at=timezone.now())
     registrant.state_changed_at = timezone.now()
     _save(registrant, ["state", "bank_certificate_date", "formalized_at", "state_changed_at"])
     version = _issue_form_version(registrant, concept=FormVersion.Concept.REGISTRATION, by=by)
-    record_audit(registrant, action="activate_provisional_nit", by=by,
-                 from_state=Registrant.State.PROVISIONAL, to_state=registrant.state,
-                 form_version=version, legal_basis="Decreto 2460 de 2013, art. 10 lit. a")
+    record_audit(
+        registrant,
+        action="activate_provisional_nit",
+        by=by,
+        from_state=Registrant.State.PROVISIONAL,
+        to_state=registrant.state,
+        form_version=version,
+        legal_basis="Decreto 2460 de 2013, art. 10 lit. a",
+    )
     return registrant
 
 
@@ -364,11 +487,17 @@ def lapse_provisional_nit(registrant: Registrant, *, today: date) -> bool:
     registrant.state_changed_at = timezone.now()
     _save(registrant, ["state", "state_changed_at"])
     version = _issue_form_version(registrant, concept=FormVersion.Concept.LAPSE, by=None)
-    record_audit(registrant, action="lapse_provisional_nit", by=None,
-                 from_state=Registrant.State.PROVISIONAL, to_state=registrant.state,
-                 form_version=version, legal_basis="Decreto 2460 de 2013, art. 10 lit. a",
-                 reason=_("Vencieron %(n)s días sin certificación bancaria.")
-                 % {"n": settings.PROVISIONAL_NIT_DAYS})
+    record_audit(
+        registrant,
+        action="lapse_provisional_nit",
+        by=None,
+        from_state=Registrant.State.PROVISIONAL,
+        to_state=registrant.state,
+        form_version=version,
+        legal_basis="Decreto 2460 de 2013, art. 10 lit. a",
+        reason=_("Vencieron %(n)s días sin certificación bancaria.")
+        % {"n": settings.PROVISIONAL_NIT_DAYS},
+    )
     return True
 
 
@@ -376,9 +505,16 @@ def lapse_provisional_nit(registrant: Registrant, *, today: date) -> bool:
 
 
 @transaction.atomic
-def update_registrant(registrant: Registrant, *, by: User | None, data: RegistrantData,
-                      expected_revision: int, assisted: bool = True, reason: str = "",
-                      case_number: str = "") -> Registrant:
+def update_registrant(
+    registrant: Registrant,
+    *,
+    by: User | None,
+    data: RegistrantData,
+    expected_revision: int,
+    assisted: bool = True,
+    reason: str = "",
+    case_number: str = "",
+) -> Registrant:
     """Actualización: change the record, keep the state, issue a new Formulario 001.
 
     `expected_revision` is the revision the person was looking at; if someone saved in between,
@@ -386,21 +522,33 @@ def update_registrant(registrant: Registrant, *, by: User | None, data: Registra
     """
     registrant = _lock(registrant)
     if registrant.revision != expected_revision:
-        raise Conflict(_("Otra persona actualizó este RUT mientras usted editaba; revise los datos "
-                         "actuales y vuelva a intentarlo."))
+        raise Conflict(
+            _(
+                "Otra persona actualizó este RUT mientras usted editaba; revise los datos "
+                "actuales y vuelva a intentarlo."
+            )
+        )
     _require_state(registrant, "update")
     _require_perm(registrant, "update", by)
     validate_registrant_data(data)
     _check_not_registered(data, exclude_pk=registrant.pk)
     if registrant.nit and registrant.document_type_id in DOCUMENT_AS_NIT and registrant.is_natural:
-        if (data.document_type, data.document_number) != (registrant.document_type_id,
-                                                          registrant.document_number):
-            raise DomainError(_("El número de documento es el NIT: no se puede cambiar por "
-                                "actualización."), field="document_number")
+        if (data.document_type, data.document_number) != (
+            registrant.document_type_id,
+            registrant.document_number,
+        ):
+            raise DomainError(
+                _("El número de documento es el NIT: no se puede cambiar por actualización."),
+                field="document_number",
+            )
     changes = _set_scalars(registrant, data)
     if not assisted and any(name in IDENTIFICATION_FIELDS for name in changes):
-        raise NotAllowed(_("Los datos de identificación solo se cambian con la asistencia de un "
-                           "funcionario; solicite una cita."))
+        raise NotAllowed(
+            _(
+                "Los datos de identificación solo se cambian con la asistencia de un "
+                "funcionario; solicite una cita."
+            )
+        )
     if not assisted and ADDRESS_FIELDS & changes.keys():
         _check_virtual_address_changes(registrant)
     changes.update(_replace_children(registrant, data))
@@ -408,20 +556,38 @@ def update_registrant(registrant: Registrant, *, by: User | None, data: Registra
         raise DomainError(_("No hay cambios que registrar."))
     registrant.update()
     new_seccional = (
-        _seccional_for(data) if data.seccional or "municipality" in changes
+        _seccional_for(data)
+        if data.seccional or "municipality" in changes
         else registrant.seccional_id
     )
     if new_seccional != registrant.seccional_id:
         changes["seccional"] = [registrant.seccional_id, new_seccional]
         _move_seccional(registrant, new_seccional)
     registrant.revision += 1
-    _save(registrant, [*(_attname(n) for n in _SCALAR_FIELDS), "business_name_key",
-                       "search_name", "revision", "seccional"])
+    _save(
+        registrant,
+        [
+            *(_attname(n) for n in _SCALAR_FIELDS),
+            "business_name_key",
+            "search_name",
+            "revision",
+            "seccional",
+        ],
+    )
     version = _issue_form_version(registrant, concept=FormVersion.Concept.UPDATE, by=by)
-    record_audit(registrant, action="update", by=by, from_state=registrant.state,
-                 to_state=registrant.state, form_version=version, reason=reason,
-                 case_number=case_number, changes=changes, self_service=not assisted,
-                 legal_basis="Decreto 2460 de 2013, art. 13")
+    record_audit(
+        registrant,
+        action="update",
+        by=by,
+        from_state=registrant.state,
+        to_state=registrant.state,
+        form_version=version,
+        reason=reason,
+        case_number=case_number,
+        changes=changes,
+        self_service=not assisted,
+        legal_basis="Decreto 2460 de 2013, art. 13",
+    )
     return registrant
 
 
@@ -441,9 +607,13 @@ def _check_virtual_address_changes(registrant: Registrant) -> None:
     ).count()
     if done >= MAX_VIRTUAL_ADDRESS_CHANGES:
         raise NotAllowed(
-            _("Ya cambió la dirección %(n)s veces en los últimos seis meses por autogestión; "
-              "el siguiente cambio se hace con la asistencia de un funcionario.")
-            % {"n": done}, field="address")
+            _(
+                "Ya cambió la dirección %(n)s veces en los últimos seis meses por autogestión; "
+                "el siguiente cambio se hace con la asistencia de un funcionario."
+            )
+            % {"n": done},
+            field="address",
+        )
 
 
 def _attname(name: str) -> str:
@@ -452,8 +622,12 @@ def _attname(name: str) -> str:
 
 def _move_seccional(registrant: Registrant, seccional: str) -> None:
     now = timezone.now()
-    SeccionalAssignment.objects.filter(registrant=registrant, ended_at__isnull=True).update(ended_at=now)
-    SeccionalAssignment.objects.create(registrant=registrant, seccional_id=seccional, started_at=now)
+    SeccionalAssignment.objects.filter(registrant=registrant, ended_at__isnull=True).update(
+        ended_at=now
+    )
+    SeccionalAssignment.objects.create(
+        registrant=registrant, seccional_id=seccional, started_at=now
+    )
     registrant.seccional_id = seccional
 
 
@@ -468,9 +642,16 @@ _CONCEPT_FOR = {
 
 
 @transaction.atomic
-def change_state(registrant: Registrant, *, transition_name: str, by: User | None,
-                 reason: str = "", legal_basis: str = "", act_reference: str = "",
-                 case_number: str = "") -> Registrant:
+def change_state(
+    registrant: Registrant,
+    *,
+    transition_name: str,
+    by: User | None,
+    reason: str = "",
+    legal_basis: str = "",
+    act_reference: str = "",
+    case_number: str = "",
+) -> Registrant:
     """Apply suspend / lift_suspension / cancel / reactivate with its form version and audit."""
     if transition_name not in _CONCEPT_FOR:
         raise ValueError(transition_name)
@@ -482,8 +663,16 @@ def change_state(registrant: Registrant, *, transition_name: str, by: User | Non
     registrant.state_changed_at = timezone.now()
     _save(registrant, ["state", "state_changed_at"])
     version = _issue_form_version(registrant, concept=_CONCEPT_FOR[transition_name], by=by)
-    record_audit(registrant, action=transition_name, by=by, from_state=before,
-                 to_state=registrant.state, reason=reason, legal_basis=legal_basis,
-                 act_reference=act_reference, case_number=case_number, form_version=version)
+    record_audit(
+        registrant,
+        action=transition_name,
+        by=by,
+        from_state=before,
+        to_state=registrant.state,
+        reason=reason,
+        legal_basis=legal_basis,
+        act_reference=act_reference,
+        case_number=case_number,
+        form_version=version,
+    )
     return registrant
-

@@ -56,8 +56,12 @@ def build_snapshot(registrant: Registrant) -> dict[str, Any]:
             "45": r.phone_2,
         },
         "activities": [
-            {"role": a.role, "code": a.activity_id, "name": a.activity.name,
-             "started_on": _iso(a.started_on)}
+            {
+                "role": a.role,
+                "code": a.activity_id,
+                "name": a.activity.name,
+                "started_on": _iso(a.started_on),
+            }
             for a in r.activities.select_related("activity").order_by("role", "id")
         ],
         "responsibilities": [
@@ -67,23 +71,43 @@ def build_snapshot(registrant: Registrant) -> dict[str, Any]:
             {"code": x.code, "name": x.name} for x in r.customs_qualities.order_by("code")
         ],
         "representatives": [
-            {"role": p.role, "role_label": p.get_role_display(), "document_type": p.document_type_id,
-             "document_number": p.document_number, "name": p.name,
-             "professional_card": p.professional_card, "since": _iso(p.since)}
+            {
+                "role": p.role,
+                "role_label": p.get_role_display(),
+                "document_type": p.document_type_id,
+                "document_number": p.document_number,
+                "name": p.name,
+                "professional_card": p.professional_card,
+                "since": _iso(p.since),
+            }
             for p in r.representatives.order_by("role", "id")
         ],
         "partners": [
-            {"document_type": p.document_type_id, "document_number": p.document_number,
-             "nit": p.nit, "name": p.name, "nationality": p.nationality,
-             "share_percentage": str(p.share_percentage) if p.share_percentage is not None else "",
-             "since": _iso(p.since)}
+            {
+                "document_type": p.document_type_id,
+                "document_number": p.document_number,
+                "nit": p.nit,
+                "name": p.name,
+                "nationality": p.nationality,
+                "share_percentage": str(p.share_percentage)
+                if p.share_percentage is not None
+                else "",
+                "since": _iso(p.since),
+            }
             for p in r.partners.order_by("id")
         ],
         "establishments": [
-            {"kind_code": e.kind_code, "name": e.name, "activity": e.activity_id or "",
-             "department": e.department_id, "municipality": e.municipality_id,
-             "municipality_name": e.municipality.name, "address": e.address, "phone": e.phone,
-             "opened_on": _iso(e.opened_on)}
+            {
+                "kind_code": e.kind_code,
+                "name": e.name,
+                "activity": e.activity_id or "",
+                "department": e.department_id,
+                "municipality": e.municipality_id,
+                "municipality_name": e.municipality.name,
+                "address": e.address,
+                "phone": e.phone,
+                "opened_on": _iso(e.opened_on),
+            }
             for e in r.establishments.select_related("municipality").order_by("id")
         ],
         "formalized_at": _iso(r.formalized_at),

@@ -111,14 +111,27 @@ class RegistrantData:
 
 # Identification data: these change only in assisted mode (procedure; DIAN bulletin 2022).
 IDENTIFICATION_FIELDS = (
-    "kind", "person_type", "document_type", "document_number", "document_issue_date",
-    "document_issue_place", "first_surname", "second_surname", "first_name", "other_names",
-    "birth_date", "birth_place", "business_name",
+    "kind",
+    "person_type",
+    "document_type",
+    "document_number",
+    "document_issue_date",
+    "document_issue_place",
+    "first_surname",
+    "second_surname",
+    "first_name",
+    "other_names",
+    "birth_date",
+    "birth_place",
+    "business_name",
 )
-FOREIGN_KINDS = frozenset({
-    RegistrantKind.FOREIGN_INVESTOR_NATURAL, RegistrantKind.FOREIGN_INVESTOR_LEGAL,
-    RegistrantKind.FOREIGN_SERVICE_PROVIDER,
-})
+FOREIGN_KINDS = frozenset(
+    {
+        RegistrantKind.FOREIGN_INVESTOR_NATURAL,
+        RegistrantKind.FOREIGN_INVESTOR_LEGAL,
+        RegistrantKind.FOREIGN_SERVICE_PROVIDER,
+    }
+)
 
 
 class _Errors:
@@ -157,10 +170,14 @@ def validate_registrant_data(data: RegistrantData) -> None:
 
 def _check_identification(data: RegistrantData, person_type: str, errors: _Errors) -> None:
     natural = person_type == PersonType.NATURAL
-    doc_type = DocumentType.objects.filter(pk=data.document_type).first() if data.document_type else None
+    doc_type = (
+        DocumentType.objects.filter(pk=data.document_type).first() if data.document_type else None
+    )
     if data.document_type and doc_type is None:
-        errors.add("document_type",
-                   _("El tipo de documento «%(code)s» no existe.") % {"code": data.document_type})
+        errors.add(
+            "document_type",
+            _("El tipo de documento «%(code)s» no existe.") % {"code": data.document_type},
+        )
     if natural:
         if not data.document_type:
             errors.add("document_type", _("Indique el tipo de documento."))
@@ -178,18 +195,28 @@ def _check_identification(data: RegistrantData, person_type: str, errors: _Error
         if doc_type and doc_type.applies_to == DocumentType.AppliesTo.NATURAL:
             errors.add("document_type", _("Ese tipo de documento es de personas naturales."))
     if data.document_number and not data.document_number.isalnum():
-        errors.add("document_number", _("El número de identificación solo admite letras y dígitos."))
-    if data.document_type in ("13", "22") and data.document_number and not data.document_number.isdigit():
+        errors.add(
+            "document_number", _("El número de identificación solo admite letras y dígitos.")
+        )
+    if (
+        data.document_type in ("13", "22")
+        and data.document_number
+        and not data.document_number.isdigit()
+    ):
         errors.add("document_number", _("La cédula solo tiene dígitos."))
     if data.kind in FOREIGN_KINDS and not data.foreign_tax_number:
-        errors.add("foreign_tax_number",
-                   _("Indique el número de identificación tributaria del país de origen."))
+        errors.add(
+            "foreign_tax_number",
+            _("Indique el número de identificación tributaria del país de origen."),
+        )
     if data.birth_date and data.birth_date > date.today():
         errors.add("birth_date", _("La fecha de nacimiento no puede ser futura."))
     for name in ("document_issue_place", "birth_place"):
         code = getattr(data, name)
         if code and not Municipality.objects.filter(pk=code).exists():
-            errors.add(name, _("El municipio «%(code)s» no existe en la DIVIPOLA.") % {"code": code})
+            errors.add(
+                name, _("El municipio «%(code)s» no existe en la DIVIPOLA.") % {"code": code}
+            )
 
 
 def _check_location(data: RegistrantData, errors: _Errors) -> None:
@@ -206,12 +233,16 @@ def _check_location(data: RegistrantData, errors: _Errors) -> None:
         return
     municipality = Municipality.objects.filter(pk=data.municipality).first()
     if municipality is None:
-        errors.add("municipality",
-                   _("El municipio «%(code)s» no existe en la DIVIPOLA.") % {"code": data.municipality})
+        errors.add(
+            "municipality",
+            _("El municipio «%(code)s» no existe en la DIVIPOLA.") % {"code": data.municipality},
+        )
     elif municipality.department_id != data.department:
-        errors.add("municipality",
-                   _("El municipio %(name)s no pertenece al departamento %(dep)s.")
-                   % {"name": municipality.name, "dep": data.department})
+        errors.add(
+            "municipality",
+            _("El municipio %(name)s no pertenece al departamento %(dep)s.")
+            % {"name": municipality.name, "dep": data.department},
+        )
     if not data.address.strip():
         errors.add("address", _("Indique la dirección principal."))
 
@@ -235,35 +266,49 @@ def _check_classification(data: RegistrantData, errors: _Errors) -> None:
     if any(a.started_on and a.started_on > date.today() for a in data.activities):
         errors.add("activities", _("La fecha de inicio de una actividad no puede ser futura."))
     current = set(
-        Responsibility.objects.filter(pk__in=data.responsibilities, is_current=True)
-        .values_list("pk", flat=True)
+        Responsibility.objects.filter(pk__in=data.responsibilities, is_current=True).values_list(
+            "pk", flat=True
+        )
     )
     for code in data.responsibilities:
         if code not in current:
-            errors.add("responsibilities",
-                       _("La responsabilidad «%(code)s» no existe o no está vigente.") % {"code": code})
+            errors.add(
+                "responsibilities",
+                _("La responsabilidad «%(code)s» no existe o no está vigente.") % {"code": code},
+            )
     customs = set(
         CustomsQuality.objects.filter(pk__in=data.customs_qualities).values_list("pk", flat=True)
     )
     for code in data.customs_qualities:
         if code not in customs:
-            errors.add("customs_qualities",
-                       _("La calidad de usuario aduanero «%(code)s» no existe.") % {"code": code})
+            errors.add(
+                "customs_qualities",
+                _("La calidad de usuario aduanero «%(code)s» no existe.") % {"code": code},
+            )
 
 
 def _check_people(data: RegistrantData, errors: _Errors) -> None:
     doc_types = set(DocumentType.objects.values_list("pk", flat=True))
     for rep in data.representatives:
         if rep.role not in Representative.Role.values:
-            errors.add("representatives", _("Calidad de representación desconocida: %(r)s.") % {"r": rep.role})
+            errors.add(
+                "representatives",
+                _("Calidad de representación desconocida: %(r)s.") % {"r": rep.role},
+            )
         if rep.document_type not in doc_types:
-            errors.add("representatives", _("Tipo de documento desconocido: %(c)s.") % {"c": rep.document_type})
+            errors.add(
+                "representatives",
+                _("Tipo de documento desconocido: %(c)s.") % {"c": rep.document_type},
+            )
         if not rep.name.strip() or not rep.document_number.strip():
             errors.add("representatives", _("Cada representante necesita nombre y documento."))
     total = Decimal(0)
     for partner in data.partners:
         if partner.document_type not in doc_types:
-            errors.add("partners", _("Tipo de documento desconocido: %(c)s.") % {"c": partner.document_type})
+            errors.add(
+                "partners",
+                _("Tipo de documento desconocido: %(c)s.") % {"c": partner.document_type},
+            )
         if partner.share_percentage is not None:
             total += partner.share_percentage
     if total > 100:
@@ -271,16 +316,20 @@ def _check_people(data: RegistrantData, errors: _Errors) -> None:
     for est in data.establishments:
         municipality = Municipality.objects.filter(pk=est.municipality).first()
         if municipality is None or municipality.department_id != est.department:
-            errors.add("establishments",
-                       _("El municipio del establecimiento «%(name)s» no pertenece a su departamento.")
-                       % {"name": est.name})
+            errors.add(
+                "establishments",
+                _("El municipio del establecimiento «%(name)s» no pertenece a su departamento.")
+                % {"name": est.name},
+            )
 
 
 # --- Conversions: case payloads are RegistrantData stored as JSON ------------------------------
 
 _NESTED = {
-    "activities": ActivityData, "representatives": RepresentativeData,
-    "partners": PartnerData, "establishments": EstablishmentData,
+    "activities": ActivityData,
+    "representatives": RepresentativeData,
+    "partners": PartnerData,
+    "establishments": EstablishmentData,
 }
 _DATE_FIELDS = {"document_issue_date", "birth_date", "started_on", "since", "opened_on"}
 
@@ -295,6 +344,7 @@ def _decode(name: str, value: object) -> object:
 
 def data_to_json(data: RegistrantData) -> dict[str, object]:
     """RegistrantData as plain JSON (dates ISO, decimals as strings)."""
+
     def encode(value: object) -> object:
         if isinstance(value, date):
             return value.isoformat()
@@ -325,33 +375,70 @@ def data_from_registrant(registrant: Registrant) -> RegistrantData:
     """The current record as RegistrantData, to prefill an update."""
     r = registrant
     return RegistrantData(
-        kind=r.kind, person_type=r.person_type, document_type=r.document_type_id or "",
-        document_number=r.document_number, document_issue_date=r.document_issue_date,
-        document_issue_place=r.document_issue_place_id or "", first_surname=r.first_surname,
-        second_surname=r.second_surname, first_name=r.first_name, other_names=r.other_names,
-        birth_date=r.birth_date, birth_place=r.birth_place_id or "",
-        foreign_tax_number=r.foreign_tax_number, business_name=r.business_name,
-        trade_name=r.trade_name, acronym=r.acronym, country=r.country,
-        department=r.department_id or "", municipality=r.municipality_id or "", address=r.address,
-        postal_code=r.postal_code, email=r.email, phone_1=r.phone_1, phone_2=r.phone_2,
-        activities=[ActivityData(code=a.activity_id, role=a.role, started_on=a.started_on)
-                    for a in r.activities.all()],
+        kind=r.kind,
+        person_type=r.person_type,
+        document_type=r.document_type_id or "",
+        document_number=r.document_number,
+        document_issue_date=r.document_issue_date,
+        document_issue_place=r.document_issue_place_id or "",
+        first_surname=r.first_surname,
+        second_surname=r.second_surname,
+        first_name=r.first_name,
+        other_names=r.other_names,
+        birth_date=r.birth_date,
+        birth_place=r.birth_place_id or "",
+        foreign_tax_number=r.foreign_tax_number,
+        business_name=r.business_name,
+        trade_name=r.trade_name,
+        acronym=r.acronym,
+        country=r.country,
+        department=r.department_id or "",
+        municipality=r.municipality_id or "",
+        address=r.address,
+        postal_code=r.postal_code,
+        email=r.email,
+        phone_1=r.phone_1,
+        phone_2=r.phone_2,
+        activities=[
+            ActivityData(code=a.activity_id, role=a.role, started_on=a.started_on)
+            for a in r.activities.all()
+        ],
         responsibilities=sorted(r.responsibilities.values_list("code", flat=True)),
         customs_qualities=sorted(r.customs_qualities.values_list("code", flat=True)),
         representatives=[
-            RepresentativeData(role=p.role, document_type=p.document_type_id,
-                               document_number=p.document_number, name=p.name,
-                               professional_card=p.professional_card, since=p.since)
-            for p in r.representatives.all()],
+            RepresentativeData(
+                role=p.role,
+                document_type=p.document_type_id,
+                document_number=p.document_number,
+                name=p.name,
+                professional_card=p.professional_card,
+                since=p.since,
+            )
+            for p in r.representatives.all()
+        ],
         partners=[
-            PartnerData(document_type=p.document_type_id, document_number=p.document_number,
-                        name=p.name, nit=p.nit, nationality=p.nationality,
-                        share_percentage=p.share_percentage, since=p.since)
-            for p in r.partners.all()],
+            PartnerData(
+                document_type=p.document_type_id,
+                document_number=p.document_number,
+                name=p.name,
+                nit=p.nit,
+                nationality=p.nationality,
+                share_percentage=p.share_percentage,
+                since=p.since,
+            )
+            for p in r.partners.all()
+        ],
         establishments=[
-            EstablishmentData(name=e.name, department=e.department_id,
-                              municipality=e.municipality_id, address=e.address,
-                              kind_code=e.kind_code, activity=e.activity_id or "",
-                              phone=e.phone, opened_on=e.opened_on)
-            for e in r.establishments.all()],
+            EstablishmentData(
+                name=e.name,
+                department=e.department_id,
+                municipality=e.municipality_id,
+                address=e.address,
+                kind_code=e.kind_code,
+                activity=e.activity_id or "",
+                phone=e.phone,
+                opened_on=e.opened_on,
+            )
+            for e in r.establishments.all()
+        ],
     )

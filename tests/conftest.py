@@ -48,7 +48,9 @@ def _reachable(url: str, default_port: int) -> bool:
 
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 1):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 1
+        ):
             return True
     except OSError:
         return False
@@ -76,26 +78,45 @@ def reference_data(transactional_db: None) -> None:
 
 @pytest.fixture
 def official(db: None) -> User:
-    return create_official(username="funcionaria", password="x", role=Role.OFFICIAL, seccional="32",
-                           first_name="Ana", last_name="Rojas")
+    return create_official(
+        username="funcionaria",
+        password="x",
+        role=Role.OFFICIAL,
+        seccional="32",
+        first_name="Ana",
+        last_name="Rojas",
+    )
 
 
 @pytest.fixture
 def other_official(db: None) -> User:
-    return create_official(username="funcionario2", password="x", role=Role.OFFICIAL, seccional="32",
-                           first_name="Luis", last_name="Pardo")
+    return create_official(
+        username="funcionario2",
+        password="x",
+        role=Role.OFFICIAL,
+        seccional="32",
+        first_name="Luis",
+        last_name="Pardo",
+    )
 
 
 @pytest.fixture
 def director(db: None) -> User:
-    return create_official(username="directora", password="x", role=Role.DIRECTOR, seccional="32",
-                           first_name="Marta", last_name="Gómez")
+    return create_official(
+        username="directora",
+        password="x",
+        role=Role.DIRECTOR,
+        seccional="32",
+        first_name="Marta",
+        last_name="Gómez",
+    )
 
 
 @pytest.fixture
 def official_of_other_seccional(db: None) -> User:
-    return create_official(username="funcionario_medellin", password="x", role=Role.OFFICIAL,
-                           seccional="11")
+    return create_official(
+        username="funcionario_medellin", password="x", role=Role.OFFICIAL, seccional="11"
+    )
 
 
 @pytest.fixture

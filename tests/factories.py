@@ -16,11 +16,21 @@ _sequence = itertools.count(1)
 def natural_data(**overrides: Any) -> RegistrantData:
     n = next(_sequence)
     values: dict[str, Any] = dict(
-        kind=RegistrantKind.NATURAL_PERSON, document_type="13",
-        document_number=str(79_000_000 + n * 7), document_issue_date=date(2000, 1, 15),
-        first_surname="PÉREZ", second_surname="GÓMEZ", first_name="JUAN", other_names="CARLOS",
-        birth_date=date(1980, 5, 17), country="CO", department="11", municipality="11001",
-        address="CL 26 69 76", email=f"persona{n}@example.co", phone_1="3001234567",
+        kind=RegistrantKind.NATURAL_PERSON,
+        document_type="13",
+        document_number=str(79_000_000 + n * 7),
+        document_issue_date=date(2000, 1, 15),
+        first_surname="PÉREZ",
+        second_surname="GÓMEZ",
+        first_name="JUAN",
+        other_names="CARLOS",
+        birth_date=date(1980, 5, 17),
+        country="CO",
+        department="11",
+        municipality="11001",
+        address="CL 26 69 76",
+        email=f"persona{n}@example.co",
+        phone_1="3001234567",
         activities=[ActivityData(code="6201", started_on=date(2020, 1, 1))],
         responsibilities=["05"],
     )
@@ -31,13 +41,25 @@ def natural_data(**overrides: Any) -> RegistrantData:
 def legal_data(**overrides: Any) -> RegistrantData:
     n = next(_sequence)
     values: dict[str, Any] = dict(
-        kind=RegistrantKind.LEGAL_ENTITY, business_name=f"COMERCIALIZADORA ANDINA {n} S.A.S.",
-        acronym="CA", country="CO", department="05", municipality="05001",
-        address="CR 43A 1 50", email=f"empresa{n}@example.co", phone_1="6044440000",
+        kind=RegistrantKind.LEGAL_ENTITY,
+        business_name=f"COMERCIALIZADORA ANDINA {n} S.A.S.",
+        acronym="CA",
+        country="CO",
+        department="05",
+        municipality="05001",
+        address="CR 43A 1 50",
+        email=f"empresa{n}@example.co",
+        phone_1="6044440000",
         activities=[ActivityData(code="4659", started_on=date(2024, 3, 1))],
         responsibilities=["05", "48"],
-        representatives=[RepresentativeData(role="legal_rep", document_type="13",
-                                            document_number=str(43_000_000 + n), name="LUZ MARINA ROJAS")],
+        representatives=[
+            RepresentativeData(
+                role="legal_rep",
+                document_type="13",
+                document_number=str(43_000_000 + n),
+                name="LUZ MARINA ROJAS",
+            )
+        ],
     )
     values.update(overrides)
     return RegistrantData(**values)
@@ -47,7 +69,36 @@ def make_natural(*, by: Any = None, **overrides: Any) -> Registrant:
     return register_registrant(natural_data(**overrides), by=by)
 
 
-def make_legal(*, by: Any = None, bank_certificate_date: date | None = date(2026, 11, 20),
-               **overrides: Any) -> Registrant:
-    return register_registrant(legal_data(**overrides), by=by,
-                               bank_certificate_date=bank_certificate_date)
+def make_legal(
+    *, by: Any = None, bank_certificate_date: date | None = date(2026, 11, 20), **overrides: Any
+) -> Registrant:
+    return register_registrant(
+        legal_data(**overrides), by=by, bank_certificate_date=bank_certificate_date
+    )
+
+
+def pdf_upload(name: str = "acto.pdf") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% acto administrativo\n", "application/pdf")
+
+
+def judicial_cancellation_request(registrant: Registrant, **overrides: Any) -> Any:
+    from procedures.models import CaseType, Cause, Channel, RequesterKind
+    from procedures.services.intake import CaseRequest
+
+    values: dict[str, Any] = dict(
+        case_type=CaseType.CANCELLATION_EX_OFFICIO,
+        channel=Channel.OFFICIAL_MAIL,
+        cause=Cause.AUTHORITY_ORDER,
+        requester_kind=RequesterKind.JUDICIAL_AUTHORITY,
+        requester_name="Juzgado 12 Civil del Circuito de Bogotá",
+        requester_email="j12cctobta@cendoj.example.co",
+        registrant=registrant,
+        act_number="Sentencia 2026-00123",
+        act_date=date(2026, 11, 10),
+        act_issuer="Juzgado 12 Civil del Circuito",
+        act_is_final=True,
+    )
+    values.update(overrides)
+    return CaseRequest(**values)

@@ -16,8 +16,14 @@ from rut_portal.errors import Conflict, DomainError, NotAllowed
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-OPEN_STATES = (Case.State.RECEIVED, Case.State.REQUIREMENTS_MET, Case.State.IN_PROCESS,
-               Case.State.AWAITING_APPROVAL, Case.State.DECIDED, Case.State.REJECTED)
+OPEN_STATES = (
+    Case.State.RECEIVED,
+    Case.State.REQUIREMENTS_MET,
+    Case.State.IN_PROCESS,
+    Case.State.AWAITING_APPROVAL,
+    Case.State.DECIDED,
+    Case.State.REJECTED,
+)
 
 
 def _require_open(case: Case) -> None:
@@ -38,14 +44,21 @@ def take_case(case: Case, *, by: AbstractBaseUser) -> Case:
     if not by.has_perm("procedures.process_case"):
         raise NotAllowed(_("No tiene permiso para tramitar casos."))
     if case.assigned_to_id is not None:
-        raise Conflict(_("El trámite %(n)s ya está asignado a %(who)s.")
-                       % {"n": case.number, "who": case.assigned_to})
+        raise Conflict(
+            _("El trámite %(n)s ya está asignado a %(who)s.")
+            % {"n": case.number, "who": case.assigned_to}
+        )
     if _is_impeded(case, by.pk):
         raise NotAllowed(_("Usted se declaró impedido en este trámite."))
     case.assigned_to = by  # type: ignore[assignment]
     case.save(update_fields=["assigned_to"])
-    record_step(case, kind=CaseStep.Kind.ASSIGNED, by=by, from_state=case.state,
-                details={"to": by.get_username()})
+    record_step(
+        case,
+        kind=CaseStep.Kind.ASSIGNED,
+        by=by,
+        from_state=case.state,
+        details={"to": by.get_username()},
+    )
     return case
 
 
@@ -57,16 +70,29 @@ def assign_case(case: Case, *, by: AbstractBaseUser, to: User, reason: str = "")
     _require_open(case)
     if not by.has_perm("procedures.assign_case"):
         raise NotAllowed(_("Solo el jefe o director puede asignar trámites."))
-    if not (to.is_active and to.has_perm("procedures.process_case") and can_act_in(to, case.seccional_id)):
-        raise DomainError(_("%(who)s no es funcionario de la seccional del trámite.") % {"who": to},
-                          field="to")
+    if not (
+        to.is_active
+        and to.has_perm("procedures.process_case")
+        and can_act_in(to, case.seccional_id)
+    ):
+        raise DomainError(
+            _("%(who)s no es funcionario de la seccional del trámite.") % {"who": to}, field="to"
+        )
     if _is_impeded(case, to.pk):
-        raise DomainError(_("%(who)s se declaró impedido en este trámite.") % {"who": to}, field="to")
+        raise DomainError(
+            _("%(who)s se declaró impedido en este trámite.") % {"who": to}, field="to"
+        )
     previous = case.assigned_to
     case.assigned_to = to
     case.save(update_fields=["assigned_to"])
-    record_step(case, kind=CaseStep.Kind.ASSIGNED, by=by, from_state=case.state, reason=reason,
-                details={"from": previous.get_username() if previous else "", "to": to.get_username()})
+    record_step(
+        case,
+        kind=CaseStep.Kind.ASSIGNED,
+        by=by,
+        from_state=case.state,
+        reason=reason,
+        details={"from": previous.get_username() if previous else "", "to": to.get_username()},
+    )
     return case
 
 
@@ -81,6 +107,12 @@ def declare_impediment(case: Case, *, by: AbstractBaseUser, reason: str) -> Case
         raise NotAllowed(_("Solo el funcionario asignado puede declararse impedido."))
     case.assigned_to = None
     case.save(update_fields=["assigned_to"])
-    record_step(case, kind=CaseStep.Kind.IMPEDIMENT, by=by, from_state=case.state, reason=reason,
-                legal_basis=_("Procedimiento, 3.3 Conflicto de interés real"))
+    record_step(
+        case,
+        kind=CaseStep.Kind.IMPEDIMENT,
+        by=by,
+        from_state=case.state,
+        reason=reason,
+        legal_basis=_("Procedimiento, 3.3 Conflicto de interés real"),
+    )
     return case

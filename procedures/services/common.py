@@ -22,7 +22,11 @@ FORMAT_SEQUENCE = "procedures_format_seq"
 def lock_case(case: Case | int) -> Case:
     """Re-read the case under a row lock: a second official acting at once waits here."""
     pk = case if isinstance(case, int) else case.pk
-    return Case.objects.select_for_update().select_related("registrant", "seccional").get(pk=pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("registrant", "seccional")
+        .get(pk=pk)
+    )
 
 
 def require_transition(case: Case, name: str, by: User | None) -> None:
@@ -30,8 +34,10 @@ def require_transition(case: Case, name: str, by: User | None) -> None:
     method = getattr(case, name)
     if not can_proceed(method):
         raise Conflict(
-            _("El trámite %(number)s ya está en estado «%(state)s»: la acción no procede. "
-              "Actualice la página para ver su estado actual.")
+            _(
+                "El trámite %(number)s ya está en estado «%(state)s»: la acción no procede. "
+                "Actualice la página para ver su estado actual."
+            )
             % {"number": case.number, "state": case.get_state_display()}
         )
     if by is None:
@@ -49,13 +55,25 @@ def require_scope(case: Case, by: User) -> None:
         )
 
 
-def record_step(case: Case, *, kind: str, by: User | None, from_state: str = "",
-                reason: str = "", legal_basis: str = "", details: dict[str, Any] | None = None
-                ) -> CaseStep:
+def record_step(
+    case: Case,
+    *,
+    kind: str,
+    by: User | None,
+    from_state: str = "",
+    reason: str = "",
+    legal_basis: str = "",
+    details: dict[str, Any] | None = None,
+) -> CaseStep:
     return CaseStep.objects.create(
-        case=case, kind=kind, from_state=from_state, to_state=case.state,
-        actor=by if by is not None and by.is_authenticated else None, reason=reason,
-        legal_basis=legal_basis, details=details or {},
+        case=case,
+        kind=kind,
+        from_state=from_state,
+        to_state=case.state,
+        actor=by if by is not None and by.is_authenticated else None,
+        reason=reason,
+        legal_basis=legal_basis,
+        details=details or {},
     )
 
 

@@ -39,12 +39,20 @@ def seccionales_of_last_five_years(registrant: Registrant, *, before: datetime) 
 
 def _summary(case: Case) -> str:
     registrant = case.registrant
-    who = (f"{registrant.display_name}, NIT {registrant.formatted_nit}" if registrant and registrant.nit
-           else registrant.display_name if registrant else "")
+    who = (
+        f"{registrant.display_name}, NIT {registrant.formatted_nit}"
+        if registrant and registrant.nit
+        else registrant.display_name
+        if registrant
+        else ""
+    )
     decision = case.get_decision_display().lower()
     return _("Trámite %(number)s (%(type)s) de %(who)s: %(decision)s.") % {
-        "number": case.number, "type": case.get_case_type_display().lower(), "who": who,
-        "decision": decision}
+        "number": case.number,
+        "type": case.get_case_type_display().lower(),
+        "who": who,
+        "decision": decision,
+    }
 
 
 def _planned(case: Case) -> list[Communication]:
@@ -53,16 +61,35 @@ def _planned(case: Case) -> list[Communication]:
     summary = _summary(case)
     items: list[Communication] = []
 
-    def add(kind: str, name: str, email: str, body: str, seccional: Seccional | None = None) -> None:
-        items.append(Communication(case=case, kind=kind, recipient_name=name,
-                                   recipient_email=email, seccional=seccional, body=body,
-                                   subject=_("DIAN - RUT: trámite %(n)s") % {"n": case.number}))
+    def add(
+        kind: str, name: str, email: str, body: str, seccional: Seccional | None = None
+    ) -> None:
+        items.append(
+            Communication(
+                case=case,
+                kind=kind,
+                recipient_name=name,
+                recipient_email=email,
+                seccional=seccional,
+                body=body,
+                subject=_("DIAN - RUT: trámite %(n)s") % {"n": case.number},
+            )
+        )
 
     if case.decision == Decision.REQUIREMENTS_NOT_MET:
-        reason = case.steps.filter(kind=CaseStep.Kind.REJECTED).values_list("reason", flat=True).last()
-        add(Communication.Kind.REJECTION, case.requester_name, case.requester_email,
-            _("%(summary)s Motivo: %(reason)s Una vez corregido, puede radicar de nuevo la "
-              "solicitud.") % {"summary": summary, "reason": reason or ""})
+        reason = (
+            case.steps.filter(kind=CaseStep.Kind.REJECTED).values_list("reason", flat=True).last()
+        )
+        add(
+            Communication.Kind.REJECTION,
+            case.requester_name,
+            case.requester_email,
+            _(
+                "%(summary)s Motivo: %(reason)s Una vez corregido, puede radicar de nuevo la "
+                "solicitud."
+            )
+            % {"summary": summary, "reason": reason or ""},
+        )
         return items
     if registrant is not None:
         add(Communication.Kind.TO_REGISTRANT, registrant.display_name, registrant.email, summary)
@@ -75,10 +102,16 @@ def _planned(case: Case) -> list[Communication]:
             add(Communication.Kind.TO_SECCIONAL, seccional.name, "", summary, seccional)
     if case.is_cancellation and case.requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
         cancelled_on = timezone.localdate(case.decided_at).strftime("%d/%m/%Y")
-        add(Communication.Kind.TO_JUDICIAL_AUTHORITY, case.requester_name, case.requester_email,
-            _("En cumplimiento de la orden %(act)s, la inscripción en el RUT de %(name)s fue "
-              "cancelada el %(date)s.") % {"act": case.act_number, "name": registrant.display_name,
-                                           "date": cancelled_on})
+        add(
+            Communication.Kind.TO_JUDICIAL_AUTHORITY,
+            case.requester_name,
+            case.requester_email,
+            _(
+                "En cumplimiento de la orden %(act)s, la inscripción en el RUT de %(name)s fue "
+                "cancelada el %(date)s."
+            )
+            % {"act": case.act_number, "name": registrant.display_name, "date": cancelled_on},
+        )
     if case.is_cancellation and registrant.customs_qualities.exists():
         add(Communication.Kind.TO_CUSTOMS, _("Procesos de aduanas"), "", summary)
     return items
@@ -95,9 +128,14 @@ def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
     communications = Communication.objects.bulk_create(_planned(case))
     case.communicate()
     save_case(case, ["state"])
-    record_step(case, kind=CaseStep.Kind.COMMUNICATED, by=by, from_state=before,
-                legal_basis=_("Procedimiento, actividad 12"),
-                details={"communications": [c.pk for c in communications]})
+    record_step(
+        case,
+        kind=CaseStep.Kind.COMMUNICATED,
+        by=by,
+        from_state=before,
+        legal_basis=_("Procedimiento, actividad 12"),
+        details={"communications": [c.pk for c in communications]},
+    )
     for communication in communications:
         if communication.recipient_email:
             send_communication.delay_on_commit(communication.pk)

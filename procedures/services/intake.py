@@ -77,7 +77,8 @@ def _validate_request(request: CaseRequest) -> None:
         if request.data is None and request.registrant is None:
             errors["data"] = [_("La inscripción necesita los datos del formulario.")]
         elif request.registrant is not None and (
-                request.registrant.state != Registrant.State.PRE_REGISTERED):
+            request.registrant.state != Registrant.State.PRE_REGISTERED
+        ):
             errors["registrant"] = [_("Esa persona ya está inscrita en el RUT.")]
     elif request.registrant is None:
         errors["registrant"] = [_("Indique el inscrito.")]
@@ -94,12 +95,18 @@ def _validate_request(request: CaseRequest) -> None:
         errors["act_date"] = [_("La fecha del acto no puede ser futura.")]
     if errors:
         raise InvalidData(errors)
-    if (request.case_type == CaseType.CANCELLATION_EX_OFFICIO
-            and request.requester_kind == RequesterKind.USER):
+    if (
+        request.case_type == CaseType.CANCELLATION_EX_OFFICIO
+        and request.requester_kind == RequesterKind.USER
+    ):
         # Procedure 3.2: the order must come from the authority itself, duly executed.
         raise DomainError(
-            _("Una cancelación de oficio no se tramita a solicitud del usuario aunque presente la "
-              "orden: la autoridad debe enviarla directamente a la DIAN."), field="requester_kind")
+            _(
+                "Una cancelación de oficio no se tramita a solicitud del usuario aunque "
+                "presente la orden: la autoridad debe enviarla directamente a la DIAN."
+            ),
+            field="requester_kind",
+        )
 
 
 def _priority(request: CaseRequest) -> int:
@@ -128,8 +135,11 @@ def legal_due_date(case: Case, received_on: date) -> date | None:
 def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None = None) -> Case:
     """Activity 1: register a request as a case, with its requester, act and legal term."""
     _validate_request(request)
-    received_at = seccional or seccional_of(by) or (
-        request.registrant.seccional_id if request.registrant else DEFAULT_SECCIONAL)
+    received_at = (
+        seccional
+        or seccional_of(by)
+        or (request.registrant.seccional_id if request.registrant else DEFAULT_SECCIONAL)
+    )
     registrant = request.registrant
     payload: dict[str, object] = {}
     if request.case_type == CaseType.REGISTRATION and registrant is None:
@@ -140,42 +150,75 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         payload = {"data": data_to_json(request.data), "base_revision": registrant.revision}
     today = timezone.localdate()
     case = Case(
-        number=next_case_number(today.year), case_type=request.case_type, mode=request.mode,
-        channel=request.channel, cause=request.cause, registrant=registrant,
-        seccional_id=received_at, received_at_seccional_id=received_at,
-        requester_kind=request.requester_kind, requester_name=request.requester_name,
+        number=next_case_number(today.year),
+        case_type=request.case_type,
+        mode=request.mode,
+        channel=request.channel,
+        cause=request.cause,
+        registrant=registrant,
+        seccional_id=received_at,
+        received_at_seccional_id=received_at,
+        requester_kind=request.requester_kind,
+        requester_name=request.requester_name,
         requester_email=request.requester_email,
-        requester_user=by if by is not None and by.is_authenticated and by.is_staff is False else None,
-        act_number=request.act_number, act_date=request.act_date, act_issuer=request.act_issuer,
-        act_is_final=request.act_is_final, act_term_days=request.act_term_days,
-        facts=request.facts, fact_date=request.fact_date, payload=payload,
-        priority=_priority(request), refiled_from=request.refiled_from,
+        requester_user=by
+        if by is not None and by.is_authenticated and by.is_staff is False
+        else None,
+        act_number=request.act_number,
+        act_date=request.act_date,
+        act_issuer=request.act_issuer,
+        act_is_final=request.act_is_final,
+        act_term_days=request.act_term_days,
+        facts=request.facts,
+        fact_date=request.fact_date,
+        payload=payload,
+        priority=_priority(request),
+        refiled_from=request.refiled_from,
     )
     case.due_on = legal_due_date(case, today)
     case.save()
-    record_step(case, kind=CaseStep.Kind.RECEIVED, by=by,
-                details={"channel": case.channel, "refiled_from": getattr(request.refiled_from, "number", "")})
+    record_step(
+        case,
+        kind=CaseStep.Kind.RECEIVED,
+        by=by,
+        details={
+            "channel": case.channel,
+            "refiled_from": getattr(request.refiled_from, "number", ""),
+        },
+    )
     return case
 
 
 @transaction.atomic
-def attach_document(case: Case, *, kind: str, file: UploadedFile, by: User | None,
-                    description: str = "") -> CaseDocument:
+def attach_document(
+    case: Case, *, kind: str, file: UploadedFile, by: User | None, description: str = ""
+) -> CaseDocument:
     """Store a supporting document with its SHA-256 and note it on the timeline."""
     case = lock_case(case)
     if by is not None and by.is_staff:
         require_scope(case, by)
     if case.state in (Case.State.COMMUNICATED, Case.State.CLOSED):
-        raise Conflict(_("El trámite %(n)s ya terminó; no admite más soportes.") % {"n": case.number})
+        raise Conflict(
+            _("El trámite %(n)s ya terminó; no admite más soportes.") % {"n": case.number}
+        )
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
     document = CaseDocument.objects.create(
-        case=case, kind=kind, file=file, sha256=digest.hexdigest(), description=description,
+        case=case,
+        kind=kind,
+        file=file,
+        sha256=digest.hexdigest(),
+        description=description,
         uploaded_by=by if by is not None and by.is_authenticated else None,
     )
-    record_step(case, kind=CaseStep.Kind.DOCUMENT_ADDED, by=by, from_state=case.state,
-                details={"document": document.pk, "kind": kind})
+    record_step(
+        case,
+        kind=CaseStep.Kind.DOCUMENT_ADDED,
+        by=by,
+        from_state=case.state,
+        details={"document": document.pk, "kind": kind},
+    )
     return document
 
 
@@ -213,21 +256,37 @@ def check_requirements(case: Case, *, by: User | None, met: bool, reason: str = 
         require_transition(case, "accept_requirements", by)
         missing = missing_documents(case)
         if missing:
-            raise DomainError(_("No se cumplen los requisitos: falta %(what)s.")
-                              % {"what": "; ".join(missing)}, field="documents")
+            raise DomainError(
+                _("No se cumplen los requisitos: falta %(what)s.") % {"what": "; ".join(missing)},
+                field="documents",
+            )
         case.accept_requirements()
         save_case(case, ["state"])
-        record_step(case, kind=CaseStep.Kind.REQUIREMENTS_MET, by=by, from_state=before,
-                    reason=reason, legal_basis=_("Procedimiento, actividad 2"))
+        record_step(
+            case,
+            kind=CaseStep.Kind.REQUIREMENTS_MET,
+            by=by,
+            from_state=before,
+            reason=reason,
+            legal_basis=_("Procedimiento, actividad 2"),
+        )
         return case
     if not reason.strip():
-        raise DomainError(_("Explique qué requisito no se cumple; se le comunicará al solicitante."),
-                          field="reason")
+        raise DomainError(
+            _("Explique qué requisito no se cumple; se le comunicará al solicitante."),
+            field="reason",
+        )
     require_transition(case, "reject_requirements", by)
     case.reject_requirements(by=by, at=timezone.now())
     save_case(case, ["state", "decision", "decided_by", "decided_at"])
-    record_step(case, kind=CaseStep.Kind.REJECTED, by=by, from_state=before, reason=reason,
-                legal_basis=_("Procedimiento, actividades 2 y 12"))
+    record_step(
+        case,
+        kind=CaseStep.Kind.REJECTED,
+        by=by,
+        from_state=before,
+        reason=reason,
+        legal_basis=_("Procedimiento, actividades 2 y 12"),
+    )
     return case
 
 
@@ -255,9 +314,14 @@ def decide_jurisdiction(case: Case, *, by: User | None) -> Case:
     case.forward(to=case.registrant.seccional)  # type: ignore[union-attr]
     # Procedure activity 4: forwarded at the latest the day after it was received.
     save_case(case, ["state", "seccional", "assigned_to"])
-    record_step(case, kind=CaseStep.Kind.FORWARDED, by=by, from_state=before,
-                legal_basis=_("Procedimiento, actividad 4"),
-                details={"from": origin, "to": competent})
+    record_step(
+        case,
+        kind=CaseStep.Kind.FORWARDED,
+        by=by,
+        from_state=before,
+        legal_basis=_("Procedimiento, actividad 4"),
+        details={"from": origin, "to": competent},
+    )
     return case
 
 
@@ -269,12 +333,22 @@ def refile_case(rejected: Case, *, by: User | None, data: RegistrantData | None 
     ):
         raise Conflict(_("Solo se radica de nuevo una solicitud rechazada por requisitos."))
     request = CaseRequest(
-        case_type=rejected.case_type, channel=rejected.channel, cause=rejected.cause,
-        requester_kind=rejected.requester_kind, requester_name=rejected.requester_name,
-        requester_email=rejected.requester_email, registrant=rejected.registrant,
-        mode=rejected.mode, act_number=rejected.act_number, act_date=rejected.act_date,
-        act_issuer=rejected.act_issuer, act_is_final=rejected.act_is_final,
-        act_term_days=rejected.act_term_days, facts=rejected.facts, fact_date=rejected.fact_date,
-        data=data, refiled_from=rejected,
+        case_type=rejected.case_type,
+        channel=rejected.channel,
+        cause=rejected.cause,
+        requester_kind=rejected.requester_kind,
+        requester_name=rejected.requester_name,
+        requester_email=rejected.requester_email,
+        registrant=rejected.registrant,
+        mode=rejected.mode,
+        act_number=rejected.act_number,
+        act_date=rejected.act_date,
+        act_issuer=rejected.act_issuer,
+        act_is_final=rejected.act_is_final,
+        act_term_days=rejected.act_term_days,
+        facts=rejected.facts,
+        fact_date=rejected.fact_date,
+        data=data,
+        refiled_from=rejected,
     )
     return receive_case(request, by=by, seccional=rejected.received_at_seccional_id)

@@ -52,13 +52,16 @@ FICTITIOUS_SUSPENSION_YEARS = 5  # proveedores / exportadores ficticios
 
 def _require_in_process(case: Case) -> None:
     if case.state != Case.State.IN_PROCESS:
-        raise Conflict(_("El trámite %(n)s no está en trámite (estado «%(s)s»).")
-                       % {"n": case.number, "s": case.get_state_display()})
+        raise Conflict(
+            _("El trámite %(n)s no está en trámite (estado «%(s)s»).")
+            % {"n": case.number, "s": case.get_state_display()}
+        )
 
 
 def _identification(registrant: Registrant) -> dict[str, Any]:
     return {
-        "nit": registrant.formatted_nit, "name": registrant.display_name,
+        "nit": registrant.formatted_nit,
+        "name": registrant.display_name,
         "document_type": registrant.document_type_id or "",
         "document_number": registrant.document_number,
         "address": registrant.address,
@@ -68,51 +71,102 @@ def _identification(registrant: Registrant) -> dict[str, Any]:
     }
 
 
-def _issue_format(case: Case, *, kind: str, by: User | None, content: dict[str, Any]) -> OfficialFormat:
+def _issue_format(
+    case: Case, *, kind: str, by: User | None, content: dict[str, Any]
+) -> OfficialFormat:
     return OfficialFormat.objects.create(
-        case=case, kind=kind, number=next_format_number(kind), content=content,
+        case=case,
+        kind=kind,
+        number=next_format_number(kind),
+        content=content,
         created_by=by if by is not None and by.is_authenticated else None,
     )
 
 
 @transaction.atomic
-def record_update(case: Case, *, by: User, data: RegistrantData, expected_revision: int,
-                  facts: str, evidence: str, authorized_by: str) -> OfficialFormat:
+def record_update(
+    case: Case,
+    *,
+    by: User,
+    data: RegistrantData,
+    expected_revision: int,
+    facts: str,
+    evidence: str,
+    authorized_by: str,
+) -> OfficialFormat:
     """Activities 7 and 11: update the record first, with Formato 1767 (actuación de oficio)."""
     case = lock_case(case)
     require_scope(case, by)
     _require_in_process(case)
     if not (facts.strip() and evidence.strip() and authorized_by.strip()):
-        raise DomainError(_("El Formato 1767 requiere los hechos, las pruebas y el jefe que "
-                            "autoriza la actuación."), field="facts")
+        raise DomainError(
+            _(
+                "El Formato 1767 requiere los hechos, las pruebas y el jefe que "
+                "autoriza la actuación."
+            ),
+            field="facts",
+        )
     assert case.registrant is not None
     before = _identification(case.registrant)
-    registrant = update_registrant(case.registrant, by=by, data=data,
-                                   expected_revision=expected_revision, assisted=True,
-                                   reason=facts, case_number=case.number)
+    registrant = update_registrant(
+        case.registrant,
+        by=by,
+        data=data,
+        expected_revision=expected_revision,
+        assisted=True,
+        reason=facts,
+        case_number=case.number,
+    )
     last_change = registrant.audit_entries.filter(action="update").order_by("-id").first()
-    form = _issue_format(case, kind=OfficialFormat.Kind.F1767, by=by, content={
-        "registrant": before, "location": _identification(registrant), "facts": facts,
-        "evidence": evidence, "changes": last_change.changes if last_change else {},
-        "authorized_by": authorized_by, "case": case.number,
-    })
-    record_step(case, kind=CaseStep.Kind.RECORD_UPDATED, by=by, from_state=case.state,
-                reason=facts, legal_basis=_("Procedimiento, actividades 7 y 11"),
-                details={"format_1767": form.number})
+    form = _issue_format(
+        case,
+        kind=OfficialFormat.Kind.F1767,
+        by=by,
+        content={
+            "registrant": before,
+            "location": _identification(registrant),
+            "facts": facts,
+            "evidence": evidence,
+            "changes": last_change.changes if last_change else {},
+            "authorized_by": authorized_by,
+            "case": case.number,
+        },
+    )
+    record_step(
+        case,
+        kind=CaseStep.Kind.RECORD_UPDATED,
+        by=by,
+        from_state=case.state,
+        reason=facts,
+        legal_basis=_("Procedimiento, actividades 7 y 11"),
+        details={"format_1767": form.number},
+    )
     return form
 
 
 @transaction.atomic
-def record_obligation(registrant: Registrant, *, by: User, description: str, period: str = "",
-                      case: Case | None = None) -> PendingObligation:
+def record_obligation(
+    registrant: Registrant,
+    *,
+    by: User,
+    description: str,
+    period: str = "",
+    case: Case | None = None,
+) -> PendingObligation:
     """Note an obligation found pending; a cancellation on request waits until it is met."""
     if not description.strip():
         raise DomainError(_("Describa la obligación pendiente."), field="description")
-    obligation = PendingObligation.objects.create(registrant=registrant, description=description,
-                                                  period=period, recorded_by=by)
+    obligation = PendingObligation.objects.create(
+        registrant=registrant, description=description, period=period, recorded_by=by
+    )
     if case is not None:
-        record_step(lock_case(case), kind=CaseStep.Kind.OBLIGATION_RECORDED, by=by,
-                    from_state=case.state, reason=description)
+        record_step(
+            lock_case(case),
+            kind=CaseStep.Kind.OBLIGATION_RECORDED,
+            by=by,
+            from_state=case.state,
+            reason=description,
+        )
     return obligation
 
 
@@ -126,8 +180,9 @@ def resolve_obligation(obligation: PendingObligation, *, by: User) -> PendingObl
 
 
 @transaction.atomic
-def record_visit(case: Case, *, by: User, visited_on: date, result: str,
-                 notes: str = "") -> VerificationVisit:
+def record_visit(
+    case: Case, *, by: User, visited_on: date, result: str, notes: str = ""
+) -> VerificationVisit:
     """A verification visit (Decreto 2460 de 2013, art. 11, 12 and 15)."""
     case = lock_case(case)
     require_scope(case, by)
@@ -136,11 +191,22 @@ def record_visit(case: Case, *, by: User, visited_on: date, result: str,
     if visited_on > timezone.localdate():
         raise DomainError(_("La fecha de la visita no puede ser futura."), field="visited_on")
     assert case.registrant is not None
-    visit = VerificationVisit.objects.create(case=case, registrant=case.registrant,
-                                             visited_on=visited_on, result=result, notes=notes,
-                                             recorded_by=by)
-    record_step(case, kind=CaseStep.Kind.VISIT_RECORDED, by=by, from_state=case.state,
-                reason=notes, details={"result": result})
+    visit = VerificationVisit.objects.create(
+        case=case,
+        registrant=case.registrant,
+        visited_on=visited_on,
+        result=result,
+        notes=notes,
+        recorded_by=by,
+    )
+    record_step(
+        case,
+        kind=CaseStep.Kind.VISIT_RECORDED,
+        by=by,
+        from_state=case.state,
+        reason=notes,
+        details={"result": result},
+    )
     return visit
 
 
@@ -148,22 +214,34 @@ def _check_cancellation_rules(case: Case) -> None:
     registrant = case.registrant
     assert registrant is not None
     if not can_proceed(registrant.cancel):
-        raise Conflict(_("El inscrito está en estado «%(s)s»: no se puede cancelar.")
-                       % {"s": registrant.get_state_display()})
+        raise Conflict(
+            _("El inscrito está en estado «%(s)s»: no se puede cancelar.")
+            % {"s": registrant.get_state_display()}
+        )
     if case.case_type == CaseType.CANCELLATION_ON_REQUEST:
         pending = registrant.pending_obligations.filter(resolved_at__isnull=True).count()
         if pending:
-            raise Conflict(_("No se puede cancelar: el inscrito tiene %(n)s obligación(es) "
-                             "pendiente(s) por cumplir (Decreto 2460 de 2013, art. 18).")
-                           % {"n": pending})
+            raise Conflict(
+                _(
+                    "No se puede cancelar: el inscrito tiene %(n)s obligación(es) "
+                    "pendiente(s) por cumplir (Decreto 2460 de 2013, art. 18)."
+                )
+                % {"n": pending}
+            )
     if case.cause == Cause.DECEASED:
-        allowed = getattr(settings, "DECEASED_CANCELLABLE_RESPONSIBILITIES",
-                          DEFAULT_DECEASED_ALLOWED)
+        allowed = getattr(
+            settings, "DECEASED_CANCELLABLE_RESPONSIBILITIES", DEFAULT_DECEASED_ALLOWED
+        )
         held = set(registrant.responsibilities.values_list("code", flat=True))
         if held - set(allowed):
-            raise Conflict(_("La persona fallecida tiene responsabilidades %(codes)s: la "
-                             "cancelación de oficio no procede por esta vía; trámitela un "
-                             "funcionario.") % {"codes": ", ".join(sorted(held - set(allowed)))})
+            raise Conflict(
+                _(
+                    "La persona fallecida tiene responsabilidades %(codes)s: la "
+                    "cancelación de oficio no procede por esta vía; trámitela un "
+                    "funcionario."
+                )
+                % {"codes": ", ".join(sorted(held - set(allowed)))}
+            )
 
 
 @transaction.atomic
@@ -207,8 +285,12 @@ def approve_cancellation(case: Case, *, by: User, reason: str = "") -> Case:
     case = lock_case(case)
     require_transition(case, "approve", by)
     if case.prepared_by_id == by.pk:
-        raise FourEyesViolation(_("Usted preparó esta cancelación: debe aprobarla otro director "
-                                  "o funcionario autorizado (control de cuatro ojos)."))
+        raise FourEyesViolation(
+            _(
+                "Usted preparó esta cancelación: debe aprobarla otro director "
+                "o funcionario autorizado (control de cuatro ojos)."
+            )
+        )
     _check_cancellation_rules(case)
     before = case.state
     now = timezone.now()
@@ -216,20 +298,38 @@ def approve_cancellation(case: Case, *, by: User, reason: str = "") -> Case:
     save_case(case, ["state", "decision", "decided_by", "decided_at"])
     assert case.registrant is not None
     registrant = change_state(
-        case.registrant, transition_name="cancel", by=by, reason=case.get_cause_display(),
-        legal_basis="Decreto 2460 de 2013, art. 18", act_reference=_act_reference(case),
+        case.registrant,
+        transition_name="cancel",
+        by=by,
+        reason=case.get_cause_display(),
+        legal_basis="Decreto 2460 de 2013, art. 18",
+        act_reference=_act_reference(case),
         case_number=case.number,
     )
     kind = OfficialFormat.Kind.F1271 if _is_special_situation(case) else OfficialFormat.Kind.F1529
-    form = _issue_format(case, kind=kind, by=by, content={
-        "registrant": _identification(registrant), "action": "cancellation",
-        "cause": case.get_cause_display(), "act": _act_reference(case),
-        "cancelled_on": timezone.localdate(now).isoformat(),
-        "form_number": registrant.form_versions.latest("version").form_number,
-        "case": case.number,
-    })
-    record_step(case, kind=CaseStep.Kind.APPROVED, by=by, from_state=before, reason=reason,
-                legal_basis="Decreto 2460 de 2013, art. 18", details={"format": form.number})
+    form = _issue_format(
+        case,
+        kind=kind,
+        by=by,
+        content={
+            "registrant": _identification(registrant),
+            "action": "cancellation",
+            "cause": case.get_cause_display(),
+            "act": _act_reference(case),
+            "cancelled_on": timezone.localdate(now).isoformat(),
+            "form_number": registrant.form_versions.latest("version").form_number,
+            "case": case.number,
+        },
+    )
+    record_step(
+        case,
+        kind=CaseStep.Kind.APPROVED,
+        by=by,
+        from_state=before,
+        reason=reason,
+        legal_basis="Decreto 2460 de 2013, art. 18",
+        details={"format": form.number},
+    )
     return case
 
 
@@ -242,48 +342,88 @@ def _act_reference(case: Case) -> str:
 
 def _check_lift_allowed(case: Case, today: date) -> None:
     """Suspensions for fictitious suppliers/exporters last five years before lifting on request."""
-    last = (Case.objects.filter(registrant=case.registrant, case_type=CaseType.SUSPENSION,
-                                decision="granted")
-            .order_by("-decided_at").first())
+    last = (
+        Case.objects.filter(
+            registrant=case.registrant, case_type=CaseType.SUSPENSION, decision="granted"
+        )
+        .order_by("-decided_at")
+        .first()
+    )
     if last is None or last.cause not in (Cause.FICTITIOUS_SUPPLIER, Cause.FICTITIOUS_EXPORTER):
         return
     assert last.decided_at is not None
     ends = add_months(timezone.localdate(last.decided_at), 12 * FICTITIOUS_SUSPENSION_YEARS)
     if today < ends and case.requester_kind != RequesterKind.JUDICIAL_AUTHORITY:
-        raise Conflict(_("La suspensión por %(cause)s dura cinco años: se puede levantar a partir "
-                         "del %(date)s.") % {"cause": last.get_cause_display().lower(),
-                                              "date": ends.strftime("%d/%m/%Y")})
+        raise Conflict(
+            _(
+                "La suspensión por %(cause)s dura cinco años: se puede levantar a partir "
+                "del %(date)s."
+            )
+            % {"cause": last.get_cause_display().lower(), "date": ends.strftime("%d/%m/%Y")}
+        )
 
 
 def _apply_grant(case: Case, by: User | None) -> None:
     registrant = case.registrant
     assert registrant is not None
-    basis = {"reason": case.get_cause_display(), "act_reference": _act_reference(case),
-             "case_number": case.number}
+    basis = {
+        "reason": case.get_cause_display(),
+        "act_reference": _act_reference(case),
+        "case_number": case.number,
+    }
     if case.case_type == CaseType.REGISTRATION:
-        if case.mode == Mode.EX_OFFICIO and not case.visits.filter(
-                result=VerificationVisit.Result.CONFIRMED).exists():
-            raise Conflict(_("La inscripción de oficio se formaliza después de registrar una visita "
-                             "de verificación que confirme los datos."))
-        formalize_registration(registrant, by=by, case_number=case.number,
-                               bank_certificate_date=_bank_certificate(case))
+        if (
+            case.mode == Mode.EX_OFFICIO
+            and not case.visits.filter(result=VerificationVisit.Result.CONFIRMED).exists()
+        ):
+            raise Conflict(
+                _(
+                    "La inscripción de oficio se formaliza después de registrar una visita "
+                    "de verificación que confirme los datos."
+                )
+            )
+        formalize_registration(
+            registrant,
+            by=by,
+            case_number=case.number,
+            bank_certificate_date=_bank_certificate(case),
+        )
     elif case.case_type == CaseType.UPDATE:
         data = data_from_json(case.payload["data"])
-        update_registrant(registrant, by=by, data=data,
-                          expected_revision=case.payload["base_revision"],
-                          assisted=case.mode != Mode.SELF_SERVICE, reason=case.facts,
-                          case_number=case.number)
+        update_registrant(
+            registrant,
+            by=by,
+            data=data,
+            expected_revision=case.payload["base_revision"],
+            assisted=case.mode != Mode.SELF_SERVICE,
+            reason=case.facts,
+            case_number=case.number,
+        )
     elif case.case_type == CaseType.SUSPENSION:
-        change_state(registrant, transition_name="suspend", by=by,
-                     legal_basis="Decreto 2460 de 2013, art. 12", **basis)
+        change_state(
+            registrant,
+            transition_name="suspend",
+            by=by,
+            legal_basis="Decreto 2460 de 2013, art. 12",
+            **basis,
+        )
     elif case.case_type == CaseType.LIFT_SUSPENSION:
         _check_lift_allowed(case, timezone.localdate())
-        change_state(registrant, transition_name="lift_suspension", by=by,
-                     legal_basis="Decreto 2460 de 2013, art. 12", **basis)
+        change_state(
+            registrant,
+            transition_name="lift_suspension",
+            by=by,
+            legal_basis="Decreto 2460 de 2013, art. 12",
+            **basis,
+        )
     elif case.case_type == CaseType.REACTIVATION:
-        change_state(registrant, transition_name="reactivate", by=by,
-                     legal_basis="Procedimiento de cancelación de oficio y reactivación, 3.2",
-                     **basis)
+        change_state(
+            registrant,
+            transition_name="reactivate",
+            by=by,
+            legal_basis="Procedimiento de cancelación de oficio y reactivación, 3.2",
+            **basis,
+        )
 
 
 def _bank_certificate(case: Case) -> date | None:
@@ -308,8 +448,9 @@ def grant_case(case: Case, *, by: User | None, reason: str = "") -> Case:
 def deny_case(case: Case, *, by: User, reason: str) -> Case:
     """Decide that the request does not proceed, saying why."""
     if not reason.strip():
-        raise DomainError(_("Explique por qué no procede; se le comunicará al solicitante."),
-                          field="reason")
+        raise DomainError(
+            _("Explique por qué no procede; se le comunicará al solicitante."), field="reason"
+        )
     case = lock_case(case)
     require_transition(case, "deny", by)
     before = case.state

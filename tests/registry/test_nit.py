@@ -7,10 +7,24 @@ from registry.nit import InvalidNit, check_digit, format_nit, is_valid_form_numb
 
 # From shared/reference/nit_check_digit.md (python-stdnum 2.2 vectors, hand-checked rows first).
 VECTORS = [
-    ("800197268", 4), ("860034313", 7), ("12345678", 8), ("30000000", 1), ("860001986", 1),
-    ("890903938", 8), ("900373913", 4), ("830114921", 1), ("899999068", 1), ("1020304050", 8),
-    ("79123456", 0), ("1234567", 2), ("999999999", 4), ("1000000000", 1), ("10", 4), ("1", 8),
-    ("700000", 4), ("899999034", 1),
+    ("800197268", 4),
+    ("860034313", 7),
+    ("12345678", 8),
+    ("30000000", 1),
+    ("860001986", 1),
+    ("890903938", 8),
+    ("900373913", 4),
+    ("830114921", 1),
+    ("899999068", 1),
+    ("1020304050", 8),
+    ("79123456", 0),
+    ("1234567", 2),
+    ("999999999", 4),
+    ("1000000000", 1),
+    ("10", 4),
+    ("1", 8),
+    ("700000", 4),
+    ("899999034", 1),
 ]
 
 
@@ -48,4 +62,6 @@ def test_malformed_nits_are_refused_in_spanish(text: str) -> None:
 
 def test_form_numbers_carry_their_own_check_digit() -> None:
     assert is_valid_form_number("14000000001" + str(check_digit("14000000001")))
-    assert not is_valid_form_number("140000000010" if check_digit("14000000001") != 0 else "140000000011")
+    assert not is_valid_form_number(
+        "140000000010" if check_digit("14000000001") != 0 else "140000000011"
+    )

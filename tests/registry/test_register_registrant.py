@@ -34,12 +34,17 @@ def test_inscription_leaves_two_numbered_form_versions_and_audit(official) -> No
 
     versions = list(registrant.form_versions.order_by("version"))
     assert [(v.version, v.concept, v.state) for v in versions] == [
-        (1, "00", "pre_registered"), (2, "01", "active")]
+        (1, "00", "pre_registered"),
+        (2, "01", "active"),
+    ]
     assert all(is_valid_form_number(v.form_number) for v in versions)
     assert versions[1].snapshot["identification"]["5"] == registrant.nit
     assert versions[1].created_by == official
-    actions = list(AuditEntry.objects.filter(registrant=registrant).order_by("id")
-                   .values_list("action", "actor__username"))
+    actions = list(
+        AuditEntry.objects.filter(registrant=registrant)
+        .order_by("id")
+        .values_list("action", "actor__username")
+    )
     assert actions == [("pre_register", "funcionaria"), ("formalize", "funcionaria")]
     assert SeccionalAssignment.objects.get(registrant=registrant).ended_at is None
 
@@ -60,7 +65,8 @@ def test_a_second_nit_for_the_same_document_is_refused_naming_the_existing_one(o
         make_natural(by=official, document_number="80123456", first_name="OTRO")
     assert error.value.message == (
         f"Ya está inscrito con el NIT {existing.formatted_nit} ({existing.display_name}); "
-        "no se asigna otro NIT.")
+        "no se asigna otro NIT."
+    )
     assert Registrant.objects.filter(document_number="80123456").count() == 1
 
 
@@ -75,8 +81,14 @@ def test_a_second_nit_for_the_same_legal_entity_is_refused(official) -> None:
 
 def test_bad_input_is_refused_field_by_field_and_nothing_is_written(official) -> None:
     before = (Registrant.objects.count(), FormVersion.objects.count(), AuditEntry.objects.count())
-    data = natural_data(document_type="99", department="05", municipality="11001",
-                        activities=[], responsibilities=["25"], country="CO")
+    data = natural_data(
+        document_type="99",
+        department="05",
+        municipality="11001",
+        activities=[],
+        responsibilities=["25"],
+        country="CO",
+    )
 
     with pytest.raises(InvalidData) as error:
         register_registrant(data, by=official)
@@ -133,8 +145,9 @@ def test_the_provisional_nit_becomes_definitive_with_the_bank_certificate(offici
     registrant = register_registrant(legal_data(), by=official)
     issued = registrant.provisional_nit_issued_at.date()
 
-    registrant = activate_provisional_nit(registrant, by=official, certificate_date=issued,
-                                          today=issued)
+    registrant = activate_provisional_nit(
+        registrant, by=official, certificate_date=issued, today=issued
+    )
     assert registrant.state == Registrant.State.ACTIVE
     assert registrant.bank_certificate_date == issued
 
@@ -142,12 +155,14 @@ def test_the_provisional_nit_becomes_definitive_with_the_bank_certificate(offici
 def test_the_provisional_nit_lapses_after_fifteen_business_days(official) -> None:
     registrant = register_registrant(legal_data(), by=official)
     Registrant.objects.filter(pk=registrant.pk).update(
-        provisional_nit_issued_at=registrant.provisional_nit_issued_at.replace(2026, 11, 3))
+        provisional_nit_issued_at=registrant.provisional_nit_issued_at.replace(2026, 11, 3)
+    )
     # Issued Tue 3 Nov 2026; 15 business days (Mon 16 Nov is a holiday) end on Wed 25 Nov.
     assert not lapse_provisional_nit(registrant, today=date(2026, 11, 25))
     with pytest.raises(Conflict) as error:
-        activate_provisional_nit(registrant, by=official, certificate_date=date(2026, 11, 20),
-                                 today=date(2026, 11, 26))
+        activate_provisional_nit(
+            registrant, by=official, certificate_date=date(2026, 11, 20), today=date(2026, 11, 26)
+        )
     assert "venció el 25/11/2026" in error.value.message
 
     assert lapse_provisional_nit(registrant, today=date(2026, 11, 26))
