@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "registry",
     "procedures",
     "accounts",
+    "deadlines",
+    "documents",
+    "portal",
+    "agreements",
 ]
 
 MIDDLEWARE = [

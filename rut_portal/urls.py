@@ -3,5 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("agreements.urls")),
+    path("documentos/", include("documents.urls")),
+    path("mi-rut/", include("portal.urls")),
     path("", include("registry.urls")),
 ]
