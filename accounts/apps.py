@@ -10,5 +10,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import ensure_role_groups
 
-        # After auth has created the permissions of every app (accounts is installed last).
+        # After auth has created the permissions of every app (accounts is listed last).
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="ensure_role_groups")

@@ -61,11 +61,12 @@ INSTALLED_APPS = [
     "pgtrigger",
     "registry",
     "procedures",
-    "accounts",
     "deadlines",
     "documents",
     "portal",
     "agreements",
+    # Last: its post_migrate handler grants role permissions of every app above.
+    "accounts",
 ]
 
 MIDDLEWARE = [
