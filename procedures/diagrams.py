@@ -37,8 +37,13 @@ def mermaid(model: type[models.Model], title: str) -> str:
 
 
 def lifecycle_document() -> str:
-    return "\n\n".join([
-        HEADER.strip(),
-        mermaid(Registrant, "Inscrito (Registrant.state)"),
-        mermaid(Case, "Trámite (Case.state)"),
-    ]) + "\n"
+    return (
+        "\n\n".join(
+            [
+                HEADER.strip(),
+                mermaid(Registrant, "Inscrito (Registrant.state)"),
+                mermaid(Case, "Trámite (Case.state)"),
+            ]
+        )
+        + "\n"
+    )
