@@ -3,8 +3,8 @@
 Colombian business days are Monday to Friday except national holidays, with the Ley Emiliani
 moves (Ley 51 de 1983) that the `holidays` package already applies. Extra closing days (a day
 DIAN closes) come from settings.EXTRA_NON_BUSINESS_DAYS. Terms "in days" in Colombian law are
-business days unless the norm says calendar days (Ley 4 de 1913, art. 62), so every rule in
-TERMS names its unit.
+business days unless the norm says calendar days, and a term that ends on a non-business day
+runs to the next business day (Ley 4 de 1913, art. 62), so every Term names its unit.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class Unit(enum.Enum):
@@ -31,11 +34,35 @@ class Term:
     unit: Unit
     basis: str
 
+    def describe(self) -> str:
+        """The term in words, e.g. «3 días hábiles»."""
+        n = self.amount
+        if self.unit is Unit.BUSINESS_DAYS:
+            return ngettext("%(n)s día hábil", "%(n)s días hábiles", n) % {"n": n}
+        if self.unit is Unit.CALENDAR_DAYS:
+            return ngettext("%(n)s día calendario", "%(n)s días calendario", n) % {"n": n}
+        if self.unit is Unit.MONTHS:
+            return ngettext("%(n)s mes", "%(n)s meses", n) % {"n": n}
+        return ngettext("%(n)s año", "%(n)s años", n) % {"n": n}
 
-@lru_cache(maxsize=64)
-def _holidays_for(year: int, extra: tuple[str, ...]) -> frozenset[date]:
+
+def extra_non_business_days(values: list[str] | tuple[str, ...]) -> frozenset[date]:
+    """Parse settings.EXTRA_NON_BUSINESS_DAYS (ISO dates); a bad value is a configuration error."""
+    days = set()
+    for value in values:
+        try:
+            days.add(date.fromisoformat(str(value).strip()))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"EXTRA_NON_BUSINESS_DAYS must hold ISO dates (YYYY-MM-DD), got {value!r}"
+            ) from exc
+    return frozenset(days)
+
+
+@lru_cache(maxsize=256)
+def _non_business_days(year: int, extra: tuple[str, ...]) -> frozenset[date]:
     days = set(holidays.country_holidays("CO", years=year))
-    days.update(d for d in (date.fromisoformat(x) for x in extra) if d.year == year)
+    days.update(d for d in extra_non_business_days(extra) if d.year == year)
     return frozenset(days)
 
 
@@ -43,12 +70,17 @@ def is_business_day(day: date) -> bool:
     if day.weekday() >= 5:
         return False
     extra = tuple(getattr(settings, "EXTRA_NON_BUSINESS_DAYS", ()))
-    return day not in _holidays_for(day.year, extra)
+    return day not in _non_business_days(day.year, extra)
 
 
 def next_business_day(day: date) -> date:
     """The first business day strictly after `day`."""
     return add_business_days(day, 1)
+
+
+def business_day_on_or_after(day: date) -> date:
+    """`day` itself when it is a business day, else the next one (Ley 4 de 1913, art. 62)."""
+    return day if is_business_day(day) else next_business_day(day)
 
 
 def add_business_days(start: date, days: int) -> date:
@@ -90,14 +122,22 @@ def add_months(start: date, months: int) -> date:
 
 
 def due_date(start: date, term: Term) -> date:
-    """When a term that starts on `start` ends."""
+    """The last day of a term that starts on `start` (the day of the fact does not count).
+
+    Business-day terms end on a business day by construction; calendar-day, month and year terms
+    that end on a non-business day run to the next business day (Ley 4 de 1913, art. 62).
+    """
+    if term.amount < 0:
+        raise ValueError(_("Un término no puede ser negativo."))
     if term.unit is Unit.BUSINESS_DAYS:
         return add_business_days(start, term.amount)
     if term.unit is Unit.CALENDAR_DAYS:
-        return start + timedelta(days=term.amount)
-    if term.unit is Unit.MONTHS:
-        return add_months(start, term.amount)
-    return add_months(start, 12 * term.amount)
+        end = start + timedelta(days=term.amount)
+    elif term.unit is Unit.MONTHS:
+        end = add_months(start, term.amount)
+    else:
+        end = add_months(start, 12 * term.amount)
+    return business_day_on_or_after(end)
 
 
 def provisional_nit_term() -> Term:

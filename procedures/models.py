@@ -40,6 +40,16 @@ class Channel(models.TextChoices):
     OFFICIAL_MAIL = "official_mail", _("Comunicación oficial de entrada")
     INTERNAL = "internal", _("Área de la DIAN")
     AGREEMENT_API = "agreement_api", _("Servicio web de convenio")
+    PQSRD = "pqsrd", _("Sistema de peticiones, quejas y reclamos (PQSRD)")
+    EMAIL = "email", _("Correo electrónico no oficial")
+
+
+# Procedure, activity 1, note 1: requests of these types that arrive by any other channel are
+# handled as petitions (PQSRD), not as cancellations or reactivations. Configurable data.
+AUTHORIZED_CHANNELS: dict[str, frozenset[str]] = {
+    "cancellation_ex_officio": frozenset({"official_mail", "internal", "agreement_api"}),
+    "reactivation": frozenset({"in_person", "video", "official_mail", "internal", "agreement_api"}),
+}
 
 
 class RequesterKind(models.TextChoices):
@@ -200,6 +210,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     # Proposed record for inscriptions and updates (RegistrantData as JSON).
     payload = models.JSONField(_("datos del formulario"), default=dict, blank=True)
+    from_abroad = models.BooleanField(
+        _("radicada desde el exterior"),
+        default=False,
+        help_text=_("Decreto 2460 de 2013, art. 9 par.: persona natural que está en el exterior."),
+    )
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -393,6 +408,9 @@ class CaseStep(models.Model):
         IMPEDIMENT = "impediment", _("Impedimento declarado")
         DOCUMENT_ADDED = "document_added", _("Soporte agregado")
         OBLIGATION_RECORDED = "obligation_recorded", _("Obligación pendiente registrada")
+        REQUIREMENT_CHECKED = "requirement_checked", _("Requisito documental verificado")
+        VISIT_SCHEDULED = "visit_scheduled", _("Visita de verificación programada")
+        REFERRAL = "referral", _("Remisión a otra área")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(_("paso"), max_length=30, choices=Kind.choices)
@@ -438,6 +456,11 @@ class CaseDocument(models.Model):
             _("Documentos del artículo 1.6.1.2.11 del DUR 1625 de 2016"),
         )
         DEATH_RECORD = "death_record", _("Registro civil de defunción")
+        IDENTITY_SCAN = "identity_scan", _("Documento de identidad escaneado")
+        PASSPORT_EXIT_PAGE = (
+            "passport_exit_page",
+            _("Página del pasaporte con la fecha de salida del país"),
+        )
         OTHER = "other", _("Otro soporte")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
@@ -498,6 +521,7 @@ class Communication(models.Model):
         TO_JUDICIAL_AUTHORITY = "to_judicial_authority", _("Oficio a la autoridad judicial")
         TO_CUSTOMS = "to_customs", _("Aviso a los procesos de aduanas")
         REJECTION = "rejection", _("Comunicación de rechazo por requisitos")
+        CERTIFIED_RUT = "certified_rut", _("RUT certificado enviado al correo")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="communications")
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)
@@ -505,6 +529,14 @@ class Communication(models.Model):
     recipient_email = models.EmailField(_("correo"), blank=True)
     seccional = models.ForeignKey(
         Seccional, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    form_version = models.ForeignKey(
+        "registry.FormVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Formulario 001 adjunto"),
     )
     subject = models.CharField(_("asunto"), max_length=200)
     body = models.TextField(_("texto"))
@@ -550,7 +582,7 @@ class PendingObligation(models.Model):
 
 
 class VerificationVisit(models.Model):
-    """A verification visit (art. 11, 12, 15) and its result."""
+    """A verification visit (art. 11, 12, 15): scheduled, then its result recorded."""
 
     class Result(models.TextChoices):
         CONFIRMED = "confirmed", _("Datos confirmados")
@@ -564,17 +596,131 @@ class VerificationVisit(models.Model):
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
     )
     registrant = models.ForeignKey(Registrant, on_delete=models.PROTECT, related_name="visits")
-    visited_on = models.DateField(_("fecha de la visita"))
-    result = models.CharField(_("resultado"), max_length=20, choices=Result.choices)
+    scheduled_for = models.DateField(_("programada para"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    visited_on = models.DateField(_("fecha de la visita"), null=True, blank=True)
+    result = models.CharField(_("resultado"), max_length=20, choices=Result.choices, blank=True)
     notes = models.TextField(_("observaciones"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("visita de verificación")
         verbose_name_plural = _("visitas de verificación")
 
     def __str__(self) -> str:
-        return f"{self.visited_on} {self.get_result_display()}"
+        return f"{self.visited_on or self.scheduled_for} {self.get_result_display()}"
+
+
+class RequirementCheck(models.Model):
+    """One item of the document checklist (art. 10) as seen by an official or the system."""
+
+    class Status(models.TextChoices):
+        MET = "met", _("Cumplido")
+        NOT_MET = "not_met", _("No cumplido")
+        EXEMPT = "exempt", _("Exento")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requirement_checks")
+    code = models.CharField(_("requisito"), max_length=40)
+    status = models.CharField(_("estado"), max_length=10, choices=Status.choices)
+    document_date = models.DateField(_("fecha de expedición del documento"), null=True, blank=True)
+    notes = models.CharField(_("observaciones"), max_length=300, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verificación de requisito")
+        verbose_name_plural = _("verificaciones de requisitos")
+        ordering = ["case_id", "code", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.get_status_display()}"
+
+
+class Petition(ConcurrentTransitionMixin, models.Model):
+    """A PQSRD petition: what a request becomes when it arrives by an unauthorised channel."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Recibida")
+        ANSWERED = "answered", _("Respondida")
+
+    number = models.CharField(_("número"), max_length=20, unique=True)
+    state = FSMField(_("estado"), default=State.RECEIVED, choices=State.choices, protected=True)
+    subject = models.CharField(_("asunto"), max_length=200)
+    requested_case_type = models.CharField(
+        _("trámite pedido"), max_length=30, choices=CaseType.choices, blank=True
+    )
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
+    registrant = models.ForeignKey(
+        Registrant, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions"
+    )
+    requester_name = models.CharField(_("peticionario"), max_length=200)
+    requester_email = models.EmailField(_("correo"), blank=True)
+    seccional = models.ForeignKey(Seccional, on_delete=models.PROTECT, related_name="petitions")
+    received_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("respuesta"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("petición (PQSRD)")
+        verbose_name_plural = _("peticiones (PQSRD)")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @transition(
+        field=state,
+        source=State.RECEIVED,
+        target=State.ANSWERED,
+        permission="procedures.process_case",
+    )
+    def respond(self, *, answer: str, by: object, at: object) -> None:
+        self.answer, self.answered_by, self.answered_at = answer, by, at
+
+
+class Referral(models.Model):
+    """A matter sent to another area and tracked until it is closed.
+
+    Fiscalización: inaccurate data found on a verification visit (art. 11).
+    División de Gestión Jurídica: conduct that may be a crime (art. 20, deber de denuncia).
+    """
+
+    class Kind(models.TextChoices):
+        AUDIT = "audit", _("Remisión a fiscalización (datos inexactos)")
+        CRIMINAL_REPORT = "criminal_report", _("Deber de denuncia (División de Gestión Jurídica)")
+
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    registrant = models.ForeignKey(Registrant, on_delete=models.PROTECT, related_name="referrals")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    visit = models.ForeignKey(
+        VerificationVisit, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    reason = models.TextField(_("hechos"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("cerrada"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(_("resultado"), blank=True)
+
+    class Meta:
+        verbose_name = _("remisión")
+        verbose_name_plural = _("remisiones")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.registrant_id})"

@@ -21,3 +21,38 @@ def send_communication(self: object, communication_id: int) -> bool:
         communication.sent_at = timezone.now()
         communication.save(update_fields=["sent_at"])
     return True
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def notify_referral(self: object, referral_id: int) -> None:
+    """Tell the receiving area (fiscalización or the legal division) about a new referral."""
+    from django.conf import settings
+
+    from procedures.models import Referral
+
+    referral = Referral.objects.select_related("registrant").get(pk=referral_id)
+    recipient = (
+        settings.LEGAL_DIVISION_EMAIL
+        if referral.kind == Referral.Kind.CRIMINAL_REPORT
+        else settings.AUDIT_AREA_EMAIL
+    )
+    send_mail(
+        f"DIAN - RUT: {referral.get_kind_display()}",
+        f"{referral.registrant}\n\n{referral.reason}",
+        None,
+        [recipient],
+    )
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def acknowledge_petition(self: object, petition_id: int, text: str) -> bool:
+    """Email the petitioner (acknowledgement or answer)."""
+    from procedures.models import Petition
+
+    petition = Petition.objects.get(pk=petition_id)
+    if not petition.requester_email:
+        return False
+    send_mail(
+        f"DIAN - {petition.number}: {petition.subject}", text, None, [petition.requester_email]
+    )
+    return True

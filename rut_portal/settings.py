@@ -156,6 +156,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "RUT <no-responder@rut.localhost>")
+# Areas that receive referrals: fiscalización (art. 11) and the legal division (art. 20).
+AUDIT_AREA_EMAIL = os.environ.get("AUDIT_AREA_EMAIL", "fiscalizacion@rut.localhost")
+LEGAL_DIVISION_EMAIL = os.environ.get("LEGAL_DIVISION_EMAIL", "juridica@rut.localhost")
 
 # Celery: a real broker when REDIS_URL is set; otherwise tasks run in-process (still on commit).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -183,6 +186,13 @@ NIT_RANGE_START = envint("NIT_RANGE_START", 901_000_000)
 NIT_RANGE_END = envint("NIT_RANGE_END", 999_999_999)
 # Decreto 2460 de 2013, art. 10 lit. a: a provisional NIT must be activated within 15 days.
 PROVISIONAL_NIT_DAYS = envint("PROVISIONAL_NIT_DAYS", 15)
+# Days the DIAN closes besides national holidays (ISO dates, comma separated): business-day terms
+# skip them. A bad date fails the system check deadlines.E001.
+EXTRA_NON_BUSINESS_DAYS = envlist("EXTRA_NON_BUSINESS_DAYS", "")
+# Legal deadlines: Celery beat sweeps every DEADLINE_SWEEP_SECONDS; a deadline claimed by a worker
+# that died is claimed again once its DEADLINE_LEASE_SECONDS lease runs out.
+DEADLINE_SWEEP_SECONDS = envint("DEADLINE_SWEEP_SECONDS", 60)
+DEADLINE_LEASE_SECONDS = envint("DEADLINE_LEASE_SECONDS", 300)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

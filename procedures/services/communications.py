@@ -151,3 +151,27 @@ def close_case(case: Case, *, by: User | None) -> Case:
     save_case(case, ["state", "closed_at"])
     record_step(case, kind=CaseStep.Kind.CLOSED, by=by, from_state=before)
     return case
+
+
+def send_certified_rut(case: Case) -> Communication:
+    """Art. 9 par.: a filing from abroad gets its certified RUT at the email it gave."""
+    from procedures.tasks import send_communication
+
+    registrant = case.registrant
+    assert registrant is not None
+    communication = Communication.objects.create(
+        case=case,
+        kind=Communication.Kind.CERTIFIED_RUT,
+        recipient_name=registrant.display_name,
+        recipient_email=registrant.email,
+        form_version=registrant.form_versions.latest("version"),
+        subject=_("DIAN - RUT certificado de %(name)s") % {"name": registrant.display_name},
+        body=_(
+            "Adjuntamos su Registro Único Tributario certificado, NIT %(nit)s, formalizado en el "
+            "trámite %(number)s."
+        )
+        % {"nit": registrant.formatted_nit, "number": case.number},
+    )
+    if communication.recipient_email:
+        send_communication.delay_on_commit(communication.pk)
+    return communication

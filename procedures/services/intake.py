@@ -16,6 +16,7 @@ from accounts.scope import seccional_of
 from procedures.deadlines import add_business_days, next_business_day
 from procedures.models import (
     AUTHORITY_KINDS,
+    AUTHORIZED_CHANNELS,
     CAUSES_BY_TYPE,
     Case,
     CaseDocument,
@@ -65,6 +66,9 @@ class CaseRequest:
     fact_date: date | None = None
     data: RegistrantData | None = None
     refiled_from: Case | None = None
+    via_attorney: bool = False
+    bank_certificate_date: date | None = None
+    from_abroad: bool = False
 
 
 def _validate_request(request: CaseRequest) -> None:
@@ -93,8 +97,30 @@ def _validate_request(request: CaseRequest) -> None:
         errors["act_number"] = [_("Indique el número y la fecha del acto que ordena la actuación.")]
     if request.act_date and request.act_date > timezone.localdate():
         errors["act_date"] = [_("La fecha del acto no puede ser futura.")]
+    if request.from_abroad:
+        natural = (
+            request.data.resolved_person_type
+            if request.data
+            else request.registrant.person_type
+            if request.registrant
+            else ""
+        )
+        if request.case_type not in (CaseType.REGISTRATION, CaseType.UPDATE) or natural != "2":
+            errors["from_abroad"] = [
+                _(
+                    "Desde el exterior solo se radican inscripciones o "
+                    "actualizaciones de personas naturales (art. 9 par.)."
+                )
+            ]
     if errors:
         raise InvalidData(errors)
+    allowed = AUTHORIZED_CHANNELS.get(request.case_type)
+    if allowed is not None and request.channel not in allowed:
+        # Procedure, activity 1, note 1: petitions.receive_request turns it into a PQSRD.
+        raise DomainError(
+            _("El canal no está autorizado para este trámite: se radica como petición."),
+            field="channel",
+        )
     if (
         request.case_type == CaseType.CANCELLATION_EX_OFFICIO
         and request.requester_kind == RequesterKind.USER
@@ -141,13 +167,15 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         or (request.registrant.seccional_id if request.registrant else DEFAULT_SECCIONAL)
     )
     registrant = request.registrant
-    payload: dict[str, object] = {}
+    payload: dict[str, object] = {"via_attorney": request.via_attorney}
+    if request.bank_certificate_date:
+        payload["bank_certificate_date"] = request.bank_certificate_date.isoformat()
     if request.case_type == CaseType.REGISTRATION and registrant is None:
         assert request.data is not None
         registrant = pre_register(request.data, by=by)
     elif request.data is not None:
         assert registrant is not None
-        payload = {"data": data_to_json(request.data), "base_revision": registrant.revision}
+        payload.update(data=data_to_json(request.data), base_revision=registrant.revision)
     today = timezone.localdate()
     case = Case(
         number=next_case_number(today.year),
@@ -174,6 +202,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         payload=payload,
         priority=_priority(request),
         refiled_from=request.refiled_from,
+        from_abroad=request.from_abroad,
     )
     case.due_on = legal_due_date(case, today)
     case.save()
@@ -241,6 +270,11 @@ def missing_documents(case: Case) -> list[str]:
                 missing.append(_("la comunicación motivada del área"))
         elif not kinds & {CaseDocument.Kind.ACT, CaseDocument.Kind.JUDICIAL_ORDER}:
             missing.append(_("copia del acto administrativo que ordena la reactivación"))
+    if case.from_abroad:
+        if CaseDocument.Kind.IDENTITY_SCAN not in kinds:
+            missing.append(_("el documento de identidad escaneado"))
+        if CaseDocument.Kind.PASSPORT_EXIT_PAGE not in kinds:
+            missing.append(_("la página del pasaporte con la fecha de salida del país"))
     needs_final_act = case.requester_kind in AUTHORITY_KINDS - {RequesterKind.DIAN_AREA}
     if needs_final_act and case.case_type != CaseType.REGISTRATION and not case.act_is_final:
         missing.append(_("constancia de que el acto está debidamente ejecutoriado"))

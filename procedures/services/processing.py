@@ -31,6 +31,8 @@ from procedures.services.common import (
     require_transition,
     save_case,
 )
+from procedures.services.communications import send_certified_rut
+from procedures.services.requirements import require_complete_checklist
 from registry.models import Registrant
 from registry.services import change_state, formalize_registration, update_registrant
 from registry.validation import RegistrantData, data_from_json
@@ -177,37 +179,6 @@ def resolve_obligation(obligation: PendingObligation, *, by: User) -> PendingObl
         obligation.resolved_at = timezone.now()
         obligation.save(update_fields=["resolved_at"])
     return obligation
-
-
-@transaction.atomic
-def record_visit(
-    case: Case, *, by: User, visited_on: date, result: str, notes: str = ""
-) -> VerificationVisit:
-    """A verification visit (Decreto 2460 de 2013, art. 11, 12 and 15)."""
-    case = lock_case(case)
-    require_scope(case, by)
-    if result not in VerificationVisit.Result.values:
-        raise DomainError(_("Resultado de visita desconocido."), field="result")
-    if visited_on > timezone.localdate():
-        raise DomainError(_("La fecha de la visita no puede ser futura."), field="visited_on")
-    assert case.registrant is not None
-    visit = VerificationVisit.objects.create(
-        case=case,
-        registrant=case.registrant,
-        visited_on=visited_on,
-        result=result,
-        notes=notes,
-        recorded_by=by,
-    )
-    record_step(
-        case,
-        kind=CaseStep.Kind.VISIT_RECORDED,
-        by=by,
-        from_state=case.state,
-        reason=notes,
-        details={"result": result},
-    )
-    return visit
 
 
 def _check_cancellation_rules(case: Case) -> None:
@@ -371,6 +342,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
         "act_reference": _act_reference(case),
         "case_number": case.number,
     }
+    require_complete_checklist(case)
     if case.case_type == CaseType.REGISTRATION:
         if (
             case.mode == Mode.EX_OFFICIO
@@ -438,6 +410,8 @@ def grant_case(case: Case, *, by: User | None, reason: str = "") -> Case:
     require_transition(case, "grant", by)
     before = case.state
     _apply_grant(case, by)
+    if case.from_abroad:
+        send_certified_rut(case)
     case.grant(by=by, at=timezone.now())
     save_case(case, ["state", "decision", "decided_by", "decided_at"])
     record_step(case, kind=CaseStep.Kind.GRANTED, by=by, from_state=before, reason=reason)

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from procedures.deadlines import next_business_day
 from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode, RequesterKind
+from procedures.services.requirements import record_requirement
+from procedures.services.visits import record_visit
 from procedures.services.intake import (
     CaseRequest,
     attach_document,
@@ -16,7 +18,6 @@ from procedures.services.processing import (
     approve_cancellation,
     grant_case,
     record_obligation,
-    record_visit,
     resolve_obligation,
     submit_for_approval,
 )
@@ -214,11 +215,15 @@ def test_an_update_case_applies_the_filed_data_and_refuses_stale_ones(official):
         _request(person, CaseType.UPDATE, Cause.INSCRITO_REQUEST, data=stale_data), by=official
     )
 
-    grant_case(_to_process(case, official), by=official)
+    case = _to_process(case, official)
+    record_requirement(case, by=official, code="applicant_id", met=True)
+    grant_case(case, by=official)
     person.refresh_from_db()
     assert person.phone_1 == "3109998877"
+    stale = _to_process(stale, official)
+    record_requirement(stale, by=official, code="applicant_id", met=True)
     with pytest.raises(Conflict):
-        grant_case(_to_process(stale, official), by=official)
+        grant_case(stale, by=official)
     person.refresh_from_db()
     assert person.email != "otro@example.co"
 
