@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import pycountry
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
