@@ -1,6 +1,6 @@
 """Decreto 2460 de 2013 rules beyond the lifecycle: art. 9, 10, 11, 15 and 20."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail

@@ -5,8 +5,6 @@ from django.utils import timezone
 
 from procedures.deadlines import next_business_day
 from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode, RequesterKind
-from procedures.services.requirements import record_requirement
-from procedures.services.visits import record_visit
 from procedures.services.intake import (
     CaseRequest,
     attach_document,
@@ -21,6 +19,8 @@ from procedures.services.processing import (
     resolve_obligation,
     submit_for_approval,
 )
+from procedures.services.requirements import record_requirement
+from procedures.services.visits import record_visit
 from registry.models import Registrant
 from registry.validation import data_from_registrant
 from rut_portal.errors import Conflict, NotAllowed
