@@ -1,4 +1,5 @@
 import os
+from typing import Any
 
 from celery import Celery
 
@@ -7,3 +8,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rut_portal.settings")
 app = Celery("rut_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def schedule_periodic_jobs(sender: Celery, **kwargs: Any) -> None:
+    """The beat schedule, kept here and only here. Run exactly one beat: two would sweep twice
+    as often (harmless, the sweep is idempotent, but wasteful)."""
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        # Legal deadlines: claim the due ones and run their actions (deadlines/services.py).
+        "sweep-deadlines": {
+            "task": "deadlines.tasks.sweep_deadlines",
+            "schedule": float(settings.DEADLINE_SWEEP_SECONDS),
+        },
+        # Safety net: deadlines missing for provisional NITs and open cases.
+        "backfill-deadlines": {
+            "task": "deadlines.tasks.backfill_deadlines",
+            "schedule": 3600.0,
+        },
+    }
