@@ -22,8 +22,7 @@ class OfficialProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user", "seccional"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     ordering = ["user__username"]
-    fields = ["user", "full_name", "role", "seccional"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "full_name", "role", "seccional")
 
     @admin.display(description=_("nombre"), ordering="user__last_name")
     def full_name(self, obj: OfficialProfile) -> str:

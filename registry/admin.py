@@ -68,23 +68,27 @@ class RegistrantPartInline(ReadOnlyAdminMixin, admin.TabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("registry.view_registrant")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.fields or [])
+    # Spanish column titles for foreign keys whose model fields carry no verbose_name.
+    @admin.display(description=_("tipo de documento"))
+    def document_type_label(self, obj: Representative | Partner) -> str:
+        return str(obj.document_type)
 
+    @admin.display(description=_("actividad económica"))
+    def activity_label(self, obj: RegistrantActivity | Establishment) -> str:
+        return str(obj.activity) if obj.activity else "—"
 
-@admin.display(description=_("tipo de documento"))
-def _document_type(obj: Representative | Partner) -> str:
-    return str(obj.document_type)
+    @admin.display(description=_("municipio"))
+    def municipality_label(self, obj: Establishment) -> str:
+        return str(obj.municipality)
 
-
-@admin.display(description=_("actividad económica"))
-def _activity(obj: RegistrantActivity | Establishment) -> str:
-    return str(obj.activity) if obj.activity else "—"
+    @admin.display(description=_("seccional"))
+    def seccional_label(self, obj: SeccionalAssignment) -> str:
+        return str(obj.seccional)
 
 
 class ActivityInline(RegistrantPartInline):
     model = RegistrantActivity
-    fields = ["role", _activity, "started_on"]
+    fields = readonly_fields = ("role", "activity_label", "started_on")
     ordering = ["role", "id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RegistrantActivity]:
@@ -93,7 +97,8 @@ class ActivityInline(RegistrantPartInline):
 
 class RepresentativeInline(RegistrantPartInline):
     model = Representative
-    fields = ["role", _document_type, "document_number", "name", "professional_card", "since"]
+    fields = readonly_fields = ("role", "document_type_label", "document_number", "name",
+                                "professional_card", "since")
     ordering = ["role", "id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Representative]:
@@ -102,34 +107,25 @@ class RepresentativeInline(RegistrantPartInline):
 
 class PartnerInline(RegistrantPartInline):
     model = Partner
-    fields = [_document_type, "document_number", "nit", "name", "nationality",
-              "share_percentage", "since"]
+    fields = readonly_fields = ("document_type_label", "document_number", "nit", "name",
+                                "nationality", "share_percentage", "since")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         return super().get_queryset(request).select_related("document_type")
 
 
-@admin.display(description=_("municipio"))
-def _municipality(obj: Establishment) -> str:
-    return str(obj.municipality)
-
-
 class EstablishmentInline(RegistrantPartInline):
     model = Establishment
-    fields = ["name", "kind_code", _activity, _municipality, "address", "phone", "opened_on"]
+    fields = readonly_fields = ("name", "kind_code", "activity_label", "municipality_label",
+                                "address", "phone", "opened_on")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Establishment]:
         return super().get_queryset(request).select_related("activity", "municipality")
 
 
-@admin.display(description=_("seccional"))
-def _seccional(obj: SeccionalAssignment) -> str:
-    return str(obj.seccional)
-
-
 class SeccionalHistoryInline(RegistrantPartInline):
     model = SeccionalAssignment
-    fields = [_seccional, "started_at", "ended_at"]
+    fields = readonly_fields = ("seccional_label", "started_at", "ended_at")
     verbose_name_plural = _("jurisdicción: seccionales a las que ha pertenecido")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SeccionalAssignment]:
@@ -138,7 +134,8 @@ class SeccionalHistoryInline(RegistrantPartInline):
 
 class FormVersionInline(RegistrantPartInline):
     model = FormVersion
-    fields = ["version", "form_number", "concept", "state", "created_at", "created_by"]
+    fields = readonly_fields = ("version", "form_number", "concept", "state", "created_at",
+                                "created_by")
     ordering = ["version"]
     show_change_link = True
 
@@ -229,9 +226,8 @@ class FormVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["=form_number", "registrant__nit__exact"]
     ordering = ["-id"]
     show_full_result_count = False
-    fields = ["form_number", "registrant_link", "version", "concept", "state", "created_at",
-              "created_by", "content"]
-    readonly_fields = fields
+    fields = readonly_fields = ("form_number", "registrant_link", "version", "concept", "state",
+                                "created_at", "created_by", "content")
 
     @admin.display(description=_("inscrito"), ordering="registrant")
     def registrant_label(self, obj: FormVersion) -> str:
@@ -284,10 +280,9 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["registrant__nit__exact", "=case_number", "act_reference"]
     ordering = ["-at", "-id"]
     show_full_result_count = False
-    fields = ["at", "action_label", "registrant_label", "from_state_label", "to_state_label",
-              "actor", "reason", "legal_basis", "act_reference", "case_number", "form_version",
-              "changes_text"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action_label", "registrant_label", "from_state_label",
+                                "to_state_label", "actor", "reason", "legal_basis",
+                                "act_reference", "case_number", "form_version", "changes_text")
 
     @admin.display(description=_("acción"), ordering="action")
     def action_label(self, obj: AuditEntry) -> str:
