@@ -1,4 +1,44 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from portal.views import account, appointments, documents, home, inscription, requests
 
 app_name = "portal"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("politica-de-datos/", account.data_policy, name="data_policy"),
+    path("registro/", account.sign_up, name="sign_up"),
+    path("activar/", account.activate, name="activate"),
+    path("activar/contrasena/", account.activate_password, name="activate_password"),
+    path("ingresar/", account.sign_in, name="login"),
+    path("salir/", account.sign_out, name="logout"),
+    path("recuperar/", account.recover, name="recover"),
+    path("recuperar/codigo/", account.recover_code, name="recover_code"),
+    path("recuperar/contrasena/", account.recover_password, name="recover_password"),
+    path("cuenta/", account.account_page, name="account"),
+    path("cuenta/correo/", account.email_change, name="email_change"),
+    path("cuenta/celular/", account.mobile_change, name="mobile_change"),
+    path("inscripcion/", inscription.start, name="inscription"),
+    path("inscripcion/resultado/", inscription.result, name="inscription_result"),
+    path("inscripcion/descartar/", inscription.discard, name="inscription_discard"),
+    path("inscripcion/<slug:step>/", inscription.step, name="inscription_step"),
+    path("inscripcion/<slug:step>/autoguardar/", inscription.autosave, name="inscription_autosave"),
+    path("municipios/", inscription.municipalities, name="municipalities"),
+    path("ciiu/", inscription.ciiu, name="ciiu"),
+    path("actualizar/", requests.update_menu, name="update"),
+    path("actualizar/<slug:section>/", requests.update_section, name="update_section"),
+    path("retiro/<slug:kind>/", requests.withdrawal, name="withdrawal"),
+    path("cancelacion/", requests.cancellation, name="cancellation"),
+    path("firmar/<int:filing_id>/", requests.sign, name="sign"),
+    path("tramites/", requests.cases, name="cases"),
+    path("tramites/<str:number>/", requests.case_detail, name="case"),
+    path("tramites/<str:number>/resolucion.pdf", documents.resolution_pdf, name="resolution_pdf"),
+    path("notificaciones/", requests.inbox, name="inbox"),
+    path("notificaciones/<int:pk>.pdf", documents.communication_pdf, name="communication_pdf"),
+    path("formatos/<str:number>.pdf", documents.format_pdf, name="format_pdf"),
+    path("rut.pdf", documents.rut_pdf, name="rut_pdf"),
+    path("formulario/<str:form_number>.pdf", documents.form_version_pdf, name="form_pdf"),
+    path("citas/", appointments.appointment_list, name="appointments"),
+    path("citas/nueva/", appointments.appointment_new, name="appointment_new"),
+    path("citas/<int:pk>/mover/", appointments.appointment_move, name="appointment_move"),
+    path("citas/<int:pk>/cancelar/", appointments.appointment_cancel, name="appointment_cancel"),
+]

@@ -1,0 +1,555 @@
+"""Forms of the citizen portal. They check shape and say what is wrong next to each field;
+the rules of the registry and of accounts live in the services."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal import selectors
+from portal.models import AppointmentReason
+from procedures.models import CAUSES_BY_TYPE, CaseDocument, CaseType, Cause
+from registry.models import Seccional
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Signatures of the accepted formats: the extension alone proves nothing.
+FILE_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+MOBILE = re.compile(r"^3\d{9}$")
+# Responsibilities a persona natural usually chooses by self-service, with a hint each.
+USUAL_RESPONSIBILITIES: list[tuple[str, Any]] = [
+    ("05", _("Declara renta como persona natural (régimen ordinario).")),
+    ("49", _("No cobra IVA: ingresos anuales por debajo de 3.500 UVT y un solo establecimiento.")),
+    ("48", _("Cobra IVA en sus ventas o servicios gravados.")),
+    ("47", _("Se acoge al Régimen Simple de Tributación (reemplaza al régimen ordinario).")),
+    ("52", _("Expide facturas electrónicas.")),
+    ("14", _("La DIAN le pide reportar información exógena.")),
+    ("42", _("Está obligado a llevar contabilidad.")),
+    ("07", _("Practica retención en la fuente a título de renta.")),
+]
+TEXT = {"autocomplete": "off"}
+
+
+def _text(**attrs: Any) -> forms.TextInput:
+    return forms.TextInput(attrs=attrs)
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _not_future(value: date | None) -> date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("La fecha no puede ser futura."))
+    return value
+
+
+class DocumentFields(forms.Form):
+    document_type = forms.ChoiceField(label=_("Tipo de documento"))
+    document_number = forms.CharField(
+        label=_("Número de documento"),
+        max_length=20,
+        help_text=_("Sin puntos ni espacios."),
+        widget=_text(autocomplete="username", inputmode="text", spellcheck="false"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].choices = [
+            (d.code, d.name) for d in selectors.natural_document_types()
+        ]
+        self.fields["document_type"].initial = "13"
+
+    def clean_document_number(self) -> str:
+        number = re.sub(r"[.\s-]", "", self.cleaned_data["document_number"]).upper()
+        if not number.isalnum():
+            raise forms.ValidationError(_("Escriba solo letras y dígitos."))
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        number = data.get("document_number", "")
+        if data.get("document_type") in ("13", "22") and number and not number.isdigit():
+            self.add_error("document_number", _("La cédula solo tiene dígitos."))
+        return data
+
+
+def clean_mobile(value: str) -> str:
+    digits = re.sub(r"[\s().-]", "", value)
+    if digits.startswith("+57"):
+        digits = digits[3:]
+    if not MOBILE.match(digits):
+        raise forms.ValidationError(
+            _("Escriba un celular colombiano de 10 dígitos que empiece por 3, p. ej. 3001234567.")
+        )
+    return digits
+
+
+class SignUpForm(DocumentFields):
+    first_name = forms.CharField(
+        label=_("Nombres"), max_length=120, widget=_text(autocomplete="given-name")
+    )
+    last_name = forms.CharField(
+        label=_("Apellidos"), max_length=120, widget=_text(autocomplete="family-name")
+    )
+    email = forms.EmailField(
+        label=_("Correo electrónico"),
+        help_text=_("Le enviaremos allí el código de activación."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    mobile = forms.CharField(
+        label=_("Celular"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel-national", "inputmode": "tel"}),
+    )
+    accept_policy = forms.BooleanField(
+        label=_("Autorizo el tratamiento de mis datos personales según la política de datos."),
+        error_messages={
+            "required": _("Para crear la cuenta debe autorizar el tratamiento de sus datos.")
+        },
+    )
+
+    def clean_mobile(self) -> str:
+        return clean_mobile(self.cleaned_data["mobile"])
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Código"),
+        max_length=12,
+        help_text=_("Seis letras; puede escribirlas en mayúsculas o minúsculas."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+
+class NumericCodeForm(CodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("Seis dígitos, enviados a su correo.")
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric"})
+
+
+class DocumentCodeForm(DocumentFields, CodeForm):
+    """Document and code together: the page also works when opened from another browser."""
+
+
+class PasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Nueva contraseña"),
+        strip=False,
+        max_length=1024,
+        help_text=_(
+            "Use al menos 8 caracteres; una frase larga que recuerde es mejor que una palabra "
+            "con símbolos. No se exigen mayúsculas, números ni símbolos, pero se rechazan las "
+            "contraseñas más comunes y las parecidas a sus datos."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Repita la contraseña"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
+            self.add_error("password2", _("Las dos contraseñas no coinciden."))
+        return data
+
+
+class LoginForm(DocumentFields):
+    password = forms.CharField(
+        label=_("Contraseña"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class RecoveryForm(DocumentFields):
+    pass
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Nuevo correo electrónico"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class MobileChangeForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("Nuevo celular"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel-national", "inputmode": "tel"}),
+    )
+
+    def clean_mobile(self) -> str:
+        return clean_mobile(self.cleaned_data["mobile"])
+
+
+# --- Inscription wizard and update sections --------------------------------------------------
+
+
+class IdentificationForm(forms.Form):
+    first_surname = forms.CharField(label=_("Primer apellido"), max_length=60)
+    second_surname = forms.CharField(label=_("Segundo apellido"), max_length=60, required=False)
+    first_name = forms.CharField(label=_("Primer nombre"), max_length=60)
+    other_names = forms.CharField(label=_("Otros nombres"), max_length=60, required=False)
+    document_issue_date = forms.DateField(
+        label=_("Fecha de expedición del documento"),
+        widget=_date_widget(),
+        validators=[_not_future],
+    )
+    birth_date = forms.DateField(
+        label=_("Fecha de nacimiento"), widget=_date_widget(), validators=[_not_future]
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        issued, born = data.get("document_issue_date"), data.get("birth_date")
+        if issued and born and issued < born:
+            self.add_error(
+                "document_issue_date",
+                _("La fecha de expedición no puede ser anterior a la de nacimiento."),
+            )
+        return data
+
+
+class LocationForm(forms.Form):
+    """Departamento and municipio: the municipio list holds only the chosen departamento's."""
+
+    department = forms.ChoiceField(label=_("Departamento"))
+    municipality = forms.ChoiceField(
+        label=_("Municipio"),
+        help_text=_(
+            "Sin JavaScript, pulse «Actualizar municipios» después de elegir el departamento."
+        ),
+    )
+    address = forms.CharField(
+        label=_("Dirección"),
+        max_length=200,
+        help_text=_("Como la escribe en Colombia, p. ej. CL 26 69 76 AP 301."),
+        widget=_text(autocomplete="street-address"),
+    )
+    postal_code = forms.CharField(
+        label=_("Código postal"),
+        max_length=10,
+        required=False,
+        widget=_text(autocomplete="postal-code", inputmode="numeric"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        blank = [("", _("— Elija —"))]
+        self.fields["department"].choices = blank + [
+            (d.code, d.name) for d in selectors.departments()
+        ]
+        department = self.data.get(self.add_prefix("department")) or self.initial.get("department")
+        self.fields["municipality"].choices = blank + [
+            (m.code, m.name) for m in selectors.municipalities_of(department or "")
+        ]
+        # Django would say "not one of the available choices"; say what is wrong instead.
+        self.fields["municipality"].error_messages["invalid_choice"] = _(
+            "El municipio elegido no pertenece al departamento %(department)s; elija uno de la "
+            "lista."
+        ) % {"department": dict(self.fields["department"].choices).get(department or "", "")}
+
+    def clean_postal_code(self) -> str:
+        code = self.cleaned_data["postal_code"].strip()
+        if code and not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("El código postal tiene seis dígitos."))
+        return code
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Correo electrónico del RUT"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone_1 = forms.CharField(
+        label=_("Teléfono 1"), max_length=20, widget=_text(autocomplete="tel", inputmode="tel")
+    )
+    phone_2 = forms.CharField(
+        label=_("Teléfono 2"), max_length=20, required=False, widget=_text(inputmode="tel")
+    )
+
+    def clean_phone_1(self) -> str:
+        return _clean_phone(self.cleaned_data["phone_1"])
+
+    def clean_phone_2(self) -> str:
+        return _clean_phone(self.cleaned_data["phone_2"]) if self.cleaned_data["phone_2"] else ""
+
+
+def _clean_phone(value: str) -> str:
+    digits = re.sub(r"[\s().+-]", "", value)
+    if not digits.isdigit() or not 7 <= len(digits) <= 12:
+        raise forms.ValidationError(_("Escriba un teléfono de 7 a 12 dígitos."))
+    return digits
+
+
+class InscriptionLocationForm(LocationForm, ContactForm):
+    pass
+
+
+class ActivitiesForm(forms.Form):
+    principal_code = forms.CharField(
+        label=_("Código CIIU de la actividad principal"),
+        max_length=4,
+        help_text=_("Cuatro dígitos. Si no lo sabe, búsquelo abajo por palabras."),
+        widget=_text(inputmode="numeric", **TEXT),
+    )
+    principal_started_on = forms.DateField(
+        label=_("Fecha de inicio de la actividad principal"),
+        widget=_date_widget(),
+        validators=[_not_future],
+    )
+    secondary_code = forms.CharField(
+        label=_("Código CIIU de la actividad secundaria (opcional)"),
+        max_length=4,
+        required=False,
+        widget=_text(inputmode="numeric", **TEXT),
+    )
+    secondary_started_on = forms.DateField(
+        label=_("Fecha de inicio de la actividad secundaria"),
+        widget=_date_widget(),
+        required=False,
+        validators=[_not_future],
+    )
+
+    def _clean_code(self, name: str) -> str:
+        code = self.cleaned_data[name].strip()
+        if code and not selectors.activity_name(code):
+            raise forms.ValidationError(
+                _("La actividad «%(code)s» no existe en la CIIU. Búsquela por palabras.")
+                % {"code": code}
+            )
+        return code
+
+    def clean_principal_code(self) -> str:
+        return self._clean_code("principal_code")
+
+    def clean_secondary_code(self) -> str:
+        return self._clean_code("secondary_code")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("secondary_code") and data.get("secondary_code") == data.get("principal_code"):
+            self.add_error("secondary_code", _("La actividad secundaria repite la principal."))
+        if data.get("secondary_code") and not data.get("secondary_started_on"):
+            self.add_error(
+                "secondary_started_on", _("Indique cuándo empezó la actividad secundaria.")
+            )
+        return data
+
+
+class ResponsibilitiesForm(forms.Form):
+    responsibilities = forms.MultipleChoiceField(
+        label=_("Responsabilidades"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, extra_codes: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = [code for code, _hint in USUAL_RESPONSIBILITIES]
+        codes += [c for c in extra_codes or [] if c not in codes]
+        names = selectors.responsibilities_by_code(codes)
+        hints = dict(USUAL_RESPONSIBILITIES)
+        self.fields["responsibilities"].choices = [
+            (
+                code,
+                format_html(
+                    '<strong>{} {}</strong><span class="choice__hint">{}</span>',
+                    code,
+                    names[code].name if code in names else "",
+                    hints.get(code, ""),
+                ),
+            )
+            for code in codes
+        ]
+
+    def clean_responsibilities(self) -> list[str]:
+        chosen = set(self.cleaned_data["responsibilities"])
+        if {"48", "49"} <= chosen:
+            raise forms.ValidationError(
+                _("Es responsable de IVA (48) o no lo es (49): elija solo una de las dos.")
+            )
+        if {"05", "47"} <= chosen:
+            raise forms.ValidationError(
+                _(
+                    "El Régimen Simple (47) reemplaza la renta del régimen ordinario (05): "
+                    "elija una."
+                )
+            )
+        return sorted(chosen)
+
+
+class ConfirmForm(forms.Form):
+    accept_policy = forms.BooleanField(
+        label=_(
+            "Declaro que los datos son verdaderos y autorizo el tratamiento de mis datos "
+            "personales según la política de datos (Ley 1581 de 2012)."
+        ),
+        error_messages={"required": _("Debe aceptar la declaración para enviar la inscripción.")},
+    )
+
+
+# --- Requests --------------------------------------------------------------------------------
+
+
+def validate_upload(upload: UploadedFile) -> UploadedFile:
+    """PDF, PNG or JPEG of at most 5 MB, checked by content, not only by name."""
+    name = upload.name or ""
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("El archivo «%(name)s» pesa %(size).1f MB; el máximo es 5 MB.")
+            % {"name": name, "size": upload.size / (1024 * 1024)}
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    head = upload.read(8)
+    upload.seek(0)
+    if extension not in FILE_SIGNATURES or not head.startswith(FILE_SIGNATURES[extension]):
+        raise forms.ValidationError(
+            _("El archivo «%(name)s» no es un PDF ni una imagen JPG o PNG.") % {"name": name}
+        )
+    return upload
+
+
+SUPPORT_KINDS = [
+    (CaseDocument.Kind.DEATH_RECORD, CaseDocument.Kind.DEATH_RECORD.label),
+    (CaseDocument.Kind.ACT, CaseDocument.Kind.ACT.label),
+    (CaseDocument.Kind.JUDICIAL_ORDER, CaseDocument.Kind.JUDICIAL_ORDER.label),
+    (CaseDocument.Kind.OTHER, CaseDocument.Kind.OTHER.label),
+]
+
+
+class CancellationForm(forms.Form):
+    cause = forms.ChoiceField(
+        label=_("Causal de cancelación"),
+        help_text=_("Decreto 2460 de 2013, art. 18."),
+    )
+    facts = forms.CharField(
+        label=_("Explique los hechos"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    fact_date = forms.DateField(
+        label=_("Fecha del hecho"), widget=_date_widget(), validators=[_not_future]
+    )
+    support_kind = forms.ChoiceField(label=_("Tipo de soporte"), choices=SUPPORT_KINDS)
+    support = forms.FileField(
+        label=_("Soporte"),
+        help_text=_("PDF, JPG o PNG de máximo 5 MB."),
+        validators=[validate_upload],
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    extra_support = forms.FileField(
+        label=_("Otro soporte (opcional)"),
+        required=False,
+        help_text=_("PDF, JPG o PNG de máximo 5 MB."),
+        validators=[validate_upload],
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        causes = CAUSES_BY_TYPE[CaseType.CANCELLATION_ON_REQUEST]
+        self.fields["cause"].choices = [("", _("— Elija —"))] + [
+            (c.value, c.label) for c in Cause if c in causes
+        ]
+
+
+VAT_DECLARATIONS = [
+    _("Mis ingresos brutos del año anterior y del año en curso son inferiores a 3.500 UVT."),
+    _("Tengo como máximo un establecimiento de comercio, oficina, sede o local."),
+    _("No desarrollo actividades bajo franquicia, concesión o regalía."),
+    _("No soy usuario aduanero."),
+    _("Mis contratos y consignaciones bancarias del año no superan 3.500 UVT."),
+]
+CONSUMPTION_DECLARATIONS = [
+    _(
+        "Mis ingresos brutos del año anterior por la actividad de restaurante o bar son "
+        "inferiores a 3.500 UVT."
+    ),
+    _("Tengo como máximo un establecimiento de comercio, sede o local."),
+]
+
+
+class WithdrawalForm(forms.Form):
+    """The declarations of Estatuto Tributario art. 437 par. 3 (IVA) or art. 512-13 (consumo)."""
+
+    def __init__(self, *args: Any, declarations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index, text in enumerate(declarations):
+            self.fields[f"declaration_{index}"] = forms.BooleanField(
+                label=text,
+                error_messages={"required": _("Debe cumplir este requisito para pedir el retiro.")},
+            )
+        self.fields["notes"] = forms.CharField(
+            label=_("Observaciones (opcional)"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+    def facts(self) -> str:
+        lines = [
+            str(self.fields[name].label) for name in self.fields if name.startswith("declaration_")
+        ]
+        if self.cleaned_data.get("notes"):
+            lines.append(self.cleaned_data["notes"])
+        return "\n".join(lines)
+
+
+class AppointmentSearchForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Motivo"), choices=AppointmentReason.choices)
+    seccional = forms.ChoiceField(label=_("Dirección seccional"))
+    day = forms.DateField(label=_("Día"), required=False, widget=_date_widget())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seccional"].choices = [
+            (s.code, s.name) for s in Seccional.objects.filter(kind__icontains="impuestos")
+        ]
+
+
+class SlotChoiceForm(forms.Form):
+    slot = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(choices=AppointmentReason.choices, widget=forms.HiddenInput)
+    notes = forms.CharField(
+        label=_("Cuéntenos brevemente qué necesita (opcional)"),
+        required=False,
+        max_length=300,
+    )
+
+
+def policy_label() -> str:
+    return str(SignUpForm.base_fields["accept_policy"].label)

@@ -1,0 +1,119 @@
+"""Named reads of the citizen portal, each scoped to the account that asks."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from portal.models import Appointment, CitizenAccount, SignIn
+from procedures.models import Case, CaseStep, Communication, OfficialFormat
+from registry.models import (
+    Department,
+    DocumentType,
+    EconomicActivity,
+    FormVersion,
+    Municipality,
+    Registrant,
+    Responsibility,
+)
+from registry.services import normalize_name
+
+CIIU_RESULTS = 15
+INBOX_KINDS = (
+    Communication.Kind.TO_REGISTRANT,
+    Communication.Kind.TO_REQUESTER,
+    Communication.Kind.REJECTION,
+)
+
+
+def natural_document_types() -> QuerySet[DocumentType]:
+    return DocumentType.objects.filter(
+        applies_to__in=[DocumentType.AppliesTo.NATURAL, DocumentType.AppliesTo.BOTH]
+    ).exclude(code="43")
+
+
+def departments() -> QuerySet[Department]:
+    return Department.objects.order_by("name")
+
+
+def municipalities_of(department: str) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(department_id=department, is_current=True).order_by("name")
+
+
+def search_ciiu(text: str, *, limit: int = CIIU_RESULTS) -> list[EconomicActivity]:
+    """CIIU activities by code prefix ("62") or by words in any order, accents ignored."""
+    text = text.strip()
+    if not text:
+        return []
+    activities = list(EconomicActivity.objects.order_by("code"))
+    if text.isdigit():
+        return [a for a in activities if a.code.startswith(text)][:limit]
+    words = normalize_name(text).split()
+    return [a for a in activities if all(w in normalize_name(a.name) for w in words)][:limit]
+
+
+def activity_name(code: str) -> str:
+    return EconomicActivity.objects.filter(pk=code).values_list("name", flat=True).first() or ""
+
+
+def responsibilities_by_code(codes: list[str]) -> dict[str, Responsibility]:
+    return {r.code: r for r in Responsibility.objects.filter(pk__in=codes)}
+
+
+def cases_of(account: CitizenAccount) -> QuerySet[Case]:
+    """The cases the person filed, and those about their RUT, newest first."""
+    scope = Q(requester_user_id=account.user_id)
+    if account.registrant_id:
+        scope |= Q(registrant_id=account.registrant_id)
+    return (
+        Case.objects.filter(scope)
+        .select_related("registrant", "seccional")
+        .order_by("-received_at", "-id")
+    )
+
+
+def case_of(account: CitizenAccount, number: str) -> Case | None:
+    return (
+        cases_of(account)
+        .filter(number=number)
+        .prefetch_related(
+            Prefetch("steps", queryset=CaseStep.objects.order_by("at", "id")),
+            "documents",
+            "formats",
+            Prefetch(
+                "communications",
+                queryset=Communication.objects.filter(kind__in=INBOX_KINDS),
+            ),
+        )
+        .select_related("citizen_signature")
+        .first()
+    )
+
+
+def inbox(account: CitizenAccount) -> list[Communication]:
+    """Communications addressed to the person about their cases, newest first."""
+    return list(
+        Communication.objects.filter(kind__in=INBOX_KINDS, case__in=cases_of(account).values("pk"))
+        .select_related("case")
+        .prefetch_related(Prefetch("case__formats", queryset=OfficialFormat.objects.order_by("id")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def form_versions(registrant: Registrant) -> QuerySet[FormVersion]:
+    return registrant.form_versions.order_by("-version")
+
+
+def current_form_version(registrant: Registrant) -> FormVersion | None:
+    return registrant.form_versions.order_by("-version").first()
+
+
+def sign_ins(account: CitizenAccount, *, limit: int = 20) -> list[SignIn]:
+    return list(account.sign_ins.order_by("-at", "-id")[:limit])
+
+
+def appointments_of(account: CitizenAccount) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(account=account)
+        .select_related("slot__seccional")
+        .order_by("-slot__starts_at")
+    )

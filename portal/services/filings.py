@@ -1,0 +1,268 @@
+"""Requests a citizen files and signs: actualización, cancelación, retiro de IVA o de consumo.
+
+A filing is first stored as a PendingFiling (with its uploads); a fresh numeric code is emailed,
+and signing with it turns the filing into a case (procedures.services.intake.receive_case) with
+the Signature stored next to it. Self-service updates are applied at once by the system actor;
+the other requests wait for an official.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import CitizenAccount, CodePurpose, PendingDocument, PendingFiling, Signature
+from portal.services.codes import issue_code, verify_code
+from procedures.models import Case, CaseType, Cause, Channel, Mode, RequesterKind
+from procedures.services.communications import close_case, communicate_decision
+from procedures.services.intake import (
+    CaseRequest,
+    attach_document,
+    check_requirements,
+    decide_jurisdiction,
+    receive_case,
+)
+from procedures.services.processing import grant_case
+from registry.models import Registrant
+from registry.validation import RegistrantData, data_from_json, data_to_json
+from rut_portal.errors import Conflict, DomainError
+
+# Responsibility swaps of the two withdrawal requests (casilla 53).
+VAT_RESPONSIBLE, VAT_NOT_RESPONSIBLE = "48", "49"
+CONSUMPTION_RESPONSIBLE, CONSUMPTION_NOT_RESPONSIBLE = "33", "50"
+WITHDRAWALS = {
+    PendingFiling.Kind.VAT_WITHDRAWAL: (VAT_RESPONSIBLE, VAT_NOT_RESPONSIBLE),
+    PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: (
+        CONSUMPTION_RESPONSIBLE,
+        CONSUMPTION_NOT_RESPONSIBLE,
+    ),
+}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+def _registrant_of(account: CitizenAccount) -> Registrant:
+    if account.registrant_id is None:
+        raise DomainError(_("Su cuenta no está vinculada a un RUT."))
+    return Registrant.objects.get(pk=account.registrant_id)
+
+
+def _create(
+    account: CitizenAccount, *, kind: str, payload: dict[str, Any], summary: list[Change]
+) -> PendingFiling:
+    # One pending filing per kind: starting again replaces the previous unsigned one.
+    PendingFiling.objects.filter(account=account, kind=kind, signed_at__isnull=True).delete()
+    return PendingFiling.objects.create(
+        account=account,
+        kind=kind,
+        payload=payload,
+        summary=[[c.label, c.before, c.after] for c in summary],
+    )
+
+
+@transaction.atomic
+def start_update(
+    account: CitizenAccount, *, data: RegistrantData, base_revision: int, summary: list[Change]
+) -> PendingFiling:
+    """Keep an actualización until it is signed; the record is not touched yet."""
+    if not summary:
+        raise DomainError(_("No cambió ningún dato."))
+    return _create(
+        account,
+        kind=PendingFiling.Kind.UPDATE,
+        payload={"data": data_to_json(data), "base_revision": base_revision},
+        summary=summary,
+    )
+
+
+@transaction.atomic
+def start_withdrawal(
+    account: CitizenAccount, *, kind: str, data: RegistrantData, base_revision: int, facts: str
+) -> PendingFiling:
+    """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official."""
+    held, granted = WITHDRAWALS[kind]
+    if held not in data.responsibilities:
+        raise DomainError(
+            _("Su RUT no tiene la responsabilidad %(code)s; no hay nada que retirar.")
+            % {"code": held}
+        )
+    data.responsibilities = sorted({*data.responsibilities} - {held} | {granted})
+    return _create(
+        account,
+        kind=kind,
+        payload={"data": data_to_json(data), "base_revision": base_revision, "facts": facts},
+        summary=[Change(_("Responsabilidades"), held, granted)],
+    )
+
+
+@transaction.atomic
+def start_cancellation(
+    account: CitizenAccount,
+    *,
+    cause: str,
+    facts: str,
+    fact_date: date | None,
+    documents: list[tuple[str, UploadedFile]],
+) -> PendingFiling:
+    """Keep a solicitud de cancelación and its supporting documents until it is signed."""
+    filing = _create(
+        account,
+        kind=PendingFiling.Kind.CANCELLATION,
+        payload={
+            "cause": cause,
+            "facts": facts,
+            "fact_date": fact_date.isoformat() if fact_date else "",
+        },
+        summary=[
+            Change(_("Causal"), "", str(Cause(cause).label)),
+            Change(_("Hechos"), "", facts),
+            *(Change(_("Soporte"), "", upload.name or "") for _kind, upload in documents),
+        ],
+    )
+    for kind, upload in documents:
+        PendingDocument.objects.create(filing=filing, kind=kind, file=upload, name=upload.name)
+    return filing
+
+
+def pending_filing(account: CitizenAccount, filing_id: int) -> PendingFiling | None:
+    return PendingFiling.objects.filter(
+        pk=filing_id, account=account, signed_at__isnull=True
+    ).first()
+
+
+def _context(filing: PendingFiling) -> str:
+    return f"filing:{filing.pk}"
+
+
+def send_signature_code(filing: PendingFiling) -> None:
+    """Email a fresh numeric code that signs this filing only."""
+    from portal.tasks import send_code_email
+
+    with transaction.atomic():
+        code, plain = issue_code(
+            filing.account, purpose=CodePurpose.SIGNATURE, context=_context(filing)
+        )
+        send_code_email.delay_on_commit(filing.account_id, code.pk, plain)
+
+
+def _content_digest(filing: PendingFiling) -> str:
+    content = {
+        "kind": filing.kind,
+        "payload": filing.payload,
+        "documents": [_file_sha256(d) for d in filing.documents.all()],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _file_sha256(document: PendingDocument) -> str:
+    digest = hashlib.sha256()
+    with document.file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sign_filing(filing: PendingFiling, *, submitted: str, by: Any) -> Case:
+    """Check the signature code (raises CodeError), then file the case with its signature.
+
+    Call outside a transaction: a wrong code stays counted. If filing the case is refused
+    (e.g. the address changed twice in six months) nothing is written and the code is spent.
+    """
+    from portal.tasks import send_filing_received
+
+    code = verify_code(
+        filing.account, purpose=CodePurpose.SIGNATURE, submitted=submitted, context=_context(filing)
+    )
+    with transaction.atomic():
+        filing = PendingFiling.objects.select_for_update().get(pk=filing.pk)
+        if filing.signed_at is not None:
+            raise Conflict(_("Esta solicitud ya fue firmada y radicada."))
+        digest = _content_digest(filing)
+        case = _file_case(filing, by=by)
+        Signature.objects.create(
+            case=case, account=filing.account, code=code, content_sha256=digest
+        )
+        filing.signed_at = timezone.now()
+        filing.save(update_fields=["signed_at"])
+        for document in filing.documents.all():
+            document.file.delete(save=False)
+        send_filing_received.delay_on_commit(filing.account_id, case.number)
+    return case
+
+
+def _request(filing: PendingFiling, **values: Any) -> CaseRequest:
+    account = filing.account
+    return CaseRequest(
+        channel=Channel.WEB,
+        requester_kind=RequesterKind.USER,
+        requester_name=account.full_name,
+        requester_email=account.email,
+        registrant=_registrant_of(account),
+        mode=Mode.SELF_SERVICE,
+        **values,
+    )
+
+
+def _file_case(filing: PendingFiling, *, by: Any) -> Case:
+    payload = filing.payload
+    if filing.kind == PendingFiling.Kind.CANCELLATION:
+        case = receive_case(
+            _request(
+                filing,
+                case_type=CaseType.CANCELLATION_ON_REQUEST,
+                cause=payload["cause"],
+                facts=payload["facts"],
+                fact_date=date.fromisoformat(payload["fact_date"])
+                if payload["fact_date"]
+                else None,
+            ),
+            by=by,
+        )
+        for document in filing.documents.all():
+            with document.file.open("rb") as handle:
+                attach_document(
+                    case, kind=document.kind, file=File(handle, name=document.name), by=by
+                )
+        return case
+    data = data_from_json(payload["data"])
+    facts = payload.get("facts", "") or str(filing.get_kind_display())
+    case = receive_case(
+        _request(
+            filing,
+            case_type=CaseType.UPDATE,
+            cause=Cause.INSCRITO_REQUEST,
+            data=data,
+            facts=facts,
+            fact_date=timezone.localdate(),
+        ),
+        by=by,
+    )
+    if case.payload.get("base_revision") != payload["base_revision"]:
+        raise Conflict(_("Su RUT cambió mientras llenaba la solicitud; revise los datos actuales."))
+    if filing.kind == PendingFiling.Kind.UPDATE:
+        _apply_by_system(case)
+    return case
+
+
+def _apply_by_system(case: Case) -> None:
+    """A self-service actualización takes effect at once (update_registrant, assisted=False)."""
+    reason = _("Actualización por autogestión firmada electrónicamente.")
+    case = check_requirements(case, by=None, met=True, reason=reason)
+    case = decide_jurisdiction(case, by=None)
+    case = grant_case(case, by=None, reason=reason)
+    communicate_decision(case, by=None)
+    close_case(case, by=None)

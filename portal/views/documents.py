@@ -1,0 +1,100 @@
+"""PDF downloads for the citizen: their RUT copy, form versions, letters and resolutions.
+
+The documents app renders and stores each PDF once per content; the first download of a
+version renders it (about half a second a page), later ones serve the stored file.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from portal import selectors
+from portal.models import CitizenAccount
+from portal.views.common import citizen_required
+from procedures.models import Case, CaseType, Decision, OfficialFormat
+
+# Formats a citizen receives; 1767 and 1271 are internal working papers.
+CITIZEN_FORMATS = (OfficialFormat.Kind.F1529,)
+
+
+def _serve(document: object, filename: str) -> FileResponse:
+    handle = document.file.open("rb")  # type: ignore[attr-defined]
+    return FileResponse(
+        handle, content_type="application/pdf", as_attachment=False, filename=filename
+    )
+
+
+@require_GET
+@citizen_required
+def rut_pdf(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
+    """Copia del RUT: the current Formulario 001 with the "Copia Certificado" legend (art. 19)."""
+    from documents.services import formulario_001_pdf
+
+    registrant = account.registrant
+    version = selectors.current_form_version(registrant) if registrant else None
+    if version is None:
+        raise Http404
+    document = formulario_001_pdf(version, copy=True)
+    return _serve(document, f"RUT-{registrant.nit or version.form_number}.pdf")  # type: ignore[union-attr]
+
+
+@require_GET
+@citizen_required
+def form_version_pdf(
+    request: HttpRequest, account: CitizenAccount, form_number: str
+) -> HttpResponse:
+    from documents.services import formulario_001_pdf
+
+    if account.registrant_id is None:
+        raise Http404
+    version = account.registrant.form_versions.filter(form_number=form_number).first()  # type: ignore[union-attr]
+    if version is None:
+        raise Http404
+    return _serve(formulario_001_pdf(version, copy=True), f"formulario-001-{form_number}.pdf")
+
+
+@require_GET
+@citizen_required
+def communication_pdf(request: HttpRequest, account: CitizenAccount, pk: int) -> HttpResponse:
+    from documents.services import communication_pdf as render
+
+    communication = next((c for c in selectors.inbox(account) if c.pk == pk), None)
+    if communication is None:
+        raise Http404
+    return _serve(render(communication), f"comunicacion-{communication.case.number}.pdf")
+
+
+@require_GET
+@citizen_required
+def resolution_pdf(request: HttpRequest, account: CitizenAccount, number: str) -> HttpResponse:
+    from documents.services import cancellation_resolution_pdf
+
+    case = selectors.cases_of(account).filter(number=number).first()
+    if case is None or not is_granted_cancellation(case):
+        raise Http404
+    return _serve(cancellation_resolution_pdf(case), f"resolucion-{case.number}.pdf")
+
+
+@require_GET
+@citizen_required
+def format_pdf(request: HttpRequest, account: CitizenAccount, number: str) -> HttpResponse:
+    from documents.services import official_format_pdf
+
+    official_format = OfficialFormat.objects.filter(
+        number=number, kind__in=CITIZEN_FORMATS, case__in=selectors.cases_of(account).values("pk")
+    ).first()
+    if official_format is None:
+        raise Http404
+    return _serve(official_format_pdf(official_format), f"formato-{number}.pdf")
+
+
+def is_granted_cancellation(case: Case) -> bool:
+    return (
+        case.case_type
+        in (
+            CaseType.CANCELLATION_ON_REQUEST,
+            CaseType.CANCELLATION_EX_OFFICIO,
+        )
+        and case.decision == Decision.GRANTED
+    )

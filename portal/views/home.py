@@ -1,0 +1,55 @@
+"""The portal's front page: a welcome for visitors, the citizen's summary once signed in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from portal import selectors
+from portal.models import Appointment
+from portal.services import inscription
+from portal.services.accounts import citizen_account_of
+from portal.views.common import citizen_required
+from registry.selectors import registrant_by_document
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    account = citizen_account_of(request.user)
+    if account is None:
+        return render(request, "portal/welcome.html")
+    return dashboard(request)
+
+
+@citizen_required
+def dashboard(request: HttpRequest, account: object) -> HttpResponse:
+    from portal.models import CitizenAccount
+
+    assert isinstance(account, CitizenAccount)
+    registrant = account.registrant
+    unlinked = (
+        registrant_by_document(account.document_type_id, account.document_number)
+        if registrant is None
+        else None
+    )
+    next_appointment = (
+        selectors.appointments_of(account)
+        .filter(state=Appointment.State.BOOKED, slot__starts_at__gt=timezone.now())
+        .order_by("slot__starts_at")
+        .first()
+    )
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "account": account,
+            "registrant": registrant,
+            "unlinked": unlinked,
+            "draft": inscription.draft_of(account),
+            "steps": dict(inscription.STEPS),
+            "cases": selectors.cases_of(account)[:5],
+            "next_appointment": next_appointment,
+        },
+    )

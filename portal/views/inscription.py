@@ -1,0 +1,329 @@
+"""The inscripción wizard: one page per step, saved on the server at every step.
+
+Every button is a plain submit, so the wizard works without JavaScript: "Actualizar municipios"
+re-renders the municipio list for the chosen departamento, and the CIIU search lists matches
+with a button to use each one. With JavaScript (static/js/portal/wizard.js) the municipios
+reload by themselves, the search answers while typing and the draft autosaves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal import selectors
+from portal.forms import (
+    ActivitiesForm,
+    ConfirmForm,
+    IdentificationForm,
+    InscriptionLocationForm,
+    ResponsibilitiesForm,
+)
+from portal.models import CitizenAccount
+from portal.services import inscription
+from portal.views.common import add_domain_error, citizen_required, client_ip
+from registry.selectors import registrant_by_document
+from rut_portal.errors import DomainError
+
+FORMS: dict[str, type[forms.Form]] = {
+    "identificacion": IdentificationForm,
+    "ubicacion": InscriptionLocationForm,
+    "actividades": ActivitiesForm,
+    "responsabilidades": ResponsibilitiesForm,
+    "confirmar": ConfirmForm,
+}
+# Which step shows a field, to send the person back to it when the final check finds a problem.
+FIELD_STEP = {name: step for step, form in FORMS.items() for name in form.base_fields} | {
+    "activities": "actividades",
+    "document_number": "identificacion",
+}
+
+
+def _steps(current: str) -> list[dict[str, Any]]:
+    index = inscription.STEP_NAMES.index(current)
+    return [
+        {
+            "name": name,
+            "label": label,
+            "number": i + 1,
+            "state": "done" if i < index else "current" if i == index else "todo",
+            "url": reverse("portal:inscription_step", args=[name]),
+        }
+        for i, (name, label) in enumerate(inscription.STEPS)
+    ]
+
+
+def _values(account: CitizenAccount) -> dict[str, Any]:
+    draft = inscription.draft_of(account)
+    return draft.data if draft else inscription.initial_values(account)
+
+
+def _form_values(form: forms.Form) -> dict[str, Any]:
+    """What the person typed on a step, valid or not (drafts keep half-finished data too)."""
+    values: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if isinstance(field, forms.MultipleChoiceField):
+            values[name] = form.data.getlist(key)
+        elif isinstance(field, forms.BooleanField):
+            continue
+        else:
+            values[name] = form.data.get(key, "")
+    return values
+
+
+@require_GET
+@citizen_required
+def start(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
+    if account.registrant_id:
+        return redirect("portal:inscription_result")
+    draft = inscription.draft_of(account)
+    return redirect(
+        "portal:inscription_step", step=(draft.step if draft and draft.step else "identificacion")
+    )
+
+
+def _already_registered(account: CitizenAccount) -> str | None:
+    existing = registrant_by_document(account.document_type_id, account.document_number)
+    if existing is None:
+        return None
+    if existing.nit:
+        return _(
+            "Su documento ya está inscrito en el RUT con el NIT %(nit)s: no se asigna otro. Si no "
+            "puede entrar a ese RUT, solicite una cita."
+        ) % {"nit": existing.formatted_nit}
+    return _("Ya existe una pre-inscripción con su documento; solicite una cita para continuarla.")
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def step(request: HttpRequest, account: CitizenAccount, step: str) -> HttpResponse:
+    if step not in FORMS:
+        raise Http404
+    if account.registrant_id:
+        return redirect("portal:inscription_result")
+    values = _values(account)
+    action = request.POST.get("action", "next")
+    form_class = FORMS[step]
+    bound = request.method == "POST"
+    form = form_class(request.POST if bound else None, initial=values)
+    context: dict[str, Any] = {"account": account, "step": step, "steps": _steps(step)}
+    if bound:
+        typed = _form_values(form)
+        for kind in ("principal", "secondary"):
+            if request.POST.get(f"use_{kind}"):
+                typed[f"{kind}_code"] = request.POST[f"use_{kind}"]
+                action = "stay"
+        inscription.save_draft(account, step=step, values=typed)
+        if action in ("refresh", "search", "stay"):
+            form = form_class(initial={**values, **typed})
+            context["saved"] = True
+        elif action == "back":
+            return redirect("portal:inscription_step", step=_neighbour(step, -1))
+        elif action == "save":
+            messages.success(
+                request, _("Guardamos su borrador. Puede continuarlo cuando quiera desde «Mi RUT».")
+            )
+            return redirect("portal:home")
+        elif form.is_valid():
+            if step == "confirmar":
+                return _submit(request, account, form)
+            return redirect("portal:inscription_step", step=_neighbour(step, 1))
+    if step == "identificacion":
+        context["duplicate"] = _already_registered(account)
+    if step == "actividades":
+        query = request.POST.get("ciiu_q", "") if bound else request.GET.get("ciiu_q", "")
+        context["ciiu_q"] = query
+        context["ciiu_results"] = selectors.search_ciiu(query) if query else None
+        context["names"] = {
+            kind: selectors.activity_name(values.get(f"{kind}_code", "") or "")
+            for kind in ("principal", "secondary")
+        }
+    if step == "confirmar":
+        context["summary"] = _summary(account, _values(account))
+    context["form"] = form
+    return render(request, f"portal/inscription/{step}.html", context)
+
+
+def _neighbour(step: str, offset: int) -> str:
+    index = inscription.STEP_NAMES.index(step) + offset
+    return inscription.STEP_NAMES[max(0, min(index, len(inscription.STEP_NAMES) - 1))]
+
+
+def _summary(
+    account: CitizenAccount, values: dict[str, Any]
+) -> list[tuple[str, list[tuple[str, str]], str]]:
+    municipality = values.get("municipality", "")
+    department = dict((d.code, d.name) for d in selectors.departments()).get(
+        values.get("department", ""), ""
+    )
+    municipalities = dict(
+        (m.code, m.name) for m in selectors.municipalities_of(values.get("department", ""))
+    )
+    names = selectors.responsibilities_by_code(values.get("responsibilities", []))
+    return [
+        (
+            _("Identificación"),
+            [
+                (_("Documento"), f"{account.document_type.name} {account.document_number}"),
+                (
+                    _("Nombre"),
+                    " ".join(
+                        values.get(k, "")
+                        for k in ("first_name", "other_names", "first_surname", "second_surname")
+                    )
+                    .strip()
+                    .upper(),
+                ),
+                (_("Fecha de expedición"), values.get("document_issue_date", "")),
+                (_("Fecha de nacimiento"), values.get("birth_date", "")),
+            ],
+            "identificacion",
+        ),
+        (
+            _("Ubicación"),
+            [
+                (_("Municipio"), f"{municipalities.get(municipality, '')} ({department})"),
+                (_("Dirección"), values.get("address", "").upper()),
+                (_("Correo"), values.get("email", "")),
+                (_("Teléfono"), values.get("phone_1", "")),
+            ],
+            "ubicacion",
+        ),
+        (
+            _("Actividades económicas"),
+            [
+                (
+                    _("Principal"),
+                    f"{values.get('principal_code', '')} "
+                    f"{selectors.activity_name(values.get('principal_code', '') or '')}",
+                ),
+                (
+                    _("Secundaria"),
+                    f"{values.get('secondary_code', '')} "
+                    f"{selectors.activity_name(values.get('secondary_code', '') or '')}".strip()
+                    or "—",
+                ),
+            ],
+            "actividades",
+        ),
+        (
+            _("Responsabilidades"),
+            [
+                (code, names[code].name if code in names else "")
+                for code in values.get("responsibilities", [])
+            ]
+            or [("—", _("Ninguna"))],
+            "responsabilidades",
+        ),
+    ]
+
+
+def _submit(request: HttpRequest, account: CitizenAccount, form: forms.Form) -> HttpResponse:
+    try:
+        result = inscription.submit_inscription(
+            account, by=request.user, ip_address=client_ip(request)
+        )
+    except DomainError as exc:
+        errors = exc.as_field_errors()
+        first_step = min(
+            (FIELD_STEP.get(name, "confirmar") for name in errors),
+            key=inscription.STEP_NAMES.index,
+        )
+        for _name, messages_ in errors.items():
+            for message in messages_:
+                messages.error(request, message)
+        if first_step == "confirmar":
+            add_domain_error(form, exc)
+            return render(
+                request,
+                "portal/inscription/confirmar.html",
+                {
+                    "account": account,
+                    "step": "confirmar",
+                    "steps": _steps("confirmar"),
+                    "form": form,
+                    "summary": _summary(account, _values(account)),
+                },
+            )
+        return redirect("portal:inscription_step", step=first_step)
+    request.session["portal_inscription_result"] = {
+        "case": result.case.number,
+        "pre_number": result.pre_registration_number,
+        "obstacles": result.obstacles,
+    }
+    return redirect("portal:inscription_result")
+
+
+@require_POST
+@citizen_required
+def autosave(request: HttpRequest, account: CitizenAccount, step: str) -> HttpResponse:
+    """Save what is typed so far (JavaScript calls it while the person types)."""
+    if step not in FORMS or account.registrant_id:
+        raise Http404
+    form = FORMS[step](request.POST)
+    inscription.save_draft(account, step=step, values=_form_values(form))
+    return JsonResponse({"saved": True})
+
+
+@require_POST
+@citizen_required
+def discard(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
+    inscription.discard_draft(account)
+    messages.info(request, _("Borramos su borrador de inscripción."))
+    return redirect("portal:home")
+
+
+@require_GET
+@citizen_required
+def result(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
+    if account.registrant is None:
+        return redirect("portal:inscription")
+    stored = request.session.get("portal_inscription_result") or {}
+    registrant = account.registrant
+    first = registrant.form_versions.order_by("version").first()
+    return render(
+        request,
+        "portal/inscription/result.html",
+        {
+            "account": account,
+            "registrant": registrant,
+            "pre_number": first.form_number if first else "",
+            "case_number": stored.get("case", ""),
+            "obstacles": stored.get("obstacles", []),
+            "current": selectors.current_form_version(registrant),
+        },
+    )
+
+
+@require_GET
+def municipalities(request: HttpRequest) -> JsonResponse:
+    """The municipios of a departamento, for the dependent select."""
+    department = request.GET.get("departamento", "")
+    return JsonResponse(
+        {
+            "municipios": [
+                {"code": m.code, "name": m.name} for m in selectors.municipalities_of(department)
+            ]
+        }
+    )
+
+
+@require_GET
+def ciiu(request: HttpRequest) -> JsonResponse:
+    """CIIU activities by code or words, for the search while typing."""
+    return JsonResponse(
+        {
+            "actividades": [
+                {"code": a.code, "name": a.name}
+                for a in selectors.search_ciiu(request.GET.get("q", ""))
+            ]
+        }
+    )
