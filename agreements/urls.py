@@ -1,4 +1,72 @@
-from django.urls import URLPattern, URLResolver
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from agreements import api
 
 app_name = "agreements"
-urlpatterns: list[URLPattern | URLResolver] = []
+
+SCHEMA_SETTINGS = {
+    "TITLE": "API del RUT para entidades con convenio",
+    "DESCRIPTION": (
+        "Consulta pública de datos básicos por NIT; inscripciones por convenio; órdenes de "
+        "autoridades; reporte de defunciones de la Registraduría; consultas de entidades "
+        "públicas. Autenticación: `Authorization: Bearer <token>` de la entidad. Todo POST "
+        "lleva la cabecera `Idempotency-Key`."
+    ),
+    "VERSION": "1.0.0",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrantStateEnum": "registry.models.Registrant.State",
+        "CaseStateEnum": "procedures.models.Case.State",
+        "DeathFeedStateEnum": "agreements.models.DeathFeedUpload.State",
+        "DeathFeedFormatEnum": "agreements.models.DeathFeedUpload.Format",
+    },
+}
+
+
+class SchemaApi(SpectacularAPIView):
+    """The OpenAPI 3 schema of this API (JSON with ?format=json, YAML by default)."""
+
+    custom_settings = SCHEMA_SETTINGS
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Anything else under /api/v1/ is a JSON 404, never Django's HTML page or a redirect."""
+    return JsonResponse({"detail": _("No encontrado.")}, status=404)
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("rut/<str:nit>/", api.PublicLookupApi.as_view(), name="rut-lookup"),
+    path("inscriptions/", api.InscriptionsApi.as_view(), name="inscriptions"),
+    path(
+        "inscriptions/<str:inscription_id>/",
+        api.InscriptionDetailApi.as_view(),
+        name="inscription",
+    ),
+    path("orders/", api.OrderCreateApi.as_view(), name="orders"),
+    path("cases/", api.CaseListApi.as_view(), name="cases"),
+    path("cases/<str:number>/", api.CaseDetailApi.as_view(), name="case"),
+    path("cases/<str:number>/documents/", api.CaseDocumentsApi.as_view(), name="case-documents"),
+    path("death-feeds/", api.DeathFeedsApi.as_view(), name="death-feeds"),
+    path("death-feeds/<str:upload_id>/", api.DeathFeedDetailApi.as_view(), name="death-feed"),
+    path(
+        "death-feeds/<str:upload_id>/report/",
+        api.DeathFeedReportApi.as_view(),
+        name="death-feed-report",
+    ),
+    path("registry/<str:nit>/", api.RegistryQueryApi.as_view(), name="registry-query"),
+    path("schema/", SchemaApi.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="agreements:schema"), name="docs"),
+    re_path(r"^(?P<rest>.*)$", not_found),
+]

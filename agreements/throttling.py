@@ -1,0 +1,15 @@
+"""Rate limits: the public RUT lookup is open to anyone, so it is limited per client address."""
+
+from __future__ import annotations
+
+from rest_framework.throttling import AnonRateThrottle
+
+
+class PublicLookupThrottle(AnonRateThrottle):
+    """30 lookups a minute per address (DRF's cache; set a shared cache in production)."""
+
+    scope = "rut_lookup"
+    rate = "30/minute"
+
+    def get_rate(self) -> str:
+        return self.rate
