@@ -157,3 +157,14 @@ def test_an_impossible_term_is_kept_as_skipped_with_the_reason(official):
     assert deadline.due_at is None
     assert deadline.result.startswith("No se puede calcular el término (3 días hábiles desde")
     assert date(9999, 12, 30).isoformat() in deadline.result
+
+
+def test_the_backfill_gives_open_cases_their_missing_terms_once(official):
+    from deadlines.services import backfill_deadlines
+
+    case = receive(official, registrant=make_legal(by=official))
+    Deadline.objects.filter(case=case).delete()
+
+    assert backfill_deadlines() == {Rule.EX_OFFICIO_CANCELLATION: 1, Rule.FORWARDING: 1}
+    assert backfill_deadlines() == {}
+    assert Deadline.objects.filter(case=case).count() == 2
