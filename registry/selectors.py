@@ -40,9 +40,17 @@ def _nit_number(text: str) -> str:
     return number.lstrip("0") or "0"
 
 
+def _one(**unique_key: str) -> Registrant | None:
+    # get(), not first(): the key is unique, and first() adds an ORDER BY to compile and plan.
+    try:
+        return _public_registrants().get(**unique_key)
+    except Registrant.DoesNotExist:
+        return None
+
+
 def registrant_by_nit(nit: str) -> Registrant | None:
     """The inscrito holding a NIT given bare or with its DV; InvalidNit if malformed or wrong DV."""
-    return _public_registrants().filter(nit=_nit_number(nit)).first()
+    return _one(nit=_nit_number(nit))
 
 
 def registrant_by_document(document_type: str, document_number: str) -> Registrant | None:
@@ -50,9 +58,7 @@ def registrant_by_document(document_type: str, document_number: str) -> Registra
     number = document_number.strip()
     if not number:
         return None  # pre-inscriptions of legal entities carry no document
-    return (
-        _public_registrants().filter(document_type_id=document_type, document_number=number).first()
-    )
+    return _one(document_type_id=document_type, document_number=number)
 
 
 def search_registrants(text: str, *, limit: int = 20) -> list[Registrant]:
