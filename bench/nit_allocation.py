@@ -1,0 +1,270 @@
+"""Concurrent inscriptions with NIT allocation, against the committed-INSERT floor of this disk.
+
+K processes register personas jurídicas (each gets the next NIT of the range) through the real
+service, registry.services.register_registrant, for a fixed time. Before and after that, K
+processes do bare single-row INSERTs into a scratch table, each committed on its own: the most
+committed writes per second this server takes, whatever the write path. The ratio compares the
+registrations with the mean of the two insert phases. Afterwards the database is checked for
+duplicate NITs and Formulario 001 numbers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rut_bench python bench/nit_allocation.py
+
+See bench/README.md for the options and how to read the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import multiprocessing
+import pstats
+import queue
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import latency_summary_ms, setup_django, write_json  # noqa: E402
+
+BANK_CERTIFICATE_DATE = date(2026, 1, 15)  # present at inscription: the NIT is definitive
+TARGET_RATIO = 0.5
+
+
+def _register(worker: int, n: int, run_id: str) -> str:
+    from registry.services import register_registrant
+    from tests.factories import legal_data
+
+    # Business names are unique per live legal entity; make them unique per run and worker.
+    data = legal_data(business_name=f"BENCH {run_id} {worker}-{n} S.A.S.")
+    registrant = register_registrant(data, by=None, bank_certificate_date=BANK_CERTIFICATE_DATE)
+    return str(registrant.nit)
+
+
+def _insert(worker: int, n: int, run_id: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # autocommit: one INSERT, one commit
+        cursor.execute(
+            "INSERT INTO bench_scratch (worker, payload) VALUES (%s, %s)", [worker, run_id]
+        )
+    return ""
+
+
+def _worker(
+    operation: Callable[[int, int, str], str],
+    worker: int,
+    seconds: float,
+    run_id: str,
+    barrier: Any,
+    results: Any,
+) -> None:
+    from django.db import connection
+
+    from rut_portal.errors import DomainError
+
+    connection.ensure_connection()
+    barrier.wait()
+    start = time.perf_counter()  # CLOCK_MONOTONIC: comparable across processes on Linux
+    deadline = start + seconds
+    latencies: list[float] = []
+    keys: list[str] = []
+    errors: Counter[str] = Counter()
+    n = 0
+    while time.perf_counter() < deadline:
+        n += 1
+        began = time.perf_counter()
+        try:
+            keys.append(operation(worker, n, run_id))
+        except DomainError as error:  # a refusal is a result to report, not a crash
+            errors[f"{type(error).__name__}: {error.message}"] += 1
+            continue
+        latencies.append(time.perf_counter() - began)
+    results.put(
+        {
+            "start": start,
+            "end": time.perf_counter(),
+            "latencies": latencies,
+            "keys": keys,
+            "errors": dict(errors),
+        }
+    )
+    connection.close()
+
+
+def run_phase(
+    operation: Callable[[int, int, str], str], *, workers: int, seconds: float, run_id: str
+) -> dict[str, Any]:
+    """Run `operation` in `workers` forked processes for `seconds`; return what they did."""
+    from django.db import connections
+
+    connections.close_all()  # children must open their own connections, not share ours
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(workers)
+    results = context.Queue()
+    processes = [
+        context.Process(target=_worker, args=(operation, i, seconds, run_id, barrier, results))
+        for i in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        outcomes = [results.get(timeout=seconds + 120) for _ in processes]
+    except queue.Empty:
+        sys.exit("A worker died before reporting; its traceback is above.")
+    for process in processes:
+        process.join()
+    elapsed = max(o["end"] for o in outcomes) - min(o["start"] for o in outcomes)
+    latencies = [t for o in outcomes for t in o["latencies"]]
+    errors: Counter[str] = Counter()
+    for outcome in outcomes:
+        errors.update(outcome["errors"])
+    return {
+        "count": len(latencies),
+        "elapsed_s": round(elapsed, 3),
+        "per_second": round(len(latencies) / elapsed, 1),
+        "latency": latency_summary_ms(latencies) if latencies else {},
+        "errors": dict(errors),
+        "keys": [k for o in outcomes for k in o["keys"]],
+    }
+
+
+def prepare_scratch_table() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # A normal (logged) table: every committed INSERT waits for its WAL flush like ours do.
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_scratch "
+            "(id bigserial PRIMARY KEY, worker integer NOT NULL, payload text NOT NULL)"
+        )
+        cursor.execute("TRUNCATE bench_scratch")
+
+
+def queries_per_registration(run_id: str) -> dict[str, Any]:
+    """Register one more inscrito with query capture on; count its statements by kind."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        _register(-1, 0, run_id)
+    kinds = Counter(q["sql"].split(None, 1)[0].upper() for q in captured.captured_queries)
+    return {"total": len(captured.captured_queries), "by_kind": dict(kinds.most_common())}
+
+
+def check_duplicates(nits: list[str]) -> dict[str, int]:
+    """Duplicates among the NITs the workers got, and in the whole registry and form table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT nit FROM registry_registrant WHERE nit IS NOT NULL "
+            "GROUP BY nit HAVING count(*) > 1) d"
+        )
+        nit_in_db = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT form_number FROM registry_formversion "
+            "GROUP BY form_number HAVING count(*) > 1) d"
+        )
+        form_number_in_db = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM registry_registrant WHERE nit = ANY(%s)", [nits])
+        stored = cursor.fetchone()[0]
+    return {
+        "nits_handed_out_twice": len(nits) - len(set(nits)),
+        "nits_missing_from_db": len(set(nits)) - stored,
+        "nit_duplicates_in_db": nit_in_db,
+        "form_number_duplicates_in_db": form_number_in_db,
+    }
+
+
+def profile(count: int, run_id: str) -> None:
+    """Register `count` inscritos in this process under cProfile and print where time goes."""
+    _register(-2, 0, run_id)  # warm caches and the connection first
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    for n in range(1, count + 1):
+        _register(-2, n, run_id)
+    profiler.disable()
+    elapsed = time.perf_counter() - began
+    print(f"{count} registrations in one process: {elapsed / count * 1000:.2f} ms each")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--workers", type=int, default=16, help="concurrent processes in every phase (default 16)"
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=20.0,
+        help="duration of each of the three phases (default 20)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="instead of the benchmark, profile N registrations in one process",
+    )
+    args = parser.parse_args()
+
+    setup_django()
+    run_id = uuid.uuid4().hex[:8].upper()
+    if args.profile:
+        profile(args.profile, run_id)
+        return
+    prepare_scratch_table()
+    queries = queries_per_registration(run_id)
+    print(f"{args.workers} workers, {args.seconds:g} s per phase, run {run_id}")
+    print(f"queries per registration: {queries['total']} {queries['by_kind']}")
+
+    phase = {"workers": args.workers, "seconds": args.seconds, "run_id": run_id}
+    bare_before = run_phase(_insert, **phase)
+    print(f"bare INSERTs (before):  {bare_before['per_second']:>9.1f}/s")
+    registrations = run_phase(_register, **phase)
+    print(
+        f"registrations:          {registrations['per_second']:>9.1f}/s "
+        f"(p50 {registrations['latency']['p50_ms']} ms, "
+        f"p95 {registrations['latency']['p95_ms']} ms, errors {registrations['errors']})"
+    )
+    bare_after = run_phase(_insert, **phase)
+    print(f"bare INSERTs (after):   {bare_after['per_second']:>9.1f}/s")
+
+    bare_rate = (bare_before["per_second"] + bare_after["per_second"]) / 2
+    ratio = registrations["per_second"] / bare_rate
+    duplicates = check_duplicates(registrations.pop("keys"))
+    for side in (bare_before, bare_after):
+        side.pop("keys")
+    print(f"ratio registrations / bare INSERTs: {ratio:.3f} (target ≥ {TARGET_RATIO})")
+    print(f"duplicates: {duplicates}")
+
+    path = write_json(
+        "nit_allocation",
+        {
+            "workers": args.workers,
+            "seconds_per_phase": args.seconds,
+            "registrations": registrations,
+            "bare_inserts_before": bare_before,
+            "bare_inserts_after": bare_after,
+            "bare_inserts_per_second": round(bare_rate, 1),
+            "ratio": round(ratio, 4),
+            "target_ratio": TARGET_RATIO,
+            "meets_target": ratio >= TARGET_RATIO,
+            "duplicates": duplicates,
+            "queries_per_registration": queries,
+        },
+    )
+    print(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    if any(duplicates.values()):
+        sys.exit("DUPLICATES FOUND")
+
+
+if __name__ == "__main__":
+    main()
