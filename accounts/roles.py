@@ -15,6 +15,16 @@ _READ = [
     "registry.view_auditentry",
     "registry.view_seccionalassignment",
     "registry.view_seccional",
+    "registry.view_registrantactivity",
+    "registry.view_establishment",
+    "registry.view_representative",
+    "registry.view_partner",
+    "registry.view_department",
+    "registry.view_municipality",
+    "registry.view_documenttype",
+    "registry.view_economicactivity",
+    "registry.view_responsibility",
+    "registry.view_customsquality",
 ]
 _OFFICIAL = [
     *_READ,

@@ -25,11 +25,10 @@ def mermaid(model: type[models.Model], title: str) -> str:
     default = model._meta.get_field("state").default
     lines.append(f"    [*] --> {default}")
     edges = sorted(
-        (t.source, t.target, t.name, t.permission or "")
+        (t.source, t.target or t.source, t.name, t.permission or "")
         for t in instance.get_all_state_transitions()  # type: ignore[attr-defined]
     )
     for source, target, name, permission in edges:
-        target = source if target == "=" else target
         suffix = f" [{permission.split('.')[-1]}]" if permission else ""
         lines.append(f"    {source} --> {target}: {name}{suffix}")
     lines.append("```")

@@ -51,12 +51,20 @@ class Municipality(models.Model):
     code = models.CharField(_("código DIVIPOLA"), max_length=5, primary_key=True)
     name = models.CharField(_("nombre"), max_length=80)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="municipalities"
+        Department,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("departamento"),
     )
     is_current = models.BooleanField(_("vigente"), default=True)
     # Which seccional has jurisdiction over inscritos domiciled here (inferred, configurable).
     seccional = models.ForeignKey(
-        Seccional, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Seccional,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seccional"),
     )
 
     class Meta:
@@ -409,7 +417,7 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=[State.ACTIVE, State.SUSPENDED],
-        target="=",
+        target=None,
         permission="registry.update_registrant",
     )
     def update(self) -> None:
@@ -461,8 +469,15 @@ class ActivityRole(models.TextChoices):
 class RegistrantActivity(models.Model):
     """Casillas 46-52: CIIU activities with their start dates."""
 
-    registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="activities")
-    activity = models.ForeignKey(EconomicActivity, on_delete=models.PROTECT, related_name="+")
+    registrant = models.ForeignKey(
+        Registrant, on_delete=models.CASCADE, related_name="activities", verbose_name=_("inscrito")
+    )
+    activity = models.ForeignKey(
+        EconomicActivity,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actividad CIIU"),
+    )
     role = models.CharField(_("tipo"), max_length=10, choices=ActivityRole.choices)
     started_on = models.DateField(_("fecha de inicio"), null=True, blank=True)
 
@@ -488,15 +503,27 @@ class Establishment(models.Model):
     """An establecimiento, agencia or sucursal where the inscrito carries out activities."""
 
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.CASCADE, related_name="establishments"
+        Registrant,
+        on_delete=models.CASCADE,
+        related_name="establishments",
+        verbose_name=_("inscrito"),
     )
     kind_code = models.CharField(_("tipo de establecimiento"), max_length=5, blank=True)
     name = models.CharField(_("nombre"), max_length=200)
     activity = models.ForeignKey(
-        EconomicActivity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        EconomicActivity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actividad CIIU"),
     )
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("departamento")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipio")
+    )
     address = models.CharField(_("dirección"), max_length=200)
     phone = models.CharField(_("teléfono"), max_length=20, blank=True)
     opened_on = models.DateField(_("fecha de apertura"), null=True, blank=True)
@@ -521,10 +548,18 @@ class Representative(models.Model):
         ACCOUNTANT = "accountant", _("Contador")
 
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.CASCADE, related_name="representatives"
+        Registrant,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name=_("inscrito"),
     )
     role = models.CharField(_("calidad"), max_length=20, choices=Role.choices)
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tipo de documento"),
+    )
     document_number = models.CharField(_("número de identificación"), max_length=20)
     name = models.CharField(_("nombre completo"), max_length=200)
     professional_card = models.CharField(_("tarjeta profesional"), max_length=20, blank=True)
@@ -541,8 +576,15 @@ class Representative(models.Model):
 class Partner(models.Model):
     """Hoja 4: socios y/o miembros de juntas directivas, consorciados, unidos temporalmente."""
 
-    registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="partners")
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
+    registrant = models.ForeignKey(
+        Registrant, on_delete=models.CASCADE, related_name="partners", verbose_name=_("inscrito")
+    )
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tipo de documento"),
+    )
     document_number = models.CharField(_("número de identificación"), max_length=20)
     nit = models.CharField(_("NIT"), max_length=15, blank=True)
     name = models.CharField(_("nombre o razón social"), max_length=300)
@@ -564,9 +606,14 @@ class SeccionalAssignment(models.Model):
     """Which seccional had jurisdiction over an inscrito, and when (for five-year notices)."""
 
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.CASCADE, related_name="seccional_history"
+        Registrant,
+        on_delete=models.CASCADE,
+        related_name="seccional_history",
+        verbose_name=_("inscrito"),
     )
-    seccional = models.ForeignKey(Seccional, on_delete=models.PROTECT, related_name="+")
+    seccional = models.ForeignKey(
+        Seccional, on_delete=models.PROTECT, related_name="+", verbose_name=_("seccional")
+    )
     started_at = models.DateTimeField(_("desde"))
     ended_at = models.DateTimeField(_("hasta"), null=True, blank=True)
 
@@ -601,7 +648,10 @@ class FormVersion(models.Model):
         LAPSE = "08", _("Pérdida de validez del NIT provisional")
 
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.PROTECT, related_name="form_versions"
+        Registrant,
+        on_delete=models.PROTECT,
+        related_name="form_versions",
+        verbose_name=_("inscrito"),
     )
     form_number = models.CharField(_("número de formulario"), max_length=12, unique=True)
     version = models.PositiveIntegerField(_("versión"))
@@ -641,7 +691,12 @@ class AuditEntry(models.Model):
     """Append-only trail of every change to the registry: who, when, from what to what, why."""
 
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.PROTECT, related_name="audit_entries", null=True, blank=True
+        Registrant,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+        null=True,
+        blank=True,
+        verbose_name=_("inscrito"),
     )
     action = models.CharField(_("acción"), max_length=40)
     from_state = models.CharField(_("estado anterior"), max_length=20, blank=True)
@@ -660,7 +715,12 @@ class AuditEntry(models.Model):
     act_reference = models.CharField(_("acto que lo soporta"), max_length=200, blank=True)
     case_number = models.CharField(_("trámite"), max_length=20, blank=True)
     form_version = models.ForeignKey(
-        FormVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        FormVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Formulario 001"),
     )
     changes = models.JSONField(_("cambios"), default=dict, blank=True)
     self_service = models.BooleanField(_("por autogestión"), default=False)

@@ -89,24 +89,27 @@ NIT_SEQUENCE = "registry_nit_seq"
 FORM_NUMBER_SEQUENCE = "registry_form_number_seq"
 
 
-def next_value(sequence: str) -> int:
+def next_value(sequence: str, *, start: int = 1) -> int:
+    """The next number of a sequence; `start` is its first value (SQLite creates the row)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(%s)", [sequence])
         else:
+            # A test flush can empty registry_counter, so the row is created on first use.
             cursor.execute(
-                "UPDATE registry_counter SET value = value + 1 WHERE name = %s RETURNING value",
-                [sequence],
+                "INSERT INTO registry_counter (name, value) VALUES (%s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+                [sequence, start],
             )
         row = cursor.fetchone()
     if row is None:
-        raise RuntimeError(f"counter {sequence} is missing; run migrate")
+        raise RuntimeError(f"sequence {sequence} is missing; run migrate")
     return int(row[0])
 
 
 def allocate_nit() -> Nit:
     """Draw the next NIT of the configured range."""
-    number = next_value(NIT_SEQUENCE)
+    number = next_value(NIT_SEQUENCE, start=settings.NIT_RANGE_START)
     if number > settings.NIT_RANGE_END:
         raise DomainError(_("Se agotó el rango de NIT configurado; avise al administrador."))
     return Nit(number=str(number), check_digit=check_digit(str(number)))

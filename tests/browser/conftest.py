@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
-
-from registry.models import Counter
-from registry.nit import FORM_NUMBER_SEQUENCE, NIT_SEQUENCE
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself (creating inscritos) would otherwise refuse to run "in an async context".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
     "--disable-component-update",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"  # gitignored
@@ -43,25 +41,14 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def numbering(reference_data: None, settings: Any) -> None:
-    """On SQLite the NIT and form counters are rows, which the flush after every
-    transactional test deletes; put back what migration 0002 creates (PostgreSQL uses
-    sequences, which survive the flush)."""
-    if connection.vendor != "sqlite":
-        return
-    Counter.objects.get_or_create(name=NIT_SEQUENCE,
-                                  defaults={"value": settings.NIT_RANGE_START - 1})
-    Counter.objects.get_or_create(name=FORM_NUMBER_SEQUENCE, defaults={"value": 0})
-
-
-@pytest.fixture
-def open_page(browser: Any, live_server: Any, numbering: None) -> Iterator[Callable[..., Any]]:
+def open_page(browser: Any, live_server: Any, reference_data: None) -> Iterator[Callable[..., Any]]:
     """Open a page of the live server in a fresh browser context of the given width."""
     contexts: list[Any] = []
 
     def _open(path: str, *, width: int = 1280, height: int = 900) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="es-CO", base_url=live_server.url)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="es-CO", base_url=live_server.url
+        )
         contexts.append(context)
         page = context.new_page()
         page.goto(path)

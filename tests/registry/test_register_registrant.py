@@ -170,3 +170,22 @@ def test_the_provisional_nit_lapses_after_fifteen_business_days(official) -> Non
     registrant.refresh_from_db()
     assert registrant.state == Registrant.State.LAPSED
     assert registrant.audit_entries.filter(action="lapse_provisional_nit").count() == 1
+
+
+def test_an_update_keeps_the_state_and_records_it_on_the_new_form(official) -> None:
+    from registry.services import update_registrant
+    from registry.validation import data_from_registrant
+
+    registrant = make_natural(by=official)
+    data = data_from_registrant(registrant)
+    data.phone_1 = "3015550000"
+
+    registrant = update_registrant(registrant, by=official, data=data,
+                                   expected_revision=registrant.revision)
+
+    latest = registrant.form_versions.latest("version")
+    assert (registrant.state, latest.concept, latest.state) == ("active", "02", "active")
+    assert latest.snapshot["state"] == "active"
+    audit = registrant.audit_entries.get(action="update")
+    assert (audit.from_state, audit.to_state) == ("active", "active")
+    assert audit.changes == {"phone_1": ["3001234567", "3015550000"]}
