@@ -737,3 +737,36 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class DataAccessLog(models.Model):
+    """Who looked at an inscrito's personal data, when and what (data protection policy)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("funcionario"),
+    )
+    registrant = models.ForeignKey(
+        Registrant,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+        verbose_name=_("inscrito"),
+    )
+    at = models.DateTimeField(_("cuándo"), auto_now_add=True)
+    what = models.CharField(_("qué consultó"), max_length=200)
+
+    class Meta:
+        verbose_name = _("consulta de datos personales")
+        verbose_name_plural = _("consultas de datos personales")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["registrant", "-at"], name="access_log_registrant")]
+        triggers = [
+            pgtrigger.Protect(
+                name="data_access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} → {self.registrant_id}"
