@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from procedures.demo import load_demo_cases
 from registry.demo import DEMO_PASSWORD, load_demo_data
 
 
@@ -11,6 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         result = load_demo_data()
+        cases = load_demo_cases()
+        if cases:
+            self.stdout.write(self.style.SUCCESS(f"Trámites de demostración creados: {cases}"))
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"Inscritos creados: {len(result.created)}"))
             for state, count in sorted(result.states.items()):
@@ -18,10 +22,14 @@ class Command(BaseCommand):
         if result.skipped:
             self.stdout.write(f"Inscritos que ya estaban cargados (sin cambios): {result.skipped}")
         if not result.created and not any(created for _user, created in result.users):
-            self.stdout.write(self.style.SUCCESS(
-                "Los datos de demostración ya estaban cargados; no se cambió nada."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Los datos de demostración ya estaban cargados; no se cambió nada."
+                )
+            )
         self.stdout.write(
-            f"\nUsuarios de demostración (contraseña {DEMO_PASSWORD}; entran por /admin/):")
+            f"\nUsuarios de demostración (contraseña {DEMO_PASSWORD}; entran por /admin/):"
+        )
         for user, created in result.users:
             note = "" if created else "  (ya existía: su contraseña no se cambió)"
             self.stdout.write(f"  {user.username:<22} {user.role_label}{note}")
