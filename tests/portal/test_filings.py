@@ -1,0 +1,182 @@
+"""Requests on an existing RUT, signed with a numeric code: update, withdrawals, cancellation."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from portal.models import PendingFiling, Signature
+from procedures.models import Case, CaseType, Mode
+from registry.models import AuditEntry, Registrant
+from tests.factories import make_natural
+from tests.portal.conftest import PASSWORD, last_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registrant(account):
+    registrant = make_natural(
+        document_number=account.document_number,
+        email=account.email,
+        responsibilities=["05", "48"],
+    )
+    return registrant
+
+
+@pytest.fixture
+def signed_in(client, account, registrant):
+    client.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": account.document_number, "password": PASSWORD},
+    )
+    account.refresh_from_db()
+    assert account.registrant == registrant  # linked: same document, same confirmed email
+    return client
+
+
+def _address(client, address: str, municipality: str = "11001"):
+    return client.post(
+        reverse("portal:update_section", args=["direccion"]),
+        {"department": "11", "municipality": municipality, "address": address, "postal_code": ""},
+        follow=True,
+    )
+
+
+def _sign(client, django_capture_on_commit_callbacks, response):
+    filing = PendingFiling.objects.order_by("-id").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(
+            reverse("portal:sign", args=[filing.pk]),
+            {"code": last_code(), "action": "sign"},
+            follow=True,
+        )
+
+
+def test_an_address_update_signed_with_the_code_takes_effect_at_once(
+    signed_in, registrant, account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _address(signed_in, "KR 7 32 16")
+    assert "Firmar la solicitud" in response.content.decode()
+
+    page = _sign(signed_in, django_capture_on_commit_callbacks, response).content.decode()
+
+    registrant.refresh_from_db()
+    assert registrant.address == "KR 7 32 16"
+    case = Case.objects.get(registrant=registrant, case_type=CaseType.UPDATE)
+    assert case.mode == Mode.SELF_SERVICE and case.state == Case.State.CLOSED
+    assert Signature.objects.get(case=case).account == account
+    assert AuditEntry.objects.filter(registrant=registrant, action="update", self_service=True)
+    assert f"Trámite {case.number}" in page
+
+
+def test_a_wrong_signature_code_files_nothing(
+    signed_in, registrant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _address(signed_in, "KR 7 32 16")
+    filing = PendingFiling.objects.get()
+
+    page = signed_in.post(
+        reverse("portal:sign", args=[filing.pk]), {"code": "000000", "action": "sign"}
+    ).content.decode()
+
+    assert "no es correcto" in page or last_code() == "000000"
+    assert not Case.objects.filter(case_type=CaseType.UPDATE).exists()
+
+
+def test_the_third_address_change_in_six_months_is_explained(
+    signed_in, registrant, django_capture_on_commit_callbacks
+):
+    for address in ("KR 7 32 16", "CL 100 15 20"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _address(signed_in, address)
+        _sign(signed_in, django_capture_on_commit_callbacks, response)
+
+    response = _address(signed_in, "AV 68 1 1")
+
+    page = response.content.decode()
+    assert "Ya cambió la dirección 2 veces en los últimos seis meses" in page
+    assert 'value="AV 68 1 1"' in page  # what was typed is kept
+
+
+def test_the_vat_withdrawal_becomes_a_case_for_an_official(
+    signed_in, registrant, django_capture_on_commit_callbacks
+):
+    declarations = {f"declaration_{i}": "on" for i in range(5)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            reverse("portal:withdrawal", args=["iva"]), declarations, follow=True
+        )
+    assert "48" in response.content.decode()
+
+    _sign(signed_in, django_capture_on_commit_callbacks, response)
+
+    case = Case.objects.get(registrant=registrant, case_type=CaseType.UPDATE)
+    assert case.state == Case.State.RECEIVED
+    assert case.payload["data"]["responsibilities"] == ["05", "49"]
+    registrant.refresh_from_db()
+    assert set(registrant.responsibilities.values_list("code", flat=True)) == {"05", "48"}
+
+
+def test_a_withdrawal_needs_every_declaration(signed_in):
+    page = signed_in.post(reverse("portal:withdrawal", args=["iva"]), {"declaration_0": "on"})
+
+    assert "Debe cumplir este requisito" in page.content.decode()
+
+
+def test_a_cancellation_request_carries_its_signed_supports(
+    signed_in, registrant, django_capture_on_commit_callbacks
+):
+    support = SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta de liquidacion", "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            reverse("portal:cancellation"),
+            {
+                "cause": "estate_settled",
+                "facts": "La sucesión quedó liquidada por escritura pública.",
+                "fact_date": "2026-01-15",
+                "support_kind": "other",
+                "support": support,
+            },
+            follow=True,
+        )
+    _sign(signed_in, django_capture_on_commit_callbacks, response)
+
+    case = Case.objects.get(registrant=registrant, case_type=CaseType.CANCELLATION_ON_REQUEST)
+    assert case.documents.get().file.read().startswith(b"%PDF")
+    assert case.citizen_signature.content_sha256
+    assert registrant.state == Registrant.State.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("virus.exe", b"MZ\x90\x00", "no es un PDF ni una imagen"),
+        ("falso.pdf", b"GIF89a", "no es un PDF ni una imagen"),
+        ("grande.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), "el máximo es 5 MB"),
+    ],
+)
+def test_uploads_other_than_small_pdfs_or_images_are_refused(signed_in, name, content, message):
+    page = signed_in.post(
+        reverse("portal:cancellation"),
+        {
+            "cause": "estate_settled",
+            "facts": "Hechos que quedan escritos",
+            "fact_date": "2026-01-15",
+            "support_kind": "other",
+            "support": SimpleUploadedFile(name, content),
+        },
+    ).content.decode()
+
+    assert message in page
+    assert "Hechos que quedan escritos" in page
+    assert not PendingFiling.objects.exists()
+
+
+def test_identification_data_is_not_a_self_service_update(signed_in):
+    page = signed_in.get(reverse("portal:update")).content.decode()
+
+    assert "motivo=identification" in page
