@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -145,18 +146,71 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
-def _path(name: str, kind: type, pattern: str, description: str) -> OpenApiParameter:
+def _path(
+    name: str, kind: type, pattern: str, description: str, example: str | None = None
+) -> OpenApiParameter:
+    examples = [OpenApiExample(name, value=example)] if example else None
     if kind is int:
         schema = {"type": "integer", "format": "int64", "minimum": 1}
         return OpenApiParameter(
             name, schema, location=OpenApiParameter.PATH, description=description
         )
     return OpenApiParameter(
-        name, kind, location=OpenApiParameter.PATH, pattern=f"^{pattern}$", description=description
+        name,
+        kind,
+        location=OpenApiParameter.PATH,
+        pattern=f"^{pattern}$",
+        description=description,
+        examples=examples,
     )
 
 
-CASE_NUMBER_PARAMETER = _path("number", str, CASE_NUMBER.pattern, "Número del trámite.")
+CASE_NUMBER_PARAMETER = _path(
+    "number", str, CASE_NUMBER.pattern, "Número del trámite.", example="2026-0000001"
+)
+NIT_PARAMETER = _path("nit", str, r"[0-9.\- ]{1,20}", "NIT, con o sin DV.", example="52123456")
+
+INSCRIPTION_EXAMPLE = OpenApiExample(
+    "Persona natural",
+    request_only=True,
+    value={
+        "kind": "PN",
+        "document_type": "13",
+        "document_number": "52999888",
+        "document_issue_date": "2001-03-10",
+        "first_surname": "RODRÍGUEZ",
+        "first_name": "ANA",
+        "country": "CO",
+        "department": "11",
+        "municipality": "11001",
+        "address": "CL 72 10 34",
+        "email": "ana.rodriguez@example.co",
+        "activities": [{"code": "4711", "role": "principal", "started_on": "2026-01-10"}],
+        "responsibilities": ["49"],
+    },
+)
+ORDER_EXAMPLE = OpenApiExample(
+    "Orden de suspensión",
+    request_only=True,
+    value={
+        "order_type": "suspension",
+        "nit": "52123456",
+        "act_number": "Auto 2026-00451",
+        "act_date": "2026-01-05",
+        "act_issuer": "Juzgado 12 Civil del Circuito de Bogotá",
+        "act_is_final": True,
+        "document": "%PDF-1.4 auto",
+    },
+)
+DEATH_FEED_EXAMPLE = OpenApiExample(
+    "CSV",
+    request_only=True,
+    value={
+        "file": "document_type,document_number,death_date,death_certificate_number\n"
+        "13,52123456,2026-01-10,09123456\n",
+        "format": "csv",
+    },
+)
 
 
 def paginate(
@@ -356,7 +410,7 @@ class PublicLookupApi(APIView):
         operation_id="rut_lookup",
         tags=["Consulta pública"],
         summary="Consultar un RUT por NIT (datos básicos, art. 4 par. 2)",
-        parameters=[_path("nit", str, r"[0-9.\- ]{1,20}", "NIT, con o sin DV.")],
+        parameters=[NIT_PARAMETER],
         responses={200: BasicDataSerializer, **errors(400, 404, 429)},
     )
     def get(self, request: Request, nit: str) -> Response:
@@ -533,6 +587,7 @@ class InscriptionsApi(IdempotentCreateApi):
         summary="Inscribir en el RUT con los datos del Formulario 001",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=InputSerializer,
+        examples=[INSCRIPTION_EXAMPLE],
         responses={
             201: InscriptionOutputSerializer,
             **errors(400, 401, 403, 409, 413, 415, 422),
@@ -630,6 +685,7 @@ class OrderCreateApi(IdempotentCreateApi):
         summary="Enviar una orden de suspensión, levantamiento, cancelación o reactivación",
         parameters=[IDEMPOTENCY_PARAMETER],
         request={"multipart/form-data": InputSerializer},
+        examples=[ORDER_EXAMPLE],
         responses={201: OrderCaseSerializer, **errors(400, 401, 403, 409, 413, 415, 422)},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -857,6 +913,7 @@ class DeathFeedsApi(IdempotentCreateApi):
         ),
         parameters=[IDEMPOTENCY_PARAMETER],
         request={"multipart/form-data": InputSerializer},
+        examples=[DEATH_FEED_EXAMPLE],
         responses={
             201: DeathFeedUploadResultSerializer,
             200: DeathFeedUploadResultSerializer,
@@ -1037,7 +1094,23 @@ class RegistryQueryApi(EntityApi):
         operation_id="registry_query",
         tags=["Consultas de entidades públicas"],
         summary="Consultar un RUT más allá de los datos básicos (queda registrado)",
-        parameters=[_path("nit", str, r"[0-9.\- ]{1,20}", "NIT, con o sin DV."), FilterSerializer],
+        parameters=[
+            NIT_PARAMETER,
+            OpenApiParameter(
+                "purpose",
+                str,
+                required=True,
+                description="Finalidad de la consulta (queda registrada).",
+                examples=[OpenApiExample("purpose", value="Verificación de pensión, rad. 4455")],
+            ),
+            OpenApiParameter(
+                "fields",
+                str,
+                description="Campos separados por comas; por defecto, todos los del convenio: "
+                + ", ".join(QUERYABLE_FIELDS),
+                examples=[OpenApiExample("fields", value="email,activities,responsibilities")],
+            ),
+        ],
         responses={200: OutputSerializer, **errors(400, 401, 403, 404)},
     )
     def get(self, request: Request, nit: str) -> Response:

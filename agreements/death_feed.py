@@ -477,6 +477,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
                 act_is_final=True,
                 facts=_facts(upload, row),
                 fact_date=row.death_date,
+                payload={"via_attorney": False},
                 priority=AUTHORITY_PRIORITY,
                 due_on=due_on,
             )
