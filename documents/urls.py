@@ -1,4 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from documents import views
 
 app_name = "documents"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("verificar/", views.verify_form, name="verify_form"),
+    path("verificar/<str:code>/", views.verify, name="verify"),
+    path("<str:code>/pdf/", views.download, name="download"),
+]

@@ -1,0 +1,19 @@
+"""Document builders: one per kind of source. See common.py for what a builder returns."""
+
+from documents.contexts.common import DocumentKind, DocumentSpec, PublicFacts
+from documents.contexts.communications import communication_spec
+from documents.contexts.formats import official_format_spec
+from documents.contexts.formulario import formulario_001_spec, formulario_legend
+from documents.contexts.resolution import NoApprovedCancellation, cancellation_resolution_spec
+
+__all__ = [
+    "DocumentKind",
+    "DocumentSpec",
+    "NoApprovedCancellation",
+    "PublicFacts",
+    "cancellation_resolution_spec",
+    "communication_spec",
+    "formulario_001_spec",
+    "formulario_legend",
+    "official_format_spec",
+]

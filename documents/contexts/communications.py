@@ -1,0 +1,115 @@
+"""Letters of activity 12: to the inscrito, the requester, seccionales, judges, customs."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from documents.contexts.common import (
+    DocumentKind,
+    DocumentSpec,
+    PublicFacts,
+    identity_from_version,
+    local,
+    seccional_line,
+    text,
+    user_name,
+    version_in_force,
+)
+from documents.formatting import date_co
+from procedures.models import Case, CaseType, Communication, Decision
+
+
+def _communication_heading(communication: Communication, case: Case) -> str:
+    kind = communication.kind
+    if kind == Communication.Kind.REJECTION:
+        return _("Comunicación de rechazo por requisitos")
+    if kind == Communication.Kind.TO_JUDICIAL_AUTHORITY:
+        return _("Oficio: cumplimiento de la orden de cancelación del RUT")
+    if kind == Communication.Kind.TO_SECCIONAL:
+        return _("Aviso de cancelación de oficio de la inscripción en el RUT")
+    if kind == Communication.Kind.TO_CUSTOMS:
+        return _("Aviso a los procesos de aduanas: cancelación de la inscripción en el RUT")
+    if case.decision == Decision.GRANTED:
+        if case.case_type == CaseType.CANCELLATION_EX_OFFICIO:
+            return _("Comunicación de cancelación de oficio de la inscripción en el RUT")
+        if case.case_type == CaseType.CANCELLATION_ON_REQUEST:
+            return _("Comunicación de cancelación de la inscripción en el RUT")
+        if case.case_type == CaseType.REACTIVATION:
+            return _("Comunicación de reactivación del RUT")
+    if case.decision == Decision.DENIED:
+        return _("Comunicación de la decisión: no procede")
+    return _("Comunicación de la decisión del trámite")
+
+
+def communication_spec(communication: Communication) -> DocumentSpec:
+    case = communication.case
+    created = local(communication.created_at)
+    version = version_in_force(case.registrant_id, communication.created_at)
+    identity = identity_from_version(version)
+    extra: list[list[str]] = []
+    paragraphs = [p for p in text(communication.body).split("\n\n") if p.strip()]
+    if communication.kind == Communication.Kind.TO_JUDICIAL_AUTHORITY:
+        extra = [
+            [_("Orden"), " ".join(p for p in (case.act_number, date_co(case.act_date)) if p)],
+            [_("Fecha de cancelación del RUT"), date_co(case.decided_at)],
+        ]
+    if communication.kind == Communication.Kind.REJECTION:
+        paragraphs.append(
+            _(
+                "Cuando haya subsanado lo señalado, puede radicar nuevamente la solicitud por "
+                "cualquiera de los canales habilitados por la DIAN; se tramitará como una "
+                "solicitud nueva."
+            )
+        )
+    seccional = communication.seccional
+    number = f"{case.number}-{communication.pk}"
+    city = case.seccional.city if case.seccional_id else ""
+    return DocumentSpec(
+        kind=DocumentKind.COMMUNICATION,
+        template="communication.html",
+        title=_("Comunicación N.º %(n)s") % {"n": number},
+        context={
+            "number": number,
+            "band_code": "RUT",
+            "band_note": _("Comunicación"),
+            "heading": _communication_heading(communication, case),
+            "proof": {
+                "title": _("Comunicación oficial"),
+                "note": _("Comunicación del trámite %(case)s expedida por medios electrónicos.")
+                % {"case": case.number},
+            },
+            "kind_label": str(communication.get_kind_display()),
+            "seccional": seccional_line(case),
+            "place_date": ", ".join(p for p in (city, date_co(created)) if p),
+            "recipient": communication.recipient_name,
+            "recipient_email": communication.recipient_email,
+            "recipient_seccional": seccional.name if seccional else "",
+            "subject": communication.subject,
+            "case": [
+                [_("Trámite"), case.number],
+                [_("Tipo de trámite"), str(case.get_case_type_display())],
+                [_("Causal"), str(case.get_cause_display())],
+                [_("Decisión"), str(case.get_decision_display()) if case.decision else ""],
+            ],
+            "registrant": [
+                [_("NIT"), identity["nit"]],
+                [_("Nombre o razón social"), identity["name"]],
+                [_("Documento de identificación"), identity["document"]],
+                [_("Estado en el RUT"), identity["state"]],
+            ]
+            if version
+            else [],
+            "extra": extra,
+            "paragraphs": paragraphs,
+            "signer": user_name(case.decided_by),
+        },
+        facts=PublicFacts(
+            number=number,
+            nit=identity["nit"],
+            name=identity["name"],
+            state=identity["state"],
+            issued_on=created.date(),
+        ),
+        created=created,
+        sources={"communication": communication},
+    )

@@ -1,0 +1,95 @@
+"""Reads of stored documents: by verification code, integrity checks, who may download."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.files.storage import default_storage
+
+from documents.codes import normalize_code
+from documents.models import StoredDocument
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.db.models import QuerySet
+
+# Who may download the file: an official who may see the document's source.
+SOURCE_VIEW_PERMISSIONS = {
+    "form_version": "registry.view_formversion",
+    "official_format": "procedures.view_officialformat",
+    "communication": "procedures.view_communication",
+    "case": "procedures.view_case",
+}
+
+
+class Integrity:
+    INTACT = "intact"
+    ALTERED = "altered"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public page shows: the public facts and whether the stored file is intact."""
+
+    document: StoredDocument
+    integrity: str
+    computed_sha256: str
+
+    @property
+    def is_intact(self) -> bool:
+        return self.integrity == Integrity.INTACT
+
+
+def document_by_code(code: str) -> StoredDocument | None:
+    """The document a (possibly hand-typed) verification code names, or None."""
+    canonical = normalize_code(code)
+    if canonical is None:
+        return None
+    return StoredDocument.objects.filter(code=canonical).first()
+
+
+def file_sha256(document: StoredDocument) -> str | None:
+    """SHA-256 of the stored file as it is now on disk; None when the file is gone."""
+    if not default_storage.exists(document.file.name):
+        return None
+    digest = hashlib.sha256()
+    with default_storage.open(document.file.name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_document(document: StoredDocument) -> Verification:
+    """Recompute the file's SHA-256 and compare it with the one recorded at render time."""
+    computed = file_sha256(document)
+    if computed is None:
+        return Verification(document, Integrity.MISSING, "")
+    integrity = Integrity.INTACT if computed == document.sha256 else Integrity.ALTERED
+    return Verification(document, integrity, computed)
+
+
+def can_download(user: AbstractBaseUser | AnonymousUser, document: StoredDocument) -> bool:
+    """Officials (staff) who may see the document's source may download its file."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    for field, permission in SOURCE_VIEW_PERMISSIONS.items():
+        if getattr(document, f"{field}_id") is not None:
+            return user.has_perm(permission)
+    return False
+
+
+def documents_of_form_version(version_id: int) -> QuerySet[StoredDocument]:
+    """Certificado and copies rendered for a Formulario 001 version, newest first."""
+    return StoredDocument.objects.filter(form_version_id=version_id).order_by("-created_at")
+
+
+def documents_of_case(case_id: int) -> QuerySet[StoredDocument]:
+    """Every document of a case: its formats, its communications and its resolution."""
+    from django.db.models import Q
+
+    return StoredDocument.objects.filter(
+        Q(case_id=case_id) | Q(official_format__case_id=case_id) | Q(communication__case_id=case_id)
+    ).order_by("created_at", "id")

@@ -1,0 +1,204 @@
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from documents.models import StoredDocument
+from documents.services import formulario_001_pdf
+from registry.models import FormVersion, Registrant
+from registry.services import change_state, lapse_provisional_nit, pre_register
+from tests.documents.conftest import ink_ratio, page_1_png, pdf_text
+from tests.factories import legal_data, make_legal, make_natural, natural_data
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate().strftime("%d/%m/%Y")
+
+
+def _latest(registrant: Registrant) -> FormVersion:
+    return registrant.form_versions.latest("version")
+
+
+def _pre_registered(official):
+    return pre_register(natural_data(first_name="VALENTINA"), by=official)
+
+
+def _provisional(official):
+    return make_legal(by=official, bank_certificate_date=None)
+
+
+def _lapsed(official):
+    registrant = _provisional(official)
+    lapse_provisional_nit(registrant, today=date.today() + timedelta(days=60))
+    return registrant
+
+
+def _suspended(official):
+    return change_state(make_natural(by=official), transition_name="suspend", by=None)
+
+
+def _cancelled(official):
+    return change_state(make_natural(by=official), transition_name="cancel", by=None)
+
+
+# state → (how to reach it, legend, state mark or note that must show)
+STATES = {
+    "pre_registered": (
+        _pre_registered,
+        "SIN VALIDEZ – PRE-INSCRIPCIÓN",
+        "no prueba la inscripción",
+    ),
+    "provisional": (_provisional, "CERTIFICADO", "NIT PROVISIONAL"),
+    "active": (
+        lambda official: make_natural(by=official),
+        "CERTIFICADO",
+        "Prueba de la inscripción",
+    ),
+    "suspended": (_suspended, "SUSPENDIDO", "Prueba de la suspensión"),
+    "cancelled": (_cancelled, "CANCELADO", "Prueba de la cancelación"),
+    "lapsed": (_lapsed, "SIN VALIDEZ", "NIT PROVISIONAL SIN VALIDEZ"),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("copy", [False, True], ids=["certificado", "copia"])
+def test_the_form_shows_its_casillas_data_and_the_legend_of_its_state(
+    state, copy, official, tmp_path
+):
+    reach, legend, mark = STATES[state]
+    registrant = reach(official)
+    version = _latest(registrant)
+    assert version.state == state
+
+    document = formulario_001_pdf(version, copy=copy)
+
+    text = pdf_text(document)
+    for casilla in (
+        "2. Concepto",
+        "4. Número de formulario",
+        "5. NIT",
+        "24. Tipo de contribuyente",
+        "31. Primer apellido",
+        "35. Razón social",
+        "38. País",
+        "41. Dirección principal",
+        "46. Actividad principal",
+        "53. Responsabilidades",
+        "54. Usuario aduanero",
+        "984. Nombre de quien firma",
+    ):
+        assert casilla in text
+    assert version.form_number in text
+    assert registrant.address in text
+    assert TODAY in text
+    expected_legend = "COPIA CERTIFICADO" if copy and legend == "CERTIFICADO" else legend
+    assert expected_legend in text
+    assert mark in text
+    if copy and state not in ("pre_registered", "lapsed"):
+        assert "válida sin firmas autógrafas" in text
+    if registrant.nit:
+        assert registrant.nit in text
+    assert document.code_display in text
+    assert ink_ratio(page_1_png(document, tmp_path)) > 0.03
+
+
+def test_a_natural_person_shows_names_and_dates_in_colombian_format(official, tmp_path):
+    registrant = make_natural(by=official, first_name="JUAN", first_surname="PÉREZ")
+    document = formulario_001_pdf(_latest(registrant), copy=False)
+
+    text = pdf_text(document)
+    assert "JUAN" in text and "PÉREZ" in text
+    assert "15/01/2000" in text  # fecha de expedición, casilla 27
+    assert "01/01/2020" in text  # inicio de la actividad principal, casilla 47
+    assert "6201" in text and "05" in text
+    assert "COLOMBIA" in text
+    assert document.pages == 1
+
+
+def test_a_legal_entity_adds_representation_partners_and_establishments(official):
+    from decimal import Decimal
+
+    from registry.validation import EstablishmentData, PartnerData, RepresentativeData
+
+    data = legal_data(
+        representatives=[
+            RepresentativeData(
+                role="legal_rep",
+                document_type="13",
+                document_number="43000001",
+                name="LUZ MARINA ROJAS",
+                since=date(2024, 3, 1),
+            ),
+            RepresentativeData(
+                role="accountant",
+                document_type="13",
+                document_number="71000002",
+                name="ADRIANA ROJAS",
+                professional_card="247201-T",
+            ),
+        ],
+        partners=[
+            PartnerData(
+                document_type="13",
+                document_number="80000001",
+                name="SOCIO UNO",
+                share_percentage=Decimal("33.333"),
+                since=date(2024, 3, 1),
+            ),
+            PartnerData(
+                document_type="31",
+                document_number="900373913",
+                name="SOCIA S.A.S.",
+                share_percentage=Decimal("66.5"),
+                nationality="FR",
+            ),
+        ],
+        establishments=[
+            EstablishmentData(
+                name="SEDE NORTE",
+                department="05",
+                municipality="05001",
+                address="CL 10 20 30",
+                kind_code="02",
+                opened_on=date(2024, 4, 2),
+            ),
+        ],
+    )
+    from registry.services import register_registrant
+
+    registrant = register_registrant(data, by=official, bank_certificate_date=date(2024, 3, 5))
+    document = formulario_001_pdf(_latest(registrant), copy=True)
+
+    text = pdf_text(document)
+    assert "Hoja 3" in text and "98. Representación" in text and "18 Representante legal" in text
+    assert "LUZ MARINA ROJAS" in text and "01/03/2024" in text
+    assert "Hoja 4" in text and "SOCIO UNO" in text
+    assert "33,333 %" in text and "66,5 %" in text and "FRANCIA" in text
+    assert "Hoja 5" in text and "148. Tipo de documento" in text and "247201-T" in text
+    assert "Hoja 6" in text and "SEDE NORTE" in text and "02 Establecimiento de comercio" in text
+    assert document.pages == 2  # hoja 1 alone, the other hojas follow on one page
+
+
+def test_a_version_with_missing_optional_data_renders_empty_casillas(official):
+    registrant = make_natural(by=official)
+    version = FormVersion.objects.create(
+        registrant=registrant,
+        form_number="999000000017",
+        version=_latest(registrant).version + 1,
+        concept=FormVersion.Concept.UPDATE,
+        state=Registrant.State.ACTIVE,
+        snapshot={
+            "identification": {"5": "123", "26": None},
+            "activities": [{"code": None}],
+            "representatives": "not a list",
+            "partners": [{}],
+        },
+    )
+
+    document = formulario_001_pdf(version, copy=False)
+
+    text = pdf_text(document)
+    assert "999000000017" in text
+    assert "41. Dirección principal" in text
+    assert "CERTIFICADO" in text
+    assert StoredDocument.objects.filter(form_version=version).count() == 1
