@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,11 +12,25 @@ from rest_framework.test import APIClient
 
 from agreements.models import AgreementEntity, EntityKind, Scope
 from agreements.services import create_agreement_entity, issue_token
+from rut_portal.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle() -> None:
     cache.clear()  # the public lookup's rate limit counts in the default cache
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Iterator[None]:
+    """Run queued tasks in the test's own transaction, as the embedded default does.
+
+    With REDIS_URL set the app would send them to a broker no worker reads during the test.
+    """
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 class EntityClient(APIClient):

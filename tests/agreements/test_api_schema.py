@@ -7,12 +7,15 @@ undocumented status code, another content type, or a body that does not match.
 """
 
 import json
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -89,6 +92,17 @@ def token(db):
     return issue_token(entity)[1]
 
 
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """The WSGI app closes the database connection after each request, which would end the
+    test's transaction; Django's own test client switches this off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=12,
@@ -97,6 +111,8 @@ def token(db):
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.django_db
-def test_no_request_the_schema_allows_gets_a_server_error_or_an_undocumented_answer(case, token):
+def test_no_request_the_schema_allows_gets_a_server_error_or_an_undocumented_answer(
+    case, token, keep_test_connection
+):
     cache.clear()  # the public lookup's rate limit is tested on its own
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
