@@ -47,8 +47,10 @@ def search_ciiu(text: str, *, limit: int = CIIU_RESULTS) -> list[EconomicActivit
     activities = list(EconomicActivity.objects.order_by("code"))
     if text.isdigit():
         return [a for a in activities if a.code.startswith(text)][:limit]
-    words = normalize_name(text).split()
-    return [a for a in activities if all(w in normalize_name(a.name) for w in words)][:limit]
+    # Plurals and gender endings differ between what people type and the CIIU wording
+    # ("programas" / "programación"): longer words are matched by their stem.
+    stems = [w[:-2] if len(w) > 5 else w for w in normalize_name(text).split()]
+    return [a for a in activities if all(s in normalize_name(a.name) for s in stems)][:limit]
 
 
 def activity_name(code: str) -> str:

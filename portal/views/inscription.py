@@ -135,7 +135,9 @@ def step(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRespon
         elif form.is_valid():
             if step == "confirmar":
                 return _submit(request, account, form)
-            return redirect("portal:inscription_step", step=_neighbour(step, 1))
+            following = _neighbour(step, 1)
+            inscription.save_draft(account, step=following, values={})  # resume there
+            return redirect("portal:inscription_step", step=following)
     if step == "identificacion":
         context["duplicate"] = _already_registered(account)
     if step == "actividades":
