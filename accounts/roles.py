@@ -38,12 +38,20 @@ _OFFICIAL = [
     "procedures.view_casedocument",
     "procedures.view_communication",
     "procedures.view_officialformat",
+    # What the case page and the admin lists show next to a case.
+    "procedures.view_requirementcheck",
+    "procedures.view_verificationvisit",
+    "procedures.view_pendingobligation",
+    "procedures.view_petition",
+    "procedures.view_referral",
 ]
 _DIRECTOR = [
     *_OFFICIAL,
     "registry.cancel_registrant",
     "procedures.approve_cancellation",
     "procedures.assign_case",
+    # Directors and the central level audit who looked at personal data (scoped in the admin).
+    "registry.view_dataaccesslog",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -1,0 +1,304 @@
+"""Forms of the officials' admin: each asks for what one service needs, and nothing decides.
+
+Shapes only (types, lengths, what must be typed); the rules live in procedures.services and
+registry.services, whose DomainError messages the admin views put back on these forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import (
+    CaseDocument,
+    CaseType,
+    Cause,
+    Channel,
+    Mode,
+    PendingObligation,
+    Referral,
+    RequesterKind,
+    VerificationVisit,
+)
+from registry.models import CustomsQuality, Department, Municipality, Responsibility
+
+# Types an official receives in the admin; inscriptions and updates carry a whole Formulario 001
+# and come through the portal's assisted wizard.
+RECEIVABLE_TYPES = [
+    (value, label)
+    for value, label in CaseType.choices
+    if value not in (CaseType.REGISTRATION, CaseType.UPDATE)
+]
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "---------"), *choices]
+
+
+class ConfirmForm(forms.Form):
+    """A transition that needs nothing but a deliberate click."""
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo u observaciones"), widget=TEXTAREA, required=False)
+
+
+class RequiredReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo"), widget=TEXTAREA)
+
+
+class DocumentFieldsMixin(forms.Form):
+    """An optional supporting document uploaded with the action."""
+
+    document_kind = forms.ChoiceField(
+        label=_("Tipo de soporte"), choices=_blank(CaseDocument.Kind.choices), required=False
+    )
+    document = forms.FileField(label=_("Archivo (PDF)"), required=False)
+    document_description = forms.CharField(
+        label=_("Descripción del soporte"), max_length=200, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("document") and not cleaned.get("document_kind"):
+            self.add_error("document_kind", _("Indique qué soporte está cargando."))
+        return cleaned
+
+
+class AttachDocumentForm(DocumentFieldsMixin):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document_kind"].required = True
+        self.fields["document"].required = True
+
+
+class AcceptRequirementsForm(DocumentFieldsMixin):
+    reason = forms.CharField(label=_("Observaciones"), widget=TEXTAREA, required=False)
+
+
+class ApproveForm(forms.Form):
+    """The director signs by typing their password again."""
+
+    password = forms.CharField(
+        label=_("Su contraseña (firma de la aprobación)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    reason = forms.CharField(label=_("Observaciones"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("La contraseña no es correcta: la aprobación no se firmó y nada cambió.")
+            )
+        return password
+
+
+class BulkApproveForm(ApproveForm):
+    cases = forms.MultipleChoiceField(
+        label=_("Trámites"), widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+
+    def __init__(self, *args: Any, case_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = case_choices
+        self.fields["cases"].error_messages["required"] = _("Seleccione al menos un trámite.")
+
+
+class ReturnForm(forms.Form):
+    observations = forms.CharField(label=_("Observaciones para el funcionario"), widget=TEXTAREA)
+
+
+class AssignForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Asignar a"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Motivo"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args: Any, officials: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = officials
+        field.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+
+
+class ReceiveCaseForm(DocumentFieldsMixin):
+    """Activity 1: what arrived, from whom, about which inscrito, with which act."""
+
+    case_type = forms.ChoiceField(label=_("Tipo de trámite"), choices=_blank(RECEIVABLE_TYPES))
+    mode = forms.ChoiceField(label=_("Modalidad"), choices=Mode.choices, initial=Mode.EX_OFFICIO)
+    channel = forms.ChoiceField(label=_("Canal por el que llegó"), choices=_blank(Channel.choices))
+    cause = forms.ChoiceField(label=_("Causal"), choices=_blank(Cause.choices))
+    registrant_nit = forms.CharField(
+        label=_("NIT del inscrito"),
+        max_length=20,
+        help_text=_("Con o sin dígito de verificación: 900373913 o 900.373.913-4."),
+    )
+    requester_kind = forms.ChoiceField(
+        label=_("Solicitante"), choices=_blank(RequesterKind.choices)
+    )
+    requester_name = forms.CharField(label=_("Nombre del solicitante"), max_length=200)
+    requester_email = forms.EmailField(label=_("Correo del solicitante"), required=False)
+    act_number = forms.CharField(label=_("Número del acto u orden"), max_length=60, required=False)
+    act_date = forms.DateField(label=_("Fecha del acto"), required=False, widget=DATE_INPUT)
+    act_issuer = forms.CharField(label=_("Quién expidió el acto"), max_length=200, required=False)
+    act_is_final = forms.BooleanField(
+        label=_("El acto está debidamente ejecutoriado"), required=False
+    )
+    act_term_days = forms.IntegerField(
+        label=_("Término fijado en el acto (días hábiles)"), min_value=0, required=False
+    )
+    facts = forms.CharField(label=_("Hechos"), widget=TEXTAREA, required=False)
+
+
+class GroupedForm(forms.Form):
+    """A form whose fields are shown in fieldsets: (legend, [field names])."""
+
+    fieldsets: list[tuple[Any, list[str]]] = []
+
+    def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+
+class RegistrantUpdateForm(GroupedForm):
+    """Formato 1767: the location, contact and classification data to change, and why."""
+
+    fieldsets = [
+        (
+            _("Ubicación y contacto"),
+            [
+                "country",
+                "department",
+                "municipality",
+                "address",
+                "email",
+                "postal_code",
+                "phone_1",
+                "phone_2",
+            ],
+        ),
+        (_("Clasificación"), ["responsibilities", "customs_qualities"]),
+        (_("Formato 1767: actuación de oficio"), ["facts", "evidence", "authorized_by"]),
+    ]
+
+    country = forms.CharField(label=_("País (casilla 38)"), max_length=2)
+    department = forms.ModelChoiceField(
+        label=_("Departamento (casilla 39)"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipio (casilla 40)"),
+        queryset=Municipality.objects.filter(is_current=True).order_by("department_id", "name"),
+        required=False,
+    )
+    address = forms.CharField(label=_("Dirección principal (casilla 41)"), max_length=200)
+    email = forms.EmailField(label=_("Correo electrónico (casilla 42)"), required=False)
+    postal_code = forms.CharField(
+        label=_("Código postal (casilla 43)"), max_length=10, required=False
+    )
+    phone_1 = forms.CharField(label=_("Teléfono 1 (casilla 44)"), max_length=20, required=False)
+    phone_2 = forms.CharField(label=_("Teléfono 2 (casilla 45)"), max_length=20, required=False)
+    responsibilities = forms.ModelMultipleChoiceField(
+        label=_("Responsabilidades, calidades y atributos (casilla 53)"),
+        queryset=Responsibility.objects.filter(is_current=True).order_by("code"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
+        required=False,
+    )
+    customs_qualities = forms.ModelMultipleChoiceField(
+        label=_("Usuario aduanero (casilla 54)"),
+        queryset=CustomsQuality.objects.order_by("code"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
+        required=False,
+    )
+    facts = forms.CharField(label=_("Hechos que originan la actuación"), widget=TEXTAREA)
+    evidence = forms.CharField(label=_("Pruebas"), widget=TEXTAREA)
+    authorized_by = forms.CharField(label=_("Jefe que autoriza"), max_length=200)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RequirementForm(forms.Form):
+    code = forms.ChoiceField(label=_("Requisito"), choices=[])
+    met = forms.TypedChoiceField(
+        label=_("Resultado"),
+        choices=[("1", _("Cumplido")), ("0", _("No cumplido"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    document_date = forms.DateField(
+        label=_("Fecha de expedición del documento"), required=False, widget=DATE_INPUT
+    )
+    power_kind = forms.ChoiceField(
+        label=_("Clase de poder"),
+        choices=[("", _("No aplica")), ("special", _("Especial")), ("general", _("General"))],
+        required=False,
+    )
+    notary_certificate = forms.BooleanField(
+        label=_("Trae certificado de vigencia del notario"), required=False
+    )
+    notes = forms.CharField(label=_("Observaciones"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, codes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = codes  # type: ignore[attr-defined]
+
+
+class ScheduleVisitForm(forms.Form):
+    scheduled_for = forms.DateField(label=_("Fecha de la visita"), widget=DATE_INPUT)
+
+
+class RecordVisitForm(forms.Form):
+    visit = forms.ModelChoiceField(
+        label=_("Visita programada"),
+        queryset=VerificationVisit.objects.none(),
+        required=False,
+        empty_label=_("Visita no programada"),
+    )
+    visited_on = forms.DateField(label=_("Fecha en que se visitó"), widget=DATE_INPUT)
+    result = forms.ChoiceField(
+        label=_("Resultado"), choices=_blank(VerificationVisit.Result.choices)
+    )
+    notes = forms.CharField(label=_("Observaciones"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args: Any, visits: QuerySet[VerificationVisit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visit"].queryset = visits  # type: ignore[attr-defined]
+
+
+class ObligationForm(forms.Form):
+    description = forms.CharField(label=_("Obligación pendiente"), max_length=300)
+    period = forms.CharField(label=_("Periodo"), max_length=40, required=False)
+
+
+class ResolveObligationForm(forms.Form):
+    obligation = forms.ModelChoiceField(
+        label=_("Obligación cumplida"), queryset=PendingObligation.objects.none()
+    )
+
+    def __init__(self, *args: Any, obligations: QuerySet[PendingObligation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["obligation"].queryset = obligations  # type: ignore[attr-defined]
+
+
+class ReferForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Remitir a"), choices=_blank(Referral.Kind.choices))
+    reason = forms.CharField(label=_("Hechos"), widget=TEXTAREA)
+
+
+class CloseReferralForm(forms.Form):
+    resolution = forms.CharField(label=_("Resultado de la remisión"), widget=TEXTAREA)
+
+
+class AnswerPetitionForm(forms.Form):
+    answer = forms.CharField(label=_("Respuesta"), widget=forms.Textarea(attrs={"rows": 6}))

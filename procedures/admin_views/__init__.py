@@ -1,0 +1,55 @@
+"""The officials' case work in the admin: the case page, one page per action, the director's
+approval queue and the dashboard.
+
+Rich in presentation, empty of rules (STYLE.md 2.11): every button calls one service of
+procedures.services, and what the service refuses (a DomainError, in Spanish) is shown as it is.
+"""
+
+from procedures.admin_views.actions import (
+    ACTIONS,
+    ACTIONS_BY_KEY,
+    case_action_view,
+    offered_actions,
+)
+from procedures.admin_views.approvals import approval_queue, approval_queue_view
+from procedures.admin_views.case_page import (
+    case_document_view,
+    case_page_context,
+    case_pdf_view,
+    receive_case_view,
+)
+from procedures.admin_views.common import (
+    UNDECIDED_STATES,
+    case_url,
+    days_left,
+    load_case,
+    refused,
+    scope_cases,
+    scope_refusal,
+)
+from procedures.admin_views.dashboard import dashboard_context, dashboard_view
+from procedures.admin_views.petitions import answer_petition_view, close_referral_view
+
+__all__ = [
+    "ACTIONS",
+    "ACTIONS_BY_KEY",
+    "UNDECIDED_STATES",
+    "answer_petition_view",
+    "approval_queue",
+    "approval_queue_view",
+    "case_action_view",
+    "case_document_view",
+    "case_page_context",
+    "case_pdf_view",
+    "case_url",
+    "close_referral_view",
+    "dashboard_context",
+    "dashboard_view",
+    "days_left",
+    "load_case",
+    "offered_actions",
+    "receive_case_view",
+    "refused",
+    "scope_cases",
+    "scope_refusal",
+]

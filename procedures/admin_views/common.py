@@ -1,0 +1,112 @@
+"""Scope, refusals and small helpers shared by the admin views."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scope import is_central, seccional_of
+from procedures.deadlines import business_days_between
+from procedures.models import Case
+from rut_portal.errors import DomainError
+
+# States in which the case still waits for its decision: the legal term runs against these.
+UNDECIDED_STATES = (
+    Case.State.RECEIVED,
+    Case.State.REQUIREMENTS_MET,
+    Case.State.IN_PROCESS,
+    Case.State.AWAITING_APPROVAL,
+)
+PROCESS = "procedures.process_case"
+WORKING_STATES = (Case.State.RECEIVED, Case.State.REQUIREMENTS_MET, Case.State.IN_PROCESS)
+
+
+# --- Scope -------------------------------------------------------------------------------------
+
+
+def scope_cases(queryset: QuerySet[Case], user: Any) -> QuerySet[Case]:
+    """The cases an official may see: their seccional's; the central level and superusers: all."""
+    if is_central(user):
+        return queryset
+    code = seccional_of(user)
+    return queryset.filter(seccional_id=code) if code else queryset.none()
+
+
+def case_url(case: Case | int) -> str:
+    pk = case if isinstance(case, int) else case.pk
+    return reverse("admin:procedures_case_change", args=[pk])
+
+
+def refused(
+    request: HttpRequest, message: str, *, case: Case | None = None, opts: Any = None
+) -> TemplateResponse:
+    """A 403 page that says why (another seccional, a missing permission, four eyes...)."""
+    from django.contrib import admin
+
+    return TemplateResponse(
+        request,
+        "admin/rut_refused.html",
+        {
+            **admin.site.each_context(request),
+            "opts": opts or Case._meta,
+            "title": _("Acción no permitida"),
+            "message": message,
+            "case": case,
+        },
+        status=403,
+    )
+
+
+def admin_context(request: HttpRequest) -> dict[str, Any]:
+    from django.contrib import admin
+
+    return {**admin.site.each_context(request), "opts": Case._meta}
+
+
+def scope_refusal(case: Case) -> str:
+    return _(
+        "El trámite %(number)s pertenece a la %(seccional)s; usted no puede verlo ni actuar "
+        "sobre él."
+    ) % {"number": case.number, "seccional": case.seccional.name}
+
+
+def put_errors_on_form(form: forms.Form, error: DomainError) -> None:
+    errors = error.as_field_errors()
+    for name, messages_ in errors.items():
+        for message in messages_:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def load_case(object_id: str) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related(
+            "registrant",
+            "seccional",
+            "received_at_seccional",
+            "assigned_to",
+            "prepared_by",
+            "decided_by",
+        ),
+        pk=object_id,
+    )
+
+
+def days_left(due_on: date | None, *, today: date | None = None) -> int | None:
+    if due_on is None:
+        return None
+    return business_days_between(today or timezone.localdate(), due_on)
+
+
+def admin_site_context(request: HttpRequest, model: type[Any]) -> dict[str, Any]:
+    from django.contrib import admin
+
+    return {**admin.site.each_context(request), "opts": model._meta}
