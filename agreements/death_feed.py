@@ -456,6 +456,10 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
     )
     due_on = legal_due_date(template, today)
     numbers = _next_case_numbers(len(batch.new_cases), today.year)
+    facts = _(
+        "La Registraduría reporta la defunción el %(date)s (registro civil de defunción "
+        "%(cert)s), en el reporte N.º %(id)s, línea %(line)s."
+    )
     cases = Case.objects.bulk_create(
         [
             Case(
@@ -475,7 +479,13 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
                 act_date=row.death_date,
                 act_issuer=entity.name,
                 act_is_final=True,
-                facts=_facts(upload, row),
+                facts=facts
+                % {
+                    "date": row.death_date.strftime("%d/%m/%Y") if row.death_date else "",
+                    "cert": row.certificate,
+                    "id": upload.pk,
+                    "line": row.line,
+                },
                 fact_date=row.death_date,
                 payload={"via_attorney": False},
                 priority=AUTHORITY_PRIORITY,
@@ -498,6 +508,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
             for case in cases
         ]
     )
+    description = _("Reporte de defunciones N.º %(id)s, línea %(line)s")
     documents = CaseDocument.objects.bulk_create(
         [
             CaseDocument(
@@ -505,8 +516,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
                 kind=CaseDocument.Kind.DEATH_RECORD,
                 file=upload.file.name,
                 sha256=upload.sha256,
-                description=_("Reporte de defunciones N.º %(id)s, línea %(line)s")
-                % {"id": upload.pk, "line": row.line},
+                description=description % {"id": upload.pk, "line": row.line},
                 uploaded_by=entity.user,
             )
             for case, (row, _registrant) in zip(cases, batch.new_cases, strict=True)
@@ -526,18 +536,6 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
         ]
     )
     return {row.line: case.pk for case, (row, _r) in zip(cases, batch.new_cases, strict=True)}
-
-
-def _facts(upload: DeathFeedUpload, row: FeedRow) -> str:
-    return _(
-        "La Registraduría reporta la defunción el %(date)s (registro civil de defunción "
-        "%(cert)s), en el reporte N.º %(id)s, línea %(line)s."
-    ) % {
-        "date": row.death_date.strftime("%d/%m/%Y") if row.death_date else "",
-        "cert": row.certificate,
-        "id": upload.pk,
-        "line": row.line,
-    }
 
 
 _COUNTERS = {
