@@ -332,7 +332,7 @@ class ActivitiesForm(forms.Form):
         validators=[_not_future],
     )
     secondary_code = forms.CharField(
-        label=_("Código CIIU de la actividad secundaria (opcional)"),
+        label=_("Código CIIU de la actividad secundaria"),
         max_length=4,
         required=False,
         widget=_text(inputmode="numeric", **TEXT),
@@ -545,7 +545,7 @@ class SlotChoiceForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.ChoiceField(choices=AppointmentReason.choices, widget=forms.HiddenInput)
     notes = forms.CharField(
-        label=_("Cuéntenos brevemente qué necesita (opcional)"),
+        label=_("Cuéntenos brevemente qué necesita"),
         required=False,
         max_length=300,
     )

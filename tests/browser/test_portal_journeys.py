@@ -280,6 +280,9 @@ def test_a_cancellation_request_followed_to_its_decision(site, official, directo
     page.get_by_role("link", name="Notificaciones").click()
     assert case.number in page.content()
     site.check(page, "notificaciones")
+    letter = page.get_by_role("link", name="Descargar la comunicación (PDF)").first
+    pdf = page.context.request.get(letter.get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
 
 
 def test_an_appointment_booked_until_the_quota_is_full(site):
