@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agreements import api
+from agreements.api import cases, death_feeds, inscriptions, public, registry
 
 app_name = "agreements"
 
@@ -47,25 +47,25 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("rut/<str:nit>/", api.PublicLookupApi.as_view(), name="rut-lookup"),
-    path("inscriptions/", api.InscriptionsApi.as_view(), name="inscriptions"),
+    path("rut/<str:nit>/", public.PublicLookupApi.as_view(), name="rut-lookup"),
+    path("inscriptions/", inscriptions.InscriptionsApi.as_view(), name="inscriptions"),
     path(
         "inscriptions/<str:inscription_id>/",
-        api.InscriptionDetailApi.as_view(),
+        inscriptions.InscriptionDetailApi.as_view(),
         name="inscription",
     ),
-    path("orders/", api.OrderCreateApi.as_view(), name="orders"),
-    path("cases/", api.CaseListApi.as_view(), name="cases"),
-    path("cases/<str:number>/", api.CaseDetailApi.as_view(), name="case"),
-    path("cases/<str:number>/documents/", api.CaseDocumentsApi.as_view(), name="case-documents"),
-    path("death-feeds/", api.DeathFeedsApi.as_view(), name="death-feeds"),
-    path("death-feeds/<str:upload_id>/", api.DeathFeedDetailApi.as_view(), name="death-feed"),
+    path("orders/", cases.OrderCreateApi.as_view(), name="orders"),
+    path("cases/", cases.CaseListApi.as_view(), name="cases"),
+    path("cases/<str:number>/", cases.CaseDetailApi.as_view(), name="case"),
+    path("cases/<str:number>/documents/", cases.CaseDocumentsApi.as_view(), name="case-documents"),
+    path("death-feeds/", death_feeds.DeathFeedsApi.as_view(), name="death-feeds"),
+    path("death-feeds/<str:upload_id>/", death_feeds.DeathFeedDetailApi.as_view(), name="death-feed"),
     path(
         "death-feeds/<str:upload_id>/report/",
-        api.DeathFeedReportApi.as_view(),
+        death_feeds.DeathFeedReportApi.as_view(),
         name="death-feed-report",
     ),
-    path("registry/<str:nit>/", api.RegistryQueryApi.as_view(), name="registry-query"),
+    path("registry/<str:nit>/", registry.RegistryQueryApi.as_view(), name="registry-query"),
     path("schema/", SchemaApi.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="agreements:schema"), name="docs"),
     re_path(r"^(?P<rest>.*)$", not_found),
