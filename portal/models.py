@@ -307,19 +307,11 @@ class Appointment(models.Model):
     meeting_url = models.URLField(_("enlace de la videollamada"))
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("cita de videoatención")
         verbose_name_plural = _("citas de videoatención")
         ordering = ["slot__starts_at"]
-        indexes = [
-            models.Index(
-                fields=["state", "reminder_sent_at"],
-                condition=Q(state="booked", reminder_sent_at__isnull=True),
-                name="appointment_reminder_due",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.slot}"

@@ -1,7 +1,7 @@
-"""Emails of the citizen portal and the appointment reminder sweep.
+"""Emails of the citizen portal and its periodic job.
 
-Tasks take ids, load rows and send; they are queued on commit. Each is safe to run twice: a
-code that is no longer the newest is not sent, a reminder already sent is not sent again.
+Tasks take ids, load rows and send; they are queued on commit. A code that is no longer the
+newest is not sent. Appointment reminders are deadlines (deadlines app), not tasks here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +26,14 @@ SUBJECTS = {
 }
 
 
+def render_email(template: str, context: dict[str, Any]) -> str:
+    return render_to_string(
+        f"emails/{template}.txt", {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    )
+
+
 def _send(template: str, to: str, subject: str, context: dict[str, Any]) -> None:
-    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
-    body = render_to_string(f"emails/{template}.txt", context)
-    send_mail(f"RUT - {subject}", body, None, [to])
+    send_mail(f"RUT - {subject}", render_email(template, context), None, [to])
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30, acks_late=True)
@@ -128,35 +131,9 @@ def send_appointment_cancelled(appointment_id: int) -> None:
     )
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
-def send_appointment_reminder(self: object, appointment_id: int) -> bool:
-    """Email the one-hour reminder once; a second delivery of the task sends nothing."""
-    with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("account", "slot__seccional")
-            .get(pk=appointment_id)
-        )
-        if (
-            appointment.reminder_sent_at is not None
-            or appointment.state != Appointment.State.BOOKED
-            or appointment.slot.starts_at <= timezone.now()
-        ):
-            return False
-        _send(
-            "portal_appointment_reminder",
-            appointment.account.email,
-            _("Recordatorio: su cita de videoatención es en una hora"),
-            {"appointment": appointment, "account": appointment.account},
-        )
-        appointment.reminder_sent_at = timezone.now()
-        appointment.save(update_fields=["reminder_sent_at"])
-    return True
-
-
 @shared_task(acks_late=True)
 def sweep_portal() -> dict[str, int]:
-    """Periodic job (every minute): queue due reminders, open slots ahead, purge counters."""
+    """Periodic job: open the videoatención agenda ahead and purge old sign-in counters."""
     from portal.services.appointments import sweep
 
     return sweep()

@@ -3,6 +3,9 @@
 Capacity is enforced by the database: booking is one conditional UPDATE
 (`booked = booked + 1 WHERE booked < capacity`) and a CHECK constraint (booked <= capacity)
 stands behind it, so concurrent bookings never overbook. Cancelling gives the place back at once.
+
+The reminder one hour before is a row in the deadlines app (rule appointment_reminder), swept
+from the database like every other term: a broker restart or flush loses nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ DEFAULT_CAPACITY = 2
 SLOT_MINUTES = 30
 DAYS_AHEAD = 10
 MAX_ACTIVE_APPOINTMENTS = 2
-REMINDER_BEFORE = timedelta(hours=1)
 VIDEO_BASE_URL = getattr(
     settings, "VIDEO_MEETING_BASE_URL", "https://videoatencion.example.co/sala/"
 )
@@ -169,7 +171,30 @@ def book(
         meeting_url=f"{VIDEO_BASE_URL}{secrets.token_urlsafe(12)}",
     )
     send_appointment_confirmation.delay_on_commit(appointment.pk)
+    _schedule_reminder(appointment)
     return appointment
+
+
+def _reminder_key(appointment: Appointment) -> str:
+    return f"portal-appointment-{appointment.pk}"
+
+
+def _schedule_reminder(appointment: Appointment) -> None:
+    """Keep (or move) the one-hour reminder as a deadline with the email ready to send."""
+    from deadlines.services import schedule_reminder
+    from portal.tasks import render_email
+
+    account = appointment.account
+    schedule_reminder(
+        key=_reminder_key(appointment),
+        appointment_at=appointment.slot.starts_at,
+        to=account.email,
+        subject=_("RUT - Recordatorio: su cita de videoatención es en una hora"),
+        body=render_email(
+            "portal_appointment_reminder", {"appointment": appointment, "account": account}
+        ),
+        registrant=account.registrant,
+    )
 
 
 def _lock_own(account: CitizenAccount, appointment_id: int) -> Appointment:
@@ -194,6 +219,14 @@ def cancel(account: CitizenAccount, *, appointment_id: int) -> Appointment:
     appointment.save(update_fields=["state", "cancelled_at"])
     _give_back(appointment.slot_id)
     send_appointment_cancelled.delay_on_commit(appointment.pk)
+    from deadlines.models import Rule
+    from deadlines.services import cancel_deadline
+
+    cancel_deadline(
+        rule=Rule.APPOINTMENT_REMINDER,
+        key=_reminder_key(appointment),
+        reason=_("La cita fue cancelada."),
+    )
     return appointment
 
 
@@ -212,39 +245,21 @@ def move(
     slot = _take_place(slot_id, now)
     _give_back(old_slot)
     appointment.slot = slot
-    appointment.reminder_sent_at = None
-    appointment.save(update_fields=["slot", "reminder_sent_at"])
+    appointment.save(update_fields=["slot"])
     send_appointment_confirmation.delay_on_commit(appointment.pk)
+    _schedule_reminder(appointment)
     return appointment
 
 
-def due_reminders(*, now: datetime) -> QuerySet[Appointment]:
-    """Booked appointments starting within the next hour whose reminder was not sent."""
-    return Appointment.objects.filter(
-        state=Appointment.State.BOOKED,
-        reminder_sent_at__isnull=True,
-        slot__starts_at__gt=now,
-        slot__starts_at__lte=now + REMINDER_BEFORE,
-    )
-
-
 def sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """The portal's periodic job: reminders due, slots ahead, old throttle counters.
+    """The portal's periodic job: open the agenda ahead, purge old throttle counters.
 
-    Idempotent: a second run queues only reminders still unsent (and the task itself re-checks
-    under a row lock), opens nothing new and deletes nothing more.
+    Idempotent: a second run opens nothing new and deletes nothing more.
     """
     from portal.services import throttle
-    from portal.tasks import send_appointment_reminder
 
     now = now or timezone.now()
-    ids = list(due_reminders(now=now).values_list("pk", flat=True))
-    with transaction.atomic():
-        for pk in ids:
-            send_appointment_reminder.delay_on_commit(pk)
-    opened = open_days_ahead(today=timezone.localdate(now))
     return {
-        "reminders": len(ids),
-        "slots_opened": opened,
+        "slots_opened": open_days_ahead(today=timezone.localdate(now)),
         "counters_purged": throttle.purge(now=now),
     }

@@ -11,6 +11,8 @@ from django.core import mail
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
+from deadlines.models import Deadline, Rule
+from deadlines.services import sweep_due_deadlines
 from portal.models import Appointment, AppointmentReason, Slot
 from portal.services import appointments
 from portal.services.appointments import SlotFull
@@ -106,24 +108,45 @@ def test_the_default_agenda_gives_each_seccional_its_daily_quota():
     assert (places, booked) == (len(appointments.DEFAULT_TIMES) * appointments.DEFAULT_CAPACITY, 0)
 
 
-def test_the_reminder_goes_once_an_hour_before(account, django_capture_on_commit_callbacks):
-    slot = _slot()
-    appointment = _book(account, slot)
-    mail.outbox.clear()
-    early = slot.starts_at - timedelta(hours=2)
-    due = slot.starts_at - timedelta(minutes=59)
+def test_the_reminder_is_a_deadline_one_hour_before_that_follows_the_appointment(account):
+    first, later = _slot(at=time(9, 0)), _slot(at=time(15, 0))
+    appointment = _book(account, first)
+    key = f"portal-appointment-{appointment.pk}"
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert appointments.sweep(now=early)["reminders"] == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        assert appointments.sweep(now=due)["reminders"] == 1
-    appointment.refresh_from_db()
-    # The task compares with the real clock, so in this test it may refuse to send only if the
-    # slot had already started; it starts tomorrow or later.
-    assert appointment.reminder_sent_at is not None
-    assert "Recordatorio" in mail.outbox[-1].subject
-    with django_capture_on_commit_callbacks(execute=True):
-        assert appointments.sweep(now=due)["reminders"] == 0
+    reminder = Deadline.objects.get(rule=Rule.APPOINTMENT_REMINDER, key=key)
+    assert reminder.due_at == first.starts_at - timedelta(hours=1)
+    assert appointment.meeting_url in reminder.payload["body"]
+
+    appointments.move(account, appointment_id=appointment.pk, slot_id=later.pk)
+    reminder.refresh_from_db()
+    assert reminder.due_at == later.starts_at - timedelta(hours=1)
+    assert "15:00" in reminder.payload["body"]
+
+    appointments.cancel(account, appointment_id=appointment.pk)
+    reminder.refresh_from_db()
+    assert reminder.state == Deadline.State.CANCELLED
+
+
+def test_the_reminder_is_emailed_once_when_its_hour_comes(account):
+    slot = _slot()
+    _book(account, slot)
+    mail.outbox.clear()
+
+    sweep_due_deadlines(now=slot.starts_at - timedelta(hours=2))
+    assert not mail.outbox
+    sweep_due_deadlines(now=slot.starts_at - timedelta(minutes=59))
+    sweep_due_deadlines(now=slot.starts_at - timedelta(minutes=58))
+
+    assert [m.subject for m in mail.outbox] == [
+        "RUT - Recordatorio: su cita de videoatención es en una hora"
+    ]
+
+
+def test_the_sweep_opens_the_agenda_ahead_once(db):
+    first = appointments.sweep()
+    second = appointments.sweep()
+
+    assert first["slots_opened"] > 0 and second["slots_opened"] == 0
 
 
 @pytest.mark.postgres
