@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import multiprocessing
+import os
 import pstats
 import queue
 import sys
@@ -56,6 +57,19 @@ def _insert(worker: int, n: int, run_id: str) -> str:
     return ""
 
 
+def _backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time of the PostgreSQL backend serving us, when the server runs on this machine."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        if not proc.joinpath("comm").read_text().startswith("postgres"):
+            return None  # another program has this pid: the server is elsewhere
+        fields = proc.joinpath("stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
 def _worker(
     operation: Callable[[int, int, str], str],
     worker: int,
@@ -68,8 +82,12 @@ def _worker(
 
     from rut_portal.errors import DomainError
 
-    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     barrier.wait()
+    server_cpu = _backend_cpu_seconds(backend)
+    client_cpu = time.process_time()
     start = time.perf_counter()  # CLOCK_MONOTONIC: comparable across processes on Linux
     deadline = start + seconds
     latencies: list[float] = []
@@ -85,10 +103,17 @@ def _worker(
             errors[f"{type(error).__name__}: {error.message}"] += 1
             continue
         latencies.append(time.perf_counter() - began)
+    end = time.perf_counter()
+    client_cpu = time.process_time() - client_cpu
+    server_end = _backend_cpu_seconds(backend)
     results.put(
         {
             "start": start,
-            "end": time.perf_counter(),
+            "end": end,
+            "client_cpu": client_cpu,
+            "server_cpu": None
+            if server_cpu is None or server_end is None
+            else server_end - server_cpu,
             "latencies": latencies,
             "keys": keys,
             "errors": dict(errors),
@@ -124,10 +149,18 @@ def run_phase(
     errors: Counter[str] = Counter()
     for outcome in outcomes:
         errors.update(outcome["errors"])
+    count = len(latencies)
+    server_cpu = [o["server_cpu"] for o in outcomes]
+    cpu_ms = {"client": round(sum(o["client_cpu"] for o in outcomes) / count * 1000, 3)}
+    if None not in server_cpu:
+        cpu_ms["server"] = round(sum(server_cpu) / count * 1000, 3)
     return {
-        "count": len(latencies),
+        "count": count,
         "elapsed_s": round(elapsed, 3),
-        "per_second": round(len(latencies) / elapsed, 1),
+        "per_second": round(count / elapsed, 1),
+        # CPU per operation is what two busy neighbours change least: with C cores the rate can
+        # not exceed C / (client + server CPU), whatever the wall clock says.
+        "cpu_ms_per_operation": cpu_ms,
         "latency": latency_summary_ms(latencies) if latencies else {},
         "errors": dict(errors),
         "keys": [k for o in outcomes for k in o["keys"]],
