@@ -1,8 +1,12 @@
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from documents.contexts import formulario_001_spec
 from documents.models import StoredDocument
 from documents.services import formulario_001_pdf
 from registry.models import FormVersion, Registrant
@@ -115,9 +119,11 @@ def test_a_natural_person_shows_names_and_dates_in_colombian_format(official, tm
     assert document.pages == 1
 
 
-def test_a_legal_entity_adds_representation_partners_and_establishments(official):
+@pytest.fixture
+def full_legal_version(official):
     from decimal import Decimal
 
+    from registry.services import register_registrant
     from registry.validation import EstablishmentData, PartnerData, RepresentativeData
 
     data = legal_data(
@@ -164,10 +170,12 @@ def test_a_legal_entity_adds_representation_partners_and_establishments(official
             ),
         ],
     )
-    from registry.services import register_registrant
-
     registrant = register_registrant(data, by=official, bank_certificate_date=date(2024, 3, 5))
-    document = formulario_001_pdf(_latest(registrant), copy=True)
+    return _latest(registrant)
+
+
+def test_a_legal_entity_adds_representation_partners_and_establishments(full_legal_version):
+    document = formulario_001_pdf(full_legal_version, copy=True)
 
     text = pdf_text(document)
     assert "Hoja 3" in text and "98. Representación" in text and "18 Representante legal" in text
@@ -177,6 +185,27 @@ def test_a_legal_entity_adds_representation_partners_and_establishments(official
     assert "Hoja 5" in text and "148. Tipo de documento" in text and "247201-T" in text
     assert "Hoja 6" in text and "SEDE NORTE" in text and "02 Establecimiento de comercio" in text
     assert document.pages == 2  # hoja 1 alone, the other hojas follow on one page
+
+
+def test_every_width_the_form_uses_has_a_css_class(full_legal_version):
+    css = (Path(settings.BASE_DIR) / "static/css/documents.css").read_text()
+    declared = {int(w) for w in re.findall(r"\.w(\d+) \{", css)}
+    used: set[int] = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            if isinstance(value.get("w"), int):
+                used.add(value["w"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            if len(value) == 3 and isinstance(value[2], int):  # list header (n, label, w)
+                used.add(value[2])
+            for item in value:
+                walk(item)
+
+    walk(formulario_001_spec(full_legal_version, copy=False).context)
+    assert used and used <= declared
 
 
 def test_a_version_with_missing_optional_data_renders_empty_casillas(official):

@@ -1,0 +1,117 @@
+import re
+from urllib.parse import urlsplit
+
+import pytest
+import qrcode
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from documents.contexts import formulario_001_spec
+from documents.rendering import render_pdf
+from documents.selectors import verify_document
+from documents.services import _document_context, content_key, formulario_001_pdf
+from tests.documents.conftest import pdf_text
+from tests.factories import make_natural
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registrant(official):
+    return make_natural(by=official, first_name="MARÍA", other_names="", first_surname="LÓPEZ")
+
+
+@pytest.fixture
+def document(registrant):
+    return formulario_001_pdf(registrant.form_versions.latest("version"), copy=True)
+
+
+def _qr_matrix(svg: str) -> list[list[bool]]:
+    """Read back the modules our SVG path draws: one 'M x y h n v1 h-n z' per dark run."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    matrix = [[False] * size for _ in range(size)]
+    for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)v1", svg):
+        for i in range(int(n)):
+            matrix[int(y)][int(x) + i] = True
+    return matrix
+
+
+def test_the_qr_leads_to_the_verification_page_of_that_document(client, registrant, document):
+    spec = formulario_001_spec(registrant.form_versions.latest("version"), copy=True)
+    doc = _document_context(spec, document.code)
+    expected = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    expected.add_data(doc["verify_url"])
+    expected.make(fit=True)
+    assert _qr_matrix(str(doc["qr"])) == expected.get_matrix()  # the QR encodes verify_url
+    assert doc["verify_url"] in pdf_text(document)  # and the footer prints it too
+    assert content_key(spec) == document.content_key
+
+    response = client.get(urlsplit(doc["verify_url"]).path)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Documento auténtico" in page
+    assert document.number in page and registrant.formatted_nit in page
+    assert "MARÍA LÓPEZ" in page and "Activo" in page
+    assert document.issued_on.strftime("%d/%m/%Y") in page
+
+
+def test_the_verification_page_shows_nothing_reserved(client, registrant, document):
+    page = client.get(reverse("documents:verify", args=[document.code])).content.decode()
+
+    for reserved in (registrant.address, registrant.email, registrant.phone_1, "6201"):
+        assert reserved not in page
+
+
+def test_an_altered_file_is_flagged(client, document):
+    with default_storage.open(document.file.name, "wb") as handle:
+        handle.write(document.file.open("rb").read().replace(b"%%EOF", b"%%EOF\n% x"))
+    document.file.close()
+
+    verification = verify_document(document)
+    response = client.get(reverse("documents:verify", args=[document.code]))
+
+    assert verification.integrity == "altered"
+    assert "el archivo fue alterado" in response.content.decode()
+    assert "Documento auténtico" not in response.content.decode()
+
+
+def test_a_missing_file_is_flagged(client, document):
+    default_storage.delete(document.file.name)
+
+    response = client.get(reverse("documents:verify", args=[document.code]))
+
+    assert verify_document(document).integrity == "missing"
+    assert "El archivo no está disponible" in response.content.decode()
+
+
+def test_an_unknown_code_is_a_clear_404(client):
+    response = client.get(reverse("documents:verify", args=["ZZZZZZZZZZZZ"]))
+
+    assert response.status_code == 404
+    assert "Documento no encontrado" in response.content.decode()
+    assert client.get("/documentos/verificar/no-es-un-codigo/").status_code == 404
+
+
+def test_a_typed_code_is_normalised_and_redirected(client, document):
+    typed = f" {document.code_display.lower().replace('1', 'l')} "
+
+    response = client.get(reverse("documents:verify_form"), {"codigo": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("documents:verify", args=[document.code])
+
+
+def test_a_malformed_typed_code_shows_the_error_by_the_field(client):
+    response = client.get(reverse("documents:verify_form"), {"codigo": "ABC"})
+
+    assert response.status_code == 200
+    assert "El código tiene 12 letras y números" in response.content.decode()
+
+
+def test_rendering_again_reproduces_the_stored_file_byte_for_byte(document, registrant):
+    spec = formulario_001_spec(registrant.form_versions.latest("version"), copy=True)
+    rendered = render_pdf(
+        spec.template, {**spec.context, "doc": _document_context(spec, document.code)}
+    )
+    assert rendered.content == document.file.open("rb").read()
