@@ -1,0 +1,112 @@
+"""Cases in every state the admin acts on, reached through the real services (by=None: the
+system actor, so the set-up itself needs no scope), and logged-in clients for each role."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, RequesterKind
+from procedures.services.intake import (
+    CaseRequest,
+    attach_document,
+    check_requirements,
+    decide_jurisdiction,
+    receive_case,
+)
+from procedures.services.processing import deny_case, submit_for_approval
+from registry.models import Registrant
+from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
+
+OWN, OTHER = "32", "11"  # the officials' seccional (Bogotá) and another one (Medellín)
+
+
+def registrant_in(seccional: str, **overrides: Any) -> Registrant:
+    """An active persona natural domiciled in Bogotá (32) or Medellín (11)."""
+    if seccional == OTHER:
+        overrides = {"department": "05", "municipality": "05001", **overrides}
+    registrant = make_natural(**overrides)
+    assert registrant.seccional_id == seccional
+    return registrant
+
+
+def cancellation(
+    registrant: Registrant,
+    state: str = "received",
+    *,
+    preparer: User | None = None,
+    **overrides: Any,
+) -> Case:
+    """A judicial cancelación de oficio walked up to `state` by the system."""
+    case = receive_case(
+        judicial_cancellation_request(registrant, **overrides),
+        by=None,
+        seccional=registrant.seccional_id,
+    )
+    attach_document(case, kind=CaseDocument.Kind.JUDICIAL_ORDER, file=pdf_upload(), by=None)
+    if state != "received":
+        case = check_requirements(case, by=None, met=True)
+    if state in ("in_process", "awaiting_approval", "decided"):
+        case = decide_jurisdiction(case, by=None)
+    if state == "awaiting_approval":
+        case = submit_for_approval(case, by=preparer)
+    if state == "decided":
+        case = deny_case(case, by=None, reason="El acto no está en firme.")
+    assert case.state == state, (case.state, state)
+    return case
+
+
+def suspension_in_process(registrant: Registrant) -> Case:
+    """A suspension ordered by an administrative authority, ready to be decided."""
+    case = receive_case(
+        CaseRequest(
+            case_type=CaseType.SUSPENSION,
+            channel=Channel.OFFICIAL_MAIL,
+            cause=Cause.AUTHORITY_ORDER,
+            requester_kind=RequesterKind.ADMINISTRATIVE_AUTHORITY,
+            requester_name="Superintendencia de Sociedades",
+            registrant=registrant,
+            act_number="Resolución 300-001",
+            act_date=date(2026, 11, 3),
+            act_issuer="Superintendencia de Sociedades",
+            act_is_final=True,
+        ),
+        by=None,
+        seccional=registrant.seccional_id,
+    )
+    case = check_requirements(case, by=None, met=True)
+    return decide_jurisdiction(case, by=None)
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return User.objects.create_superuser("raiz", "raiz@example.co", "x")
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def case_snapshot(case: Case) -> tuple[Any, ...]:
+    """What an auditor would compare to see that nothing changed."""
+    fresh = Case.objects.get(pk=case.pk)
+    registrant = Registrant.objects.get(pk=fresh.registrant_id)
+    return (
+        fresh.state,
+        fresh.assigned_to_id,
+        fresh.decision,
+        fresh.observations,
+        fresh.steps.count(),
+        fresh.documents.count(),
+        fresh.formats.count(),
+        fresh.communications.count(),
+        registrant.state,
+        registrant.revision,
+    )

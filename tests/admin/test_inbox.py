@@ -1,0 +1,128 @@
+"""The inbox: quick views, filters, search by number, NIT, document or name, priority order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from procedures.models import Case
+from procedures.services.assignment import take_case
+from tests.admin.conftest import OWN, cancellation, client_for, registrant_in
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("admin:procedures_case_changelist")
+
+
+def _listed(client, **params) -> list[Case]:
+    response = client.get(INBOX, params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def _administrative(registrant, **overrides):
+    return cancellation(
+        registrant,
+        requester_kind="administrative_authority",
+        requester_name="Superintendencia de Sociedades",
+        **overrides,
+    )
+
+
+def test_judicial_orders_come_first_then_the_oldest(official) -> None:
+    first_plain = _administrative(registrant_in(OWN))
+    judicial = cancellation(registrant_in(OWN))
+    second_plain = _administrative(registrant_in(OWN))
+
+    assert _listed(client_for(official)) == [judicial, first_plain, second_plain]
+
+
+def test_the_quick_views_show_unassigned_mine_due_today_and_overdue(
+    official, other_official
+) -> None:
+    mine = take_case(cancellation(registrant_in(OWN)), by=official)
+    theirs = take_case(cancellation(registrant_in(OWN)), by=other_official)
+    unassigned = cancellation(registrant_in(OWN))  # judicial: due the day it arrives
+    overdue = _administrative(registrant_in(OWN))
+    Case.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - timedelta(days=7))
+    client = client_for(official)
+
+    assert set(_listed(client, bandeja="mios")) == {mine}
+    assert set(_listed(client, bandeja="sin_asignar")) == {unassigned, overdue}
+    assert set(_listed(client, bandeja="vencen_hoy")) == {mine, theirs, unassigned}
+    assert _listed(client, bandeja="vencidos") == [overdue]
+
+
+def test_the_director_sees_what_awaits_their_approval_but_not_what_they_prepared(
+    director, official
+) -> None:
+    prepared_by_official = cancellation(registrant_in(OWN), "awaiting_approval", preparer=official)
+    cancellation(registrant_in(OWN), "awaiting_approval", preparer=director)
+    cancellation(registrant_in(OWN), "in_process")
+
+    assert _listed(client_for(director), bandeja="por_aprobar") == [prepared_by_official]
+    assert "Pendientes de mi aprobación" not in client_for(official).get(INBOX).content.decode()
+
+
+def test_filters_by_type_state_channel_and_cause(official) -> None:
+    received = cancellation(registrant_in(OWN))
+    in_process = cancellation(registrant_in(OWN), "in_process")
+    client = client_for(official)
+
+    assert _listed(client, state="in_process") == [in_process]
+    assert set(_listed(client, case_type__exact="cancellation_ex_officio")) == {
+        received,
+        in_process,
+    }
+    assert _listed(client, channel__exact="internal") == []
+    assert len(_listed(client, cause__exact="authority_order")) == 2
+
+
+def test_search_finds_a_case_by_number_nit_with_dv_document_or_name(official) -> None:
+    target_person = registrant_in(OWN, first_name="ESPERANZA", first_surname="QUIÑONES")
+    target = cancellation(target_person)
+    cancellation(registrant_in(OWN))
+    client = client_for(official)
+
+    assert _listed(client, q=target.number) == [target]
+    assert _listed(client, q=target_person.formatted_nit) == [target]
+    assert _listed(client, q=target_person.document_number) == [target]
+    assert _listed(client, q="esperanza carlos quiñones") == [target]
+    assert _listed(client, q="quinones") == [target]
+
+
+def test_the_inbox_reads_in_a_bounded_number_of_queries(
+    official, django_assert_max_num_queries
+) -> None:
+    for _ in range(3):
+        cancellation(registrant_in(OWN))
+    client = client_for(official)
+    client.get(INBOX)  # warm the session and the content types cache
+    for _ in range(12):
+        take_case(cancellation(registrant_in(OWN)), by=official)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(INBOX)
+
+    assert len(response.context["cl"].result_list) == 15
+    html = response.content.decode()
+    assert "Ana Rojas" in html and "Judicial" in html and "Tomar" in html
+
+
+def test_a_central_user_filters_by_seccional(central) -> None:
+    own = cancellation(registrant_in(OWN))
+    other = cancellation(registrant_in("11"))
+    client = client_for(central)
+
+    assert set(_listed(client)) == {own, other}
+    assert _listed(client, seccional="11") == [other]
+
+
+def test_receiving_a_case_is_offered_to_officials(official) -> None:
+    html = client_for(official).get(INBOX).content.decode()
+
+    assert "Recibir un trámite" in html
+    assert reverse("admin:procedures_case_add") in html

@@ -1,0 +1,217 @@
+"""Each role × each action × a case of their own seccional or of another one.
+
+The cell says what the HTTP response is and whether the case changed. A refusal changes nothing:
+the case, its timeline, its documents and the inscrito stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from procedures.models import Case
+from tests.admin.conftest import (
+    OTHER,
+    OWN,
+    cancellation,
+    case_snapshot,
+    client_for,
+    registrant_in,
+    suspension_in_process,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["official", "director", "central", "superuser", "citizen"]
+ALLOWED, REFUSED, LOGIN = "allowed", "refused", "login"
+
+
+def _action(case: Case, key: str) -> str:
+    return reverse("admin:procedures_case_action", args=[case.pk, key])
+
+
+@dataclass(frozen=True)
+class Cell:
+    """How to set a case up for the action and how to ask for it."""
+
+    setup: Callable[[Any, str], Case]
+    ask: Callable[[Client, Case, Any], Any]
+    needs: str = "process"  # "process", "approve" or "assign": what officials lack or have
+    writes: bool = True
+
+
+def _post(key: str, data: Callable[[Case, Any], dict[str, Any]] | None = None) -> Any:
+    return lambda client, case, cast: client.post(
+        _action(case, key), data(case, cast) if data else {}
+    )
+
+
+def _assign_target(case: Case, cast: Any) -> dict[str, Any]:
+    to = cast.other_official if case.seccional_id == OWN else cast.official_of_other_seccional
+    return {"to": to.pk, "reason": "Reparto"}
+
+
+CELLS: dict[str, Cell] = {
+    "view inbox": Cell(
+        setup=lambda cast, s: cancellation(registrant_in(s)),
+        ask=lambda client, case, cast: client.get(reverse("admin:procedures_case_changelist")),
+        writes=False,
+    ),
+    "view case": Cell(
+        setup=lambda cast, s: cancellation(registrant_in(s)),
+        ask=lambda client, case, cast: client.get(
+            reverse("admin:procedures_case_change", args=[case.pk])
+        ),
+        writes=False,
+    ),
+    "take": Cell(lambda cast, s: cancellation(registrant_in(s)), _post("tomar")),
+    "assign": Cell(
+        lambda cast, s: cancellation(registrant_in(s)),
+        _post("asignar", _assign_target),
+        needs="assign",
+    ),
+    "check requirements": Cell(
+        lambda cast, s: cancellation(registrant_in(s)), _post("requisitos", lambda c, x: {})
+    ),
+    "decide jurisdiction": Cell(
+        lambda cast, s: cancellation(registrant_in(s), "requirements_met"), _post("competencia")
+    ),
+    "submit": Cell(
+        lambda cast, s: cancellation(registrant_in(s), "in_process"),
+        _post("registrar-cancelacion"),
+    ),
+    "approve": Cell(
+        lambda cast, s: cancellation(registrant_in(s), "awaiting_approval"),
+        _post("aprobar", lambda c, x: {"password": "x"}),
+        needs="approve",
+    ),
+    "return": Cell(
+        lambda cast, s: cancellation(registrant_in(s), "awaiting_approval"),
+        _post("devolver", lambda c, x: {"observations": "Falta la constancia de ejecutoria."}),
+        needs="approve",
+    ),
+    "bulk approve": Cell(
+        lambda cast, s: cancellation(registrant_in(s), "awaiting_approval"),
+        lambda client, case, cast: client.post(
+            reverse("admin:procedures_case_approvals"), {"cases": [case.pk], "password": "x"}
+        ),
+        needs="approve",
+    ),
+    "grant": Cell(
+        lambda cast, s: suspension_in_process(registrant_in(s)),
+        _post("conceder", lambda c, x: {"reason": ""}),
+    ),
+    "deny": Cell(
+        lambda cast, s: cancellation(registrant_in(s), "in_process"),
+        _post("negar", lambda c, x: {"reason": "La orden no identifica al inscrito."}),
+    ),
+    "communicate": Cell(
+        lambda cast, s: cancellation(registrant_in(s), "decided"), _post("comunicar")
+    ),
+    "view inscrito": Cell(
+        setup=lambda cast, s: cancellation(registrant_in(s)),
+        ask=lambda client, case, cast: client.get(
+            reverse("admin:registry_registrant_change", args=[case.registrant_id])
+        ),
+        writes=False,
+    ),
+}
+
+
+def expected(role: str, action: str, seccional: str) -> str:
+    if role == "citizen":
+        return LOGIN
+    if role in ("central", "superuser"):
+        return ALLOWED
+    if action == "view inbox":
+        return ALLOWED  # the page opens; which cases it lists is checked separately
+    if seccional == OTHER:
+        return REFUSED
+    needs = CELLS[action].needs
+    if role == "official" and needs in ("approve", "assign"):
+        return REFUSED
+    return ALLOWED
+
+
+class Cast:
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self._request = request
+
+    def __getattr__(self, name: str) -> User:
+        return self._request.getfixturevalue(name)
+
+
+@pytest.mark.parametrize("seccional", [OWN, OTHER], ids=["own", "other"])
+@pytest.mark.parametrize("action", list(CELLS))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_do_exactly_what_its_permissions_and_seccional_allow(
+    request, role, action, seccional
+) -> None:
+    cast = Cast(request)
+    actor = getattr(cast, role)
+    cell = CELLS[action]
+    case = cell.setup(cast, seccional)
+    before = case_snapshot(case)
+
+    response = cell.ask(client_for(actor), case, cast)
+
+    outcome = expected(role, action, seccional)
+    after = case_snapshot(case)
+    if outcome == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        assert after == before
+    elif outcome == REFUSED:
+        refused_in_place = action == "bulk approve" and role == "director"
+        assert response.status_code == (302 if refused_in_place else 403), response
+        assert after == before
+        if response.status_code == 403:
+            assert "rut-refusal" in response.content.decode()
+    elif cell.writes:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert after != before
+    else:
+        assert response.status_code == 200
+        assert after == before
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_other"),
+    [("official", False), ("director", False), ("central", True), ("superuser", True)],
+)
+def test_the_inbox_lists_only_the_cases_of_the_officials_seccional(
+    request, role, sees_other
+) -> None:
+    own = cancellation(registrant_in(OWN))
+    other = cancellation(registrant_in(OTHER))
+    user = request.getfixturevalue(role)
+
+    response = client_for(user).get(reverse("admin:procedures_case_changelist"))
+
+    listed = set(response.context["cl"].result_list)
+    assert own in listed
+    assert (other in listed) is sees_other
+
+
+def test_a_refused_director_sees_why_each_case_of_another_seccional_was_not_approved(
+    director,
+) -> None:
+    other = cancellation(registrant_in(OTHER), "awaiting_approval")
+    client = client_for(director)
+
+    response = client.post(
+        reverse("admin:procedures_case_approvals"),
+        {"cases": [other.pk], "password": "x"},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"El trámite con id {other.pk} no está en su bandeja."]
+    other.refresh_from_db()
+    assert other.state == Case.State.AWAITING_APPROVAL
