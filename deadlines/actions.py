@@ -90,8 +90,9 @@ def escalation_recipients(case: Case) -> list[User]:
     if not directors:
         directors = list(users.filter(official_profile__role=Role.CENTRAL).order_by("pk"))
     recipients = {user.pk: user for user in directors}
-    if case.assigned_to_id is not None and case.assigned_to.is_active and case.assigned_to.email:
-        recipients.setdefault(case.assigned_to_id, case.assigned_to)
+    official = case.assigned_to
+    if official is not None and official.is_active and official.email:
+        recipients.setdefault(official.pk, official)
     return list(recipients.values())
 
 

@@ -8,6 +8,8 @@ once and records the outcome. Timers never live only in the broker.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -117,19 +119,19 @@ class Deadline(FSMModelMixin, models.Model):
     # --- State machine: bodies only set this row's fields; services save. ---
 
     @transition(field=state, source=State.PENDING, target=State.DONE)
-    def complete(self, *, result: str, at: object) -> None:
+    def complete(self, *, result: str, at: datetime) -> None:
         self.result = result
         self.done_at = at
         self.next_attempt_at = None
 
     @transition(field=state, source=State.PENDING, target=State.SKIPPED)
-    def skip(self, *, reason: str, at: object) -> None:
+    def skip(self, *, reason: str, at: datetime) -> None:
         self.result = reason
         self.done_at = at
         self.next_attempt_at = None
 
     @transition(field=state, source=State.PENDING, target=State.CANCELLED)
-    def cancel(self, *, reason: str, at: object) -> None:
+    def cancel(self, *, reason: str, at: datetime) -> None:
         self.result = reason
         self.done_at = at
         self.next_attempt_at = None

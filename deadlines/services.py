@@ -51,7 +51,8 @@ def _queue_if_due(deadline: Deadline) -> None:
     """Run a deadline that is already due right after commit instead of at the next sweep."""
     from deadlines.tasks import run_due_deadline
 
-    if deadline.state == Deadline.State.PENDING and deadline.due_at <= timezone.now():
+    due_at = deadline.due_at
+    if deadline.state == Deadline.State.PENDING and due_at is not None and due_at <= timezone.now():
         run_due_deadline.delay_on_commit(deadline.pk)
 
 
@@ -197,7 +198,7 @@ def schedule_provisional_nit(registrant: Registrant) -> Deadline | None:
 def settle_registrant_deadlines(registrant: Registrant) -> int:
     """Cancel an inscrito's pending terms that no longer apply (NIT activated, lifted)."""
     registrant = Registrant.objects.get(pk=registrant.pk)
-    no_longer = {
+    no_longer: dict[str, bool] = {
         Rule.PROVISIONAL_NIT: registrant.state != Registrant.State.PROVISIONAL,
         Rule.FICTITIOUS_SUSPENSION: registrant.state != Registrant.State.SUSPENDED,
     }
@@ -388,30 +389,57 @@ def claim_due_deadlines(*, now: datetime, limit: int = BATCH_SIZE) -> list[int]:
     return ids
 
 
+_RUN_FIELDS = ["state", "result", "done_at", "next_attempt_at", "last_error", "due_at", "due_on"]
+
+
+class _ActionFailed(Exception):
+    """The action raised; its transaction is rolled back before the outcome is recorded."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _lock_due(deadline_id: int, now: datetime, *, skip_locked: bool = False) -> Deadline | None:
+    rows = Deadline.objects.select_for_update(skip_locked=skip_locked).filter(pk=deadline_id)
+    deadline = rows.first()
+    if deadline is None or deadline.state != Deadline.State.PENDING:
+        return None
+    if deadline.due_at is None or deadline.due_at > now:
+        return None
+    return deadline
+
+
 def run_deadline(deadline_id: int, *, now: datetime | None = None) -> str:
     """Run one due deadline's action in its own transaction; a second run does nothing.
 
-    Returns what happened: done, skipped, rescheduled, retry, or idle (not pending or not due).
+    The row is locked and re-checked first, so two runs of the same deadline (a re-delivered
+    message, two sweepers) commit the action once. When the action raises, everything it wrote
+    is rolled back and the outcome (skipped, rescheduled, retry) is recorded in a second
+    transaction. Returns done, skipped, rescheduled, retry, or idle (not pending or not due).
     """
-    with transaction.atomic():
-        now = now or timezone.now()
-        deadline = (
-            Deadline.objects.select_for_update(of=("self",))
-            .select_related("case", "registrant")
-            .filter(pk=deadline_id)
-            .first()
-        )
-        if deadline is None or deadline.state != Deadline.State.PENDING or deadline.due_at > now:
-            return "idle"
-        outcome = _run_action(deadline, now)
-        fields = ["state", "result", "done_at", "next_attempt_at", "last_error", "due_at", "due_on"]
-        deadline.save(update_fields=fields)
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            # Locked: another run of the same deadline is under way; it records the outcome.
+            deadline = _lock_due(deadline_id, now, skip_locked=True)
+            if deadline is None:
+                return "idle"
+            outcome = _run_action(deadline, now)
+            deadline.save(update_fields=_RUN_FIELDS)
+    except _ActionFailed as failed:
+        with transaction.atomic():
+            deadline = _lock_due(deadline_id, now)
+            if deadline is None:
+                return "idle"  # another run finished it meanwhile
+            outcome = _record_failure(deadline, failed.error, now)
+            deadline.save(update_fields=_RUN_FIELDS)
     logger.info("Deadline %s (%s %s): %s", deadline.pk, deadline.rule, deadline.key, outcome)
     return outcome
 
 
 def _run_action(deadline: Deadline, now: datetime) -> str:
-    """Call the action and move the (locked) row to its outcome; the caller saves it."""
+    """Call the action and complete the (locked) row; the caller saves it."""
     if deadline.attempts > MAX_ATTEMPTS:
         deadline.skip(
             reason=_("Se abandonó después de %(n)s intentos. Último error: %(error)s")
@@ -424,33 +452,38 @@ def _run_action(deadline: Deadline, now: datetime) -> str:
         deadline.skip(reason=_("Acción desconocida: «%(a)s».") % {"a": deadline.action}, at=now)
         return "skipped"
     try:
-        with transaction.atomic():  # a failing action leaves nothing behind
-            result = action(deadline, now)
-    except Reschedule as change:
-        deadline.due_at = deadline.next_attempt_at = change.due_at
-        deadline.due_on = timezone.localdate(change.due_at - timedelta(microseconds=1))
-        deadline.result = change.reason
-        return "rescheduled"
-    except SkipDeadline as skip:
-        deadline.skip(reason=skip.reason, at=now)
-        return "skipped"
-    except DomainError as refusal:
-        deadline.skip(reason=refusal.message, at=now)
-        return "skipped"
-    except Exception as error:  # the sweep must go on; the error is kept on the row and retried
-        logger.exception("Deadline %s action %s failed", deadline.pk, deadline.action)
-        deadline.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if deadline.attempts >= MAX_ATTEMPTS:
-            deadline.skip(
-                reason=_("Falló %(n)s veces. Último error: %(error)s")
-                % {"n": deadline.attempts, "error": deadline.last_error},
-                at=now,
-            )
-            return "skipped"
-        deadline.next_attempt_at = now + _backoff(deadline.attempts)
-        return "retry"
+        result = action(deadline, now)
+    except Exception as error:  # recorded by run_deadline once this transaction is rolled back
+        raise _ActionFailed(error) from error
     deadline.complete(result=result, at=now)
     return "done"
+
+
+def _record_failure(deadline: Deadline, error: Exception, now: datetime) -> str:
+    """Move the row to what the action's exception means; the caller saves it."""
+    if isinstance(error, Reschedule):
+        deadline.due_at = deadline.next_attempt_at = error.due_at
+        deadline.due_on = timezone.localdate(error.due_at - timedelta(microseconds=1))
+        deadline.result = error.reason
+        return "rescheduled"
+    if isinstance(error, SkipDeadline):
+        deadline.skip(reason=error.reason, at=now)
+        return "skipped"
+    if isinstance(error, DomainError):
+        deadline.skip(reason=error.message, at=now)
+        return "skipped"
+    # Anything else: the sweep goes on; the error is kept on the row and retried with back-off.
+    logger.error("Deadline %s action %s failed", deadline.pk, deadline.action, exc_info=error)
+    deadline.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if deadline.attempts >= MAX_ATTEMPTS:
+        deadline.skip(
+            reason=_("Falló %(n)s veces. Último error: %(error)s")
+            % {"n": deadline.attempts, "error": deadline.last_error},
+            at=now,
+        )
+        return "skipped"
+    deadline.next_attempt_at = now + _backoff(deadline.attempts)
+    return "retry"
 
 
 @dataclass
