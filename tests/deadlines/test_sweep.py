@@ -260,3 +260,29 @@ def test_a_deadline_whose_sweeper_died_after_claiming_it_is_claimed_again_after_
     assert report.outcomes == {"done": 1}
     deadline.refresh_from_db()
     assert (deadline.state, deadline.attempts) == (Deadline.State.DONE, 2)
+
+
+def test_without_a_broker_a_notice_goes_out_right_after_commit(django_capture_on_commit_callbacks):
+    from deadlines.services import schedule_notice
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = schedule_notice(key="k", to="a@example.co", subject="Aviso", body="Texto")
+
+    notice.refresh_from_db()
+    assert notice.state == Deadline.State.DONE
+    assert [m.subject for m in mail.outbox] == ["Aviso"]
+
+
+def test_the_beat_task_claims_due_deadlines_and_queues_each_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    from deadlines.tasks import sweep_deadlines
+
+    deadline = _generic("beat", due_at=timezone.now() - timedelta(minutes=1))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert sweep_deadlines.delay().get() == 1
+
+    assert len(callbacks) == 1  # one run_due_deadline, queued on the claim's commit
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.result) == (Deadline.State.DONE, "hecho beat")
