@@ -247,12 +247,7 @@ class LocationForm(forms.Form):
     """Departamento and municipio: the municipio list holds only the chosen departamento's."""
 
     department = forms.ChoiceField(label=_("Departamento"))
-    municipality = forms.ChoiceField(
-        label=_("Municipio"),
-        help_text=_(
-            "Sin JavaScript, pulse «Actualizar municipios» después de elegir el departamento."
-        ),
-    )
+    municipality = forms.ChoiceField(label=_("Municipio"))
     address = forms.CharField(
         label=_("Dirección"),
         max_length=200,
