@@ -28,6 +28,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -269,7 +270,8 @@ def deceased_cancellable_responsibilities() -> frozenset[str]:
 class _Batch:
     upload: DeathFeedUpload
     rows: list[FeedRow]
-    entries: list[DeathFeedEntry] = field(default_factory=list)
+    # Per row: (row, outcome, detail, registrant id)
+    outcomes: list[tuple[FeedRow, str, str, int | None]] = field(default_factory=list)
     new_cases: list[tuple[FeedRow, tuple[int, str]]] = field(default_factory=list)
 
 
@@ -326,11 +328,22 @@ def _process_batch(upload_id: int, *, start: int, rows: list[FeedRow]) -> None:
     batch = _Batch(upload=upload, rows=rows[max(done, 0) :])
     _classify(batch)
     cases = _create_cases(batch)
-    for entry in batch.entries:
-        if entry.outcome == Outcome.CASE_CREATED:
-            entry.case_id = cases[entry.line]
-    DeathFeedEntry.objects.bulk_create(batch.entries)
-    _count(upload, batch.entries)
+    _insert_many(
+        DeathFeedEntry,
+        template={"upload_id": upload.pk},
+        varying={
+            "line": [row.line for row, *_rest in batch.outcomes],
+            "document_type": [row.document_type for row, *_rest in batch.outcomes],
+            "document_number": [row.document_number for row, *_rest in batch.outcomes],
+            "death_date": [row.death_date for row, *_rest in batch.outcomes],
+            "death_certificate_number": [row.certificate for row, *_rest in batch.outcomes],
+            "outcome": [outcome for _row, outcome, *_rest in batch.outcomes],
+            "detail": [detail[:300] for _row, _outcome, detail, _id in batch.outcomes],
+            "registrant_id": [registrant_id for *_rest, registrant_id in batch.outcomes],
+            "case_id": [cases.get(row.line) for row, *_rest in batch.outcomes],
+        },
+    )
+    _count(upload, [outcome for _row, outcome, *_rest in batch.outcomes])
 
 
 def _classify(batch: _Batch) -> None:
@@ -356,19 +369,7 @@ def _classify(batch: _Batch) -> None:
     for row in batch.rows:
         registrant = found.get((row.document_type, row.document_number))
         outcome, detail = _outcome(row, registrant, held, open_cases, allowed)
-        batch.entries.append(
-            DeathFeedEntry(
-                upload=batch.upload,
-                line=row.line,
-                document_type=row.document_type,
-                document_number=row.document_number,
-                death_date=row.death_date,
-                death_certificate_number=row.certificate,
-                outcome=outcome,
-                detail=detail[:300],
-                registrant_id=registrant[0] if registrant else None,
-            )
-        )
+        batch.outcomes.append((row, outcome, detail, registrant[0] if registrant else None))
         if outcome == Outcome.CASE_CREATED:
             assert registrant is not None
             batch.new_cases.append((row, (registrant[0], registrant[3])))
@@ -442,6 +443,63 @@ def _next_case_numbers(count: int, year: int) -> list[str]:
     return [f"{year}-{value:07d}" for value in values]
 
 
+def _insert_many(
+    model: type[Model], *, template: dict[str, Any], varying: dict[str, list[Any]]
+) -> list[int]:
+    """Insert rows that share the `template` values and differ in the `varying` columns.
+
+    Returns the new ids in order. On PostgreSQL this is one INSERT ... SELECT FROM unnest(...)
+    whose shared values are prepared once from a prototype instance (so model defaults and
+    auto_now_add apply as in save()): building and preparing a model instance per row, as
+    bulk_create does, is most of the time a 100,000-row feed takes. Elsewhere, bulk_create.
+    """
+    count = len(next(iter(varying.values())))
+    if count == 0:
+        return []
+    if connection.vendor != "postgresql":
+        objects = [
+            model(**template, **{name: values[i] for name, values in varying.items()})
+            for i in range(count)
+        ]
+        return [obj.pk for obj in model.objects.bulk_create(objects)]
+    prototype = model(**template)
+    quote = connection.ops.quote_name
+    columns, selects, shared, arrays, aliases = [], [], [], [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        columns.append(quote(model_field.column))
+        db_type = model_field.db_type(connection)
+        if model_field.attname in varying:
+            aliases.append(quote(model_field.attname))
+            selects.append(f"u.{quote(model_field.attname)}")
+            arrays.append(
+                (
+                    f"%s::{db_type}[]",
+                    [
+                        model_field.get_db_prep_save(v, connection)
+                        for v in varying[model_field.attname]
+                    ],
+                )
+            )
+        else:
+            value = model_field.pre_save(prototype, add=True)
+            selects.append(f"%s::{db_type}")
+            shared.append(model_field.get_db_prep_save(value, connection))
+    unknown = set(varying) - {f.attname for f in model._meta.concrete_fields}
+    assert not unknown, unknown
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selects)} "
+        f"FROM unnest({', '.join(a for a, _v in arrays)}) AS u({', '.join(aliases)}) "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*shared, *(v for _a, v in arrays)])
+        # Rows come back in the order unnest produced them, as Django's bulk_create relies on.
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _create_cases(batch: _Batch) -> dict[int, int]:
     """Cases, their document and their two steps, as receive_case + attach_document write them.
 
@@ -451,91 +509,95 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
         return {}
     upload, entity = batch.upload, batch.upload.entity
     today = timezone.localdate()
-    template = Case(
-        case_type=CaseType.CANCELLATION_EX_OFFICIO, requester_kind=RequesterKind.CIVIL_REGISTRY
+    due_on = legal_due_date(
+        Case(
+            case_type=CaseType.CANCELLATION_EX_OFFICIO, requester_kind=RequesterKind.CIVIL_REGISTRY
+        ),
+        today,
     )
-    due_on = legal_due_date(template, today)
-    numbers = _next_case_numbers(len(batch.new_cases), today.year)
+    rows = [row for row, _registrant in batch.new_cases]
+    seccionales = [seccional for _row, (_id, seccional) in batch.new_cases]
     facts = _(
         "La Registraduría reporta la defunción el %(date)s (registro civil de defunción "
         "%(cert)s), en el reporte N.º %(id)s, línea %(line)s."
     )
-    cases = Case.objects.bulk_create(
-        [
-            Case(
-                number=number,
-                case_type=CaseType.CANCELLATION_EX_OFFICIO,
-                mode=Mode.EX_OFFICIO,
-                channel=Channel.AGREEMENT_API,
-                cause=Cause.DECEASED,
-                registrant_id=registrant_id,
-                seccional_id=seccional,
-                received_at_seccional_id=seccional,
-                requester_kind=RequesterKind.CIVIL_REGISTRY,
-                requester_name=entity.name,
-                requester_email=entity.email,
-                requester_user=entity.user,
-                act_number=row.certificate,
-                act_date=row.death_date,
-                act_issuer=entity.name,
-                act_is_final=True,
-                facts=facts
+    case_ids = _insert_many(
+        Case,
+        template={
+            "case_type": CaseType.CANCELLATION_EX_OFFICIO,
+            "mode": Mode.EX_OFFICIO,
+            "channel": Channel.AGREEMENT_API,
+            "cause": Cause.DECEASED,
+            "requester_kind": RequesterKind.CIVIL_REGISTRY,
+            "requester_name": entity.name,
+            "requester_email": entity.email,
+            "requester_user_id": entity.user_id,
+            "act_issuer": entity.name,
+            "act_is_final": True,
+            "payload": {"via_attorney": False},
+            "priority": AUTHORITY_PRIORITY,
+            "due_on": due_on,
+        },
+        varying={
+            "number": _next_case_numbers(len(rows), today.year),
+            "registrant_id": [registrant_id for _row, (registrant_id, _s) in batch.new_cases],
+            "seccional_id": seccionales,
+            "received_at_seccional_id": seccionales,
+            "act_number": [row.certificate for row in rows],
+            "act_date": [row.death_date for row in rows],
+            "facts": [
+                facts
                 % {
                     "date": row.death_date.strftime("%d/%m/%Y") if row.death_date else "",
                     "cert": row.certificate,
                     "id": upload.pk,
                     "line": row.line,
-                },
-                fact_date=row.death_date,
-                payload={"via_attorney": False},
-                priority=AUTHORITY_PRIORITY,
-                due_on=due_on,
-            )
-            for number, (row, (registrant_id, seccional)) in zip(
-                numbers, batch.new_cases, strict=True
-            )
-        ]
+                }
+                for row in rows
+            ],
+            "fact_date": [row.death_date for row in rows],
+        },
     )
-    CaseStep.objects.bulk_create(
-        [
-            CaseStep(
-                case=case,
-                kind=CaseStep.Kind.RECEIVED,
-                to_state=Case.State.RECEIVED,
-                actor=entity.user,
-                details={"channel": Channel.AGREEMENT_API, "refiled_from": ""},
-            )
-            for case in cases
-        ]
+    _insert_many(
+        CaseStep,
+        template={
+            "kind": CaseStep.Kind.RECEIVED,
+            "to_state": Case.State.RECEIVED,
+            "actor_id": entity.user_id,
+            "details": {"channel": Channel.AGREEMENT_API, "refiled_from": ""},
+        },
+        varying={"case_id": case_ids},
     )
     description = _("Reporte de defunciones N.º %(id)s, línea %(line)s")
-    documents = CaseDocument.objects.bulk_create(
-        [
-            CaseDocument(
-                case=case,
-                kind=CaseDocument.Kind.DEATH_RECORD,
-                file=upload.file.name,
-                sha256=upload.sha256,
-                description=description % {"id": upload.pk, "line": row.line},
-                uploaded_by=entity.user,
-            )
-            for case, (row, _registrant) in zip(cases, batch.new_cases, strict=True)
-        ]
+    document_ids = _insert_many(
+        CaseDocument,
+        template={
+            "kind": CaseDocument.Kind.DEATH_RECORD,
+            "file": upload.file.name,
+            "sha256": upload.sha256,
+            "uploaded_by_id": entity.user_id,
+        },
+        varying={
+            "case_id": case_ids,
+            "description": [description % {"id": upload.pk, "line": row.line} for row in rows],
+        },
     )
-    CaseStep.objects.bulk_create(
-        [
-            CaseStep(
-                case=document.case,
-                kind=CaseStep.Kind.DOCUMENT_ADDED,
-                from_state=Case.State.RECEIVED,
-                to_state=Case.State.RECEIVED,
-                actor=entity.user,
-                details={"document": document.pk, "kind": CaseDocument.Kind.DEATH_RECORD},
-            )
-            for document in documents
-        ]
+    _insert_many(
+        CaseStep,
+        template={
+            "kind": CaseStep.Kind.DOCUMENT_ADDED,
+            "from_state": Case.State.RECEIVED,
+            "to_state": Case.State.RECEIVED,
+            "actor_id": entity.user_id,
+        },
+        varying={
+            "case_id": case_ids,
+            "details": [
+                {"document": pk, "kind": CaseDocument.Kind.DEATH_RECORD} for pk in document_ids
+            ],
+        },
     )
-    return {row.line: case.pk for case, (row, _r) in zip(cases, batch.new_cases, strict=True)}
+    return {row.line: case_id for row, case_id in zip(rows, case_ids, strict=True)}
 
 
 _COUNTERS = {
@@ -550,11 +612,11 @@ _COUNTERS = {
 }
 
 
-def _count(upload: DeathFeedUpload, entries: list[DeathFeedEntry]) -> None:
-    for entry in entries:
-        name = _COUNTERS[entry.outcome]
+def _count(upload: DeathFeedUpload, outcomes: list[str]) -> None:
+    for outcome in outcomes:
+        name = _COUNTERS[outcome]
         setattr(upload, name, getattr(upload, name) + 1)
-    upload.processed_rows += len(entries)
+    upload.processed_rows += len(outcomes)
     upload.save(update_fields=["processed_rows", *sorted(set(_COUNTERS.values()))])
 
 

@@ -59,7 +59,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<str:number>/", cases.CaseDetailApi.as_view(), name="case"),
     path("cases/<str:number>/documents/", cases.CaseDocumentsApi.as_view(), name="case-documents"),
     path("death-feeds/", death_feeds.DeathFeedsApi.as_view(), name="death-feeds"),
-    path("death-feeds/<str:upload_id>/", death_feeds.DeathFeedDetailApi.as_view(), name="death-feed"),
+    path(
+        "death-feeds/<str:upload_id>/", death_feeds.DeathFeedDetailApi.as_view(), name="death-feed"
+    ),
     path(
         "death-feeds/<str:upload_id>/report/",
         death_feeds.DeathFeedReportApi.as_view(),

@@ -218,7 +218,8 @@ def explain_lookup() -> str:
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        # The 2,000 numbers in the plan's text say nothing; keep which index and which condition.
+        return "\n".join(row[0][:160] for row in cursor.fetchall())
 
 
 def main() -> None:
