@@ -269,3 +269,23 @@ def test_a_supporting_document_downloads_only_within_the_seccional(
     assert mine.status_code == 200
     assert b"".join(mine.streaming_content).startswith(b"%PDF")
     assert theirs.status_code == 403
+
+
+def test_the_pdf_of_a_format_is_rendered_once_and_opened_from_the_case_page(
+    director, official
+) -> None:
+    case = cancellation(registrant_in(OWN), "awaiting_approval", preparer=official)
+    client = client_for(director)
+    client.post(_action(case, "aprobar"), {"password": "x"})
+    fmt = case.formats.get()
+    url = reverse("admin:procedures_case_pdf", args=[case.pk, "formato", fmt.pk])
+
+    first = client.post(url)
+    again = client.post(url)
+    page = client.get(_page(case))
+    pdf = client.get(first["Location"])
+
+    assert first["Location"] == again["Location"]
+    assert first["Location"] in page.content.decode()  # "Ver PDF" instead of "Generar PDF"
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
