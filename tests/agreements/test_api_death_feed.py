@@ -126,6 +126,14 @@ def test_a_feed_case_is_received_exactly_as_receive_case_would_receive_it(
         ]
 
     assert timeline(bulk) == timeline(single)
+    skip = {"id", "case", "file", "sha256", "uploaded_at"}
+    document_fields = [f.attname for f in CaseDocument._meta.concrete_fields if f.name not in skip]
+    bulk_document, single_document = bulk.documents.get(), single.documents.get()
+    assert {f: getattr(bulk_document, f) for f in document_fields} == {
+        f: getattr(single_document, f) for f in document_fields
+    }
+    feed = DeathFeedUpload.objects.get()
+    assert (bulk_document.file.name, bulk_document.sha256) == (feed.file.name, feed.sha256)
     assert [s.details["channel"] for s in bulk.steps.filter(kind=CaseStep.Kind.RECEIVED)] == [
         "agreement_api"
     ]
