@@ -24,8 +24,6 @@ SCHEMA_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RegistrantStateEnum": "registry.models.Registrant.State",
-        "CaseStateEnum": "procedures.models.Case.State",
-        "DeathFeedStateEnum": "agreements.models.DeathFeedUpload.State",
         "DeathFeedFormatEnum": "agreements.models.DeathFeedUpload.Format",
     },
 }

@@ -52,10 +52,10 @@ DEATH_FEED_EXAMPLE = OpenApiExample(
 class DeathFeedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     original_name = serializers.CharField()
-    file_format = serializers.ChoiceField(choices=DeathFeedUpload.Format.choices)
+    file_format = serializers.CharField(help_text=" | ".join(DeathFeedUpload.Format.values))
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=DeathFeedUpload.State.choices)
+    state = serializers.CharField(help_text=" | ".join(DeathFeedUpload.State.values))
     state_display = serializers.CharField(source="get_state_display")
     total_rows = serializers.IntegerField(allow_null=True)
     processed_rows = serializers.IntegerField()
