@@ -215,6 +215,15 @@ def check_duplicates(nits: list[str]) -> dict[str, int]:
     }
 
 
+def cpu_bound_ratio(*phases: dict[str, Any]) -> float | None:
+    """Bare INSERT CPU / registration CPU: the ratio on an otherwise idle, CPU-bound server."""
+    *bare, registrations = [p["cpu_ms_per_operation"] for p in phases]
+    if any("server" not in cpu for cpu in (*bare, registrations)):
+        return None
+    bare_cpu = sum(cpu["client"] + cpu["server"] for cpu in bare) / len(bare)
+    return round(bare_cpu / (registrations["client"] + registrations["server"]), 4)
+
+
 def profile(count: int, run_id: str) -> None:
     """Register `count` inscritos in this process under cProfile and print where time goes."""
     _register(-2, 0, run_id)  # warm caches and the connection first
@@ -276,6 +285,13 @@ def main() -> None:
     for side in (bare_before, bare_after):
         side.pop("keys")
     print(f"ratio registrations / bare INSERTs: {ratio:.3f} (target ≥ {TARGET_RATIO})")
+    ceiling = cpu_bound_ratio(bare_before, bare_after, registrations)
+    if ceiling is not None:
+        print(
+            f"ratio if both were CPU-bound on the same cores: {ceiling:.4f} (CPU ms/op: bare "
+            f"{bare_after['cpu_ms_per_operation']}, registration "
+            f"{registrations['cpu_ms_per_operation']})"
+        )
     print(f"duplicates: {duplicates}")
 
     path = write_json(
@@ -288,6 +304,7 @@ def main() -> None:
             "bare_inserts_after": bare_after,
             "bare_inserts_per_second": round(bare_rate, 1),
             "ratio": round(ratio, 4),
+            "cpu_bound_ratio": ceiling,
             "target_ratio": TARGET_RATIO,
             "meets_target": ratio >= TARGET_RATIO,
             "duplicates": duplicates,
