@@ -550,7 +550,7 @@ def update_registrant(
             )
         )
     if not assisted and ADDRESS_FIELDS & changes.keys():
-        _check_virtual_address_changes(registrant)
+        check_virtual_address_changes(registrant)
     changes.update(_replace_children(registrant, data))
     if not changes:
         raise DomainError(_("No hay cambios que registrar."))
@@ -596,7 +596,7 @@ MAX_VIRTUAL_ADDRESS_CHANGES = 2
 VIRTUAL_ADDRESS_WINDOW_MONTHS = 6
 
 
-def _check_virtual_address_changes(registrant: Registrant) -> None:
+def check_virtual_address_changes(registrant: Registrant) -> None:
     """At most two address changes by self-service in six months; then only assisted."""
     since = add_months(timezone.localdate(), -VIRTUAL_ADDRESS_WINDOW_MONTHS)
     address_changed = Q()

@@ -30,7 +30,7 @@ from portal.services import filings
 from portal.services.codes import CodeError
 from portal.views.common import add_domain_error, citizen_required
 from registry.models import ActivityRole, Registrant
-from registry.services import _check_virtual_address_changes
+from registry.services import check_virtual_address_changes
 from registry.validation import ActivityData, RegistrantData, data_from_registrant
 from rut_portal.errors import DomainError
 
@@ -166,7 +166,7 @@ def _check_section(
     """Refusals worth saying before the code is sent (the services check them again)."""
     if section == "direccion" and changes:
         try:
-            _check_virtual_address_changes(registrant)
+            check_virtual_address_changes(registrant)
         except DomainError as exc:
             form.add_error(None, exc.message)
     if section == "responsabilidades":
