@@ -12,7 +12,7 @@ from documents.codes import normalize_code
 from documents.models import StoredDocument
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
     from django.db.models import QuerySet
 
 # Who may download the file: an official who may see the document's source.
@@ -53,10 +53,11 @@ def document_by_code(code: str) -> StoredDocument | None:
 
 def file_sha256(document: StoredDocument) -> str | None:
     """SHA-256 of the stored file as it is now on disk; None when the file is gone."""
-    if not default_storage.exists(document.file.name):
+    name = document.file.name or ""
+    if not name or not default_storage.exists(name):
         return None
     digest = hashlib.sha256()
-    with default_storage.open(document.file.name, "rb") as handle:
+    with default_storage.open(name, "rb") as handle:
         for chunk in iter(lambda: handle.read(65536), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -71,7 +72,7 @@ def verify_document(document: StoredDocument) -> Verification:
     return Verification(document, integrity, computed)
 
 
-def can_download(user: AbstractBaseUser | AnonymousUser, document: StoredDocument) -> bool:
+def can_download(user: User | AnonymousUser, document: StoredDocument) -> bool:
     """Officials (staff) who may see the document's source may download its file."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False

@@ -6,7 +6,7 @@ import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -57,7 +57,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, code: str) -> HttpResponse:
+def download(request: HttpRequest, code: str) -> HttpResponseBase:
     """The stored PDF, for officials who may see its source; never a tampered file."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

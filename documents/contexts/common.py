@@ -41,7 +41,7 @@ class DocumentKind(models.TextChoices):
     )
 
 
-FORMAT_KINDS = {
+FORMAT_KINDS: dict[str, str] = {
     OfficialFormat.Kind.F1529: DocumentKind.FORMAT_1529,
     OfficialFormat.Kind.F1271: DocumentKind.FORMAT_1271,
     OfficialFormat.Kind.F1767: DocumentKind.FORMAT_1767,

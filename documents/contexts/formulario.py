@@ -44,7 +44,7 @@ class Legend:
     watermark: str
 
 
-PROOF_OF = {
+PROOF_OF: dict[str, Any] = {
     Registrant.State.ACTIVE: gettext_lazy("Prueba de la inscripción en el RUT"),
     Registrant.State.PROVISIONAL: gettext_lazy(
         "Prueba de la inscripción en el RUT con NIT provisional, que queda en firme al "
@@ -129,10 +129,11 @@ def _coded_list(items: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
 def _sheet_1(version: FormVersion, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     ident, location = as_dict(snapshot.get("identification")), as_dict(snapshot.get("location"))
     person_type = text(ident.get("24"))
-    person_label = {
+    person_labels: dict[str, str] = {
         PersonType.LEGAL: _("Persona jurídica"),
         PersonType.NATURAL: _("Persona natural o sucesión ilíquida"),
-    }.get(person_type, "")
+    }
+    person_label = person_labels.get(person_type, "")
     document_type = " ".join(p for p in (text(ident.get("25")), text(ident.get("25_label"))) if p)
     activities = _activities(snapshot)
     responsibilities, responsibility_names = _coded_list(as_list(snapshot.get("responsibilities")))
@@ -278,7 +279,7 @@ def _partners_sheet(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
         ("122", _("Fecha de ingreso"), 10),
         ("123", _("Fecha de retiro"), 10),
     ]
-    rows = []
+    rows: list[list[dict[str, Any]]] = []
     for partner in as_list(snapshot.get("partners")):
         nit = text(partner.get("nit"))
         rows.append(
