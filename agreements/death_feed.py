@@ -461,15 +461,18 @@ def _insert_many(
             model(**template, **{name: values[i] for name, values in varying.items()})
             for i in range(count)
         ]
-        return [obj.pk for obj in model.objects.bulk_create(objects)]
+        return [obj.pk for obj in model._default_manager.bulk_create(objects)]
     prototype = model(**template)
     quote = connection.ops.quote_name
+    pk_column = model._meta.pk.column if model._meta.pk else None
+    assert pk_column
     columns, selects, shared, arrays, aliases = [], [], [], [], []
     for model_field in model._meta.concrete_fields:
         if model_field.primary_key:
             continue
-        columns.append(quote(model_field.column))
-        db_type = model_field.db_type(connection)
+        column, db_type = model_field.column, model_field.db_type(connection)
+        assert column and db_type  # concrete fields have both
+        columns.append(quote(column))
         if model_field.attname in varying:
             aliases.append(quote(model_field.attname))
             selects.append(f"u.{quote(model_field.attname)}")
@@ -492,7 +495,7 @@ def _insert_many(
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(selects)} "
         f"FROM unnest({', '.join(a for a, _v in arrays)}) AS u({', '.join(aliases)}) "
-        f"RETURNING {quote(model._meta.pk.column)}"
+        f"RETURNING {quote(pk_column)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*shared, *(v for _a, v in arrays)])
@@ -600,7 +603,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
     return {row.line: case_id for row, case_id in zip(rows, case_ids, strict=True)}
 
 
-_COUNTERS = {
+_COUNTERS: dict[str, str] = {
     Outcome.CASE_CREATED: "cases_created",
     Outcome.NEEDS_OFFICIAL: "needs_official",
     Outcome.NOT_NATURAL_PERSON: "needs_official",

@@ -178,11 +178,11 @@ class OrderCreateApi(IdempotentCreateApi):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> tuple[int, Any]:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = file_authority_order(self.entity, order=AuthorityOrder(**serializer.validated_data))
-        case = selectors.case_of_entity(self.entity, case.number)
+        filed = file_authority_order(self.entity, order=AuthorityOrder(**serializer.validated_data))
+        case = selectors.case_of_entity(self.entity, filed.number)
         assert case is not None
-        case.missing_requirements = missing_documents(case)
-        return status.HTTP_201_CREATED, self.OutputSerializer(case).data
+        data = {**CaseSerializer(case).data, "missing_requirements": missing_documents(case)}
+        return status.HTTP_201_CREATED, data
 
 
 class CaseListApi(EntityApi):
