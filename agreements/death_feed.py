@@ -25,7 +25,6 @@ from datetime import date, datetime
 from itertools import islice
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
@@ -45,7 +44,7 @@ from procedures.models import (
 )
 from procedures.services.common import CASE_SEQUENCE
 from procedures.services.intake import AUTHORITY_PRIORITY, legal_due_date
-from procedures.services.processing import DEFAULT_DECEASED_ALLOWED
+from procedures.services.processing import deceased_cancellable_responsibilities
 from registry.models import DocumentType, PersonType, Registrant
 from rut_portal.errors import DomainError, NotAllowed
 
@@ -258,12 +257,6 @@ def _parse_date(text: str) -> date | None:
 
 
 # --- Processing ---------------------------------------------------------------------------------
-
-
-def deceased_cancellable_responsibilities() -> frozenset[str]:
-    """The same configurable set procedures.services.processing checks before approving."""
-    allowed = getattr(settings, "DECEASED_CANCELLABLE_RESPONSIBILITIES", DEFAULT_DECEASED_ALLOWED)
-    return frozenset(allowed)
 
 
 @dataclass

@@ -259,6 +259,9 @@ def missing_documents(case: Case) -> list[str]:
         if case.requester_kind == RequesterKind.DIAN_AREA:
             if not kinds & {CaseDocument.Kind.ACT, CaseDocument.Kind.FORMAT_1271}:
                 missing.append(_("la resolución de cancelación o el Formato 1271"))
+        elif case.requester_kind == RequesterKind.CIVIL_REGISTRY:
+            if not kinds & {CaseDocument.Kind.DEATH_RECORD, CaseDocument.Kind.ACT}:
+                missing.append(_("el registro civil de defunción"))
         elif not kinds & {CaseDocument.Kind.ACT, CaseDocument.Kind.JUDICIAL_ORDER}:
             missing.append(_("copia del acto administrativo o de la orden judicial"))
     if case.case_type == CaseType.REACTIVATION:

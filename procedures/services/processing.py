@@ -52,6 +52,13 @@ DEFAULT_DECEASED_ALLOWED = frozenset({"12", "34", "49", "50"})
 FICTITIOUS_SUSPENSION_YEARS = 5  # proveedores / exportadores ficticios
 
 
+def deceased_cancellable_responsibilities() -> frozenset[str]:
+    """Responsibilities that still allow cancelling a deceased person from the civil registry."""
+    return frozenset(
+        getattr(settings, "DECEASED_CANCELLABLE_RESPONSIBILITIES", DEFAULT_DECEASED_ALLOWED)
+    )
+
+
 def _require_in_process(case: Case) -> None:
     if case.state != Case.State.IN_PROCESS:
         raise Conflict(
@@ -200,9 +207,7 @@ def _check_cancellation_rules(case: Case) -> None:
                 % {"n": pending}
             )
     if case.cause == Cause.DECEASED:
-        allowed = getattr(
-            settings, "DECEASED_CANCELLABLE_RESPONSIBILITIES", DEFAULT_DECEASED_ALLOWED
-        )
+        allowed = deceased_cancellable_responsibilities()
         held = set(registrant.responsibilities.values_list("code", flat=True))
         if held - set(allowed):
             raise Conflict(
