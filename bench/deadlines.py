@@ -193,9 +193,10 @@ def dispatch_sweep(now: datetime) -> dict[str, Any]:
     return {"claimed": report.claimed, "seconds": round(seconds, 3), "purged": purged}
 
 
-def check(due: int) -> dict[str, int]:
+def check(due: int, outcomes: dict[str, int] | None = None) -> dict[str, int]:
     """Every due row done once, every other row untouched."""
     from django.db.models import Count, Q
+    from django.utils import timezone
 
     from deadlines.models import Deadline
 
@@ -206,7 +207,12 @@ def check(due: int) -> dict[str, int]:
         pending=Count("pk", filter=Q(state="pending")),
     )
     if counts["done"] != due or counts["done_once"] != due:
-        sys.exit(f"WRONG: expected {due} done once, got {counts}")
+        left = list(
+            rows.filter(state="pending", due_at__lte=timezone.now()).values(
+                "pk", "attempts", "next_attempt_at", "last_error"
+            )[:10]
+        )
+        sys.exit(f"WRONG: expected {due} done once, got {counts}; outcomes {outcomes}; {left}")
     return counts
 
 
@@ -243,7 +249,7 @@ def main() -> None:
         claimed = claim_only(now)
         fill(total=args.total, due=due, now=now)
         inline = inline_sweep(now)
-        inline_check = check(due)
+        inline_check = check(due, inline["outcomes"])
         fill(total=args.total, due=due, now=now)
         parallel = parallel_sweep(now, args.processes)
         check(due)

@@ -400,9 +400,10 @@ class _ActionFailed(Exception):
         self.error = error
 
 
-def _lock_due(deadline_id: int, now: datetime, *, skip_locked: bool = False) -> Deadline | None:
-    rows = Deadline.objects.select_for_update(skip_locked=skip_locked).filter(pk=deadline_id)
-    deadline = rows.first()
+def _lock_due(deadline_id: int, now: datetime) -> Deadline | None:
+    # Waits for another run of the same deadline (a duplicate message) to finish, then sees it
+    # is no longer pending.
+    deadline = Deadline.objects.select_for_update().filter(pk=deadline_id).first()
     if deadline is None or deadline.state != Deadline.State.PENDING:
         return None
     if deadline.due_at is None or deadline.due_at > now:
@@ -421,8 +422,7 @@ def run_deadline(deadline_id: int, *, now: datetime | None = None) -> str:
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            # Locked: another run of the same deadline is under way; it records the outcome.
-            deadline = _lock_due(deadline_id, now, skip_locked=True)
+            deadline = _lock_due(deadline_id, now)
             if deadline is None:
                 return "idle"
             outcome = _run_action(deadline, now)
