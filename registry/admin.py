@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import can_act_in, is_central, seccional_of
+from procedures.admin_views.common import KeysFirstPaginator
 from registry.models import (
     AuditEntry,
     CustomsQuality,
@@ -352,6 +353,7 @@ class RegistrantAdmin(RegistrantScopedAdmin):
     search_help_text = _("NIT (con o sin DV), número de documento o parte del nombre.")
     ordering = ["-id"]
     show_full_result_count = False
+    paginator = KeysFirstPaginator
     inlines = [
         ActivityInline,
         RepresentativeInline,

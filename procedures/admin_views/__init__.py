@@ -20,6 +20,7 @@ from procedures.admin_views.case_page import (
 )
 from procedures.admin_views.common import (
     UNDECIDED_STATES,
+    KeysFirstPaginator,
     case_url,
     days_left,
     load_case,
@@ -31,6 +32,7 @@ from procedures.admin_views.dashboard import dashboard_context, dashboard_view
 from procedures.admin_views.petitions import answer_petition_view, close_referral_view
 
 __all__ = [
+    "KeysFirstPaginator",
     "ACTIONS",
     "ACTIONS_BY_KEY",
     "UNDECIDED_STATES",

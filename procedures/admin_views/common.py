@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -110,3 +111,19 @@ def admin_site_context(request: HttpRequest, model: type[Any]) -> dict[str, Any]
     from django.contrib import admin
 
     return {**admin.site.each_context(request), "opts": model._meta}
+
+
+class KeysFirstPaginator(Paginator):
+    """Pages of a large changelist: first the page's primary keys, then their rows.
+
+    Ordering the bare table with LIMIT lets PostgreSQL keep only the top rows while it sorts
+    (a top-N heapsort in memory); ordering the joined, wide rows that select_related asks for
+    sorts every row, on disk past work_mem. The second query fetches the page by primary key.
+    """
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)

@@ -20,7 +20,6 @@ from accounts.scope import can_act_in, is_central
 from procedures.admin_views.common import (
     UNDECIDED_STATES,
     admin_context,
-    days_left,
     refused,
     scope_cases,
 )
@@ -98,7 +97,7 @@ def dashboard_context(user: Any, *, seccional: str | None = None) -> dict[str, A
         ],
         "overdue_count": sum(overdue_by_seccional.values()),
         "overdue_cases": [
-            (c, days_left(c.due_on, today=today))
+            (c, (today - c.due_on).days)  # calendar days overdue
             for c in overdue.select_related("registrant", "seccional", "assigned_to").order_by(
                 "due_on", "-priority"
             )[:20]
