@@ -302,6 +302,9 @@ def test_a_filing_from_abroad_reaches_a_certified_rut_by_email(
     certified = Communication.objects.get(case=case, kind=Communication.Kind.CERTIFIED_RUT)
     assert certified.form_version.concept == "01"
     assert mail.outbox[-1].to == ["enelexterior@example.co"]
+    [(name, content, mimetype)] = mail.outbox[-1].attachments
+    assert (name, mimetype) == (f"RUT-{certified.form_version.form_number}.pdf", "application/pdf")
+    assert content.startswith(b"%PDF")
     assert certified.sent_at is not None
 
 
