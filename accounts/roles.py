@@ -25,6 +25,7 @@ _READ = [
     "registry.view_economicactivity",
     "registry.view_responsibility",
     "registry.view_customsquality",
+    "documents.view_storeddocument",
 ]
 _OFFICIAL = [
     *_READ,

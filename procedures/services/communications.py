@@ -120,6 +120,7 @@ def _planned(case: Case) -> list[Communication]:
 @transaction.atomic
 def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
     """Store every communication the decision requires and send them by email after commit."""
+    from documents.tasks import queue_communication
     from procedures.tasks import send_communication
 
     case = lock_case(case)
@@ -137,6 +138,7 @@ def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
         details={"communications": [c.pk for c in communications]},
     )
     for communication in communications:
+        queue_communication(communication.pk)
         if communication.recipient_email:
             send_communication.delay_on_commit(communication.pk)
     return communications

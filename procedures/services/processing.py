@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from documents.tasks import queue_cancellation_resolution, queue_official_format
 from procedures.deadlines import add_months
 from procedures.models import (
     Case,
@@ -83,13 +84,15 @@ def _identification(registrant: Registrant) -> dict[str, Any]:
 def _issue_format(
     case: Case, *, kind: str, by: User | None, content: dict[str, Any]
 ) -> OfficialFormat:
-    return OfficialFormat.objects.create(
+    official_format = OfficialFormat.objects.create(
         case=case,
         kind=kind,
         number=next_format_number(kind),
         content=content,
         created_by=by if by is not None and by.is_authenticated else None,
     )
+    queue_official_format(official_format.pk)  # rendered once, on the pdf queue, after commit
+    return official_format
 
 
 @transaction.atomic
@@ -297,6 +300,7 @@ def approve_cancellation(case: Case, *, by: User, reason: str = "") -> Case:
             "case": case.number,
         },
     )
+    queue_cancellation_resolution(case.pk)
     record_step(
         case,
         kind=CaseStep.Kind.APPROVED,
