@@ -289,3 +289,21 @@ def test_the_pdf_of_a_format_is_rendered_once_and_opened_from_the_case_page(
     assert first["Location"] in page.content.decode()  # "Ver PDF" instead of "Generar PDF"
     assert pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_the_legal_terms_of_the_deadlines_app_show_with_business_days_left(official) -> None:
+    from deadlines.services import schedule_case_deadlines
+
+    case = cancellation(
+        registrant_in(OWN),
+        requester_kind="administrative_authority",
+        requester_name="Superintendencia de Sociedades",
+    )
+    scheduled = schedule_case_deadlines(case)
+
+    response = client_for(official).get(_page(case))
+
+    shown = response.context["deadlines"]
+    assert scheduled and [d.deadline for d in shown][: len(scheduled)] == scheduled
+    assert shown[0].business_days_left == 3  # three business days for an ex officio act
+    assert str(shown[0].label) in response.content.decode()
