@@ -126,7 +126,9 @@ def _case_rows(
             "received_at": received_at,
             "due_on": due_on,
             "decided_at": decided_at,
-            "closed_at": decided_at + timedelta(days=2) if state == "closed" else None,
+            "closed_at": (
+                decided_at + timedelta(days=2) if decided_at and state == "closed" else None
+            ),
             "observations": "",
             "assigned_to_id": assigned if seccional == "32" else None,
             "decided_by_id": None,
@@ -357,7 +359,7 @@ def main() -> None:
         f"\nworst p95: {worst:.1f} ms (target ≤ {TARGET_P95_MS:.0f} ms): "
         f"{'met' if meets else 'NOT met'}"
     )
-    path = write_json(
+    written = write_json(
         "admin_lists",
         {
             "counts": counts,
@@ -370,7 +372,7 @@ def main() -> None:
             "results": results,
         },
     )
-    print(f"written to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    print(f"written to {written}")
     if not meets:
         sys.exit(1)
 

@@ -65,14 +65,14 @@ class InboxFilter(admin.SimpleListFilter):
         if value == "sin_asignar":
             return queryset.filter(assigned_to__isnull=True, state__in=OPEN_STATES)
         if value == "mios":
-            return queryset.filter(assigned_to=request.user, state__in=OPEN_STATES)
+            return queryset.filter(assigned_to_id=request.user.pk, state__in=OPEN_STATES)
         if value == "vencen_hoy":
             return queryset.filter(due_on=today, state__in=views.UNDECIDED_STATES)
         if value == "vencidos":
             return queryset.filter(due_on__lt=today, state__in=views.UNDECIDED_STATES)
         if value == "por_aprobar":
             return queryset.filter(state=Case.State.AWAITING_APPROVAL).exclude(
-                prepared_by=request.user
+                prepared_by_id=request.user.pk
             )
         return queryset
 
@@ -140,7 +140,7 @@ class CaseAdmin(admin.ModelAdmin):
             return [InboxFilter, SeccionalFilter, "state", "case_type", "channel", "cause"]
         return list(self.list_filter)
 
-    def get_list_display(self, request: HttpRequest) -> list[str]:
+    def get_list_display(self, request: HttpRequest) -> list[Any]:  # type: ignore[override]
         if is_central(request.user):
             return [*self.list_display[:4], "seccional_code", *self.list_display[4:]]
         return list(self.list_display)
@@ -338,7 +338,7 @@ class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["=number", "requester_name"]
     ordering = ["state", "-received_at"]
     show_full_result_count = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "number",
         "state",
         "subject",
@@ -352,7 +352,7 @@ class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "answer",
         "answered_by",
         "answered_at",
-    ]
+    )
     change_form_template = "admin/procedures/petition/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Petition]:
@@ -409,7 +409,7 @@ class ReferralAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["case__number", "registrant__nit"]
     ordering = ["-created_at"]
     show_full_result_count = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "kind",
         "registrant",
         "case",
@@ -420,7 +420,7 @@ class ReferralAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "closed_at",
         "closed_by",
         "resolution",
-    ]
+    )
     change_form_template = "admin/procedures/referral/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Referral]:

@@ -113,7 +113,9 @@ class BulkApproveForm(ApproveForm):
 
     def __init__(self, *args: Any, case_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].choices = case_choices
+        field = self.fields["cases"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = case_choices
         self.fields["cases"].error_messages["required"] = _("Seleccione al menos un trámite.")
 
 
@@ -121,8 +123,13 @@ class ReturnForm(forms.Form):
     observations = forms.CharField(label=_("Observaciones para el funcionario"), widget=TEXTAREA)
 
 
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
 class AssignForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("Asignar a"), queryset=User.objects.none())
+    to = OfficialChoiceField(label=_("Asignar a"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Motivo"), widget=TEXTAREA, required=False)
 
     def __init__(self, *args: Any, officials: QuerySet[User], **kwargs: Any) -> None:
@@ -130,7 +137,6 @@ class AssignForm(forms.Form):
         field = self.fields["to"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = officials
-        field.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
 
 
 class ReceiveCaseForm(DocumentFieldsMixin):

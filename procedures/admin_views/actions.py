@@ -28,6 +28,7 @@ from procedures.admin_views.common import (
     PROCESS,
     UNDECIDED_STATES,
     WORKING_STATES,
+    actor,
     admin_context,
     case_url,
     load_case,
@@ -94,19 +95,19 @@ def attach_if_given(request: HttpRequest, case: Case, data: dict[str, Any]) -> N
             case,
             kind=data["document_kind"],
             file=data["document"],
-            by=request.user,
+            by=actor(request),
             description=data.get("document_description", ""),
         )
 
 
 def _accept(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     attach_if_given(request, case, data)
-    case = intake.check_requirements(case, by=request.user, met=True, reason=data["reason"])
+    case = intake.check_requirements(case, by=actor(request), met=True, reason=data["reason"])
     return Outcome(_("Requisitos verificados: falta decidir la competencia."), case)
 
 
 def _reject(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = intake.check_requirements(case, by=request.user, met=False, reason=data["reason"])
+    case = intake.check_requirements(case, by=actor(request), met=False, reason=data["reason"])
     return Outcome(
         _(
             "Rechazado por requisitos. Comunique la decisión al solicitante: podrá radicar de "
@@ -117,7 +118,7 @@ def _reject(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
 
 
 def _jurisdiction(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = intake.decide_jurisdiction(case, by=request.user)
+    case = intake.decide_jurisdiction(case, by=actor(request))
     if case.state == Case.State.RECEIVED:
         message = _("Remitido con sus soportes a la %(s)s, que tiene la competencia.") % {
             "s": case.seccional.name
@@ -138,7 +139,7 @@ def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Ou
     record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
     form_1767 = processing.record_update(
         case,
-        by=request.user,
+        by=actor(request),
         data=record,
         expected_revision=data["expected_revision"],
         facts=data["facts"],
@@ -170,16 +171,16 @@ def _update_form(request: HttpRequest, case: Case, data: Any, files: Any) -> for
 
 
 def _submit(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = processing.submit_for_approval(case, by=request.user, reason=data["reason"])
+    case = processing.submit_for_approval(case, by=actor(request), reason=data["reason"])
     return Outcome(_("Cancelación registrada y enviada al director para su aprobación."), case)
 
 
 def _approve_form(request: HttpRequest, case: Case, data: Any, files: Any) -> forms.Form:
-    return f.ApproveForm(data, files, user=request.user)
+    return f.ApproveForm(data, files, user=actor(request))
 
 
 def _approve(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = processing.approve_cancellation(case, by=request.user, reason=data["reason"])
+    case = processing.approve_cancellation(case, by=actor(request), reason=data["reason"])
     return Outcome(
         _("Cancelación aprobada: la inscripción quedó cancelada. Falta comunicar la decisión."),
         case,
@@ -188,35 +189,35 @@ def _approve(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
 
 def _return(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     case = processing.return_with_observations(
-        case, by=request.user, observations=data["observations"]
+        case, by=actor(request), observations=data["observations"]
     )
     return Outcome(_("Devuelto al funcionario con sus observaciones."), case)
 
 
 def _grant(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = processing.grant_case(case, by=request.user, reason=data["reason"])
+    case = processing.grant_case(case, by=actor(request), reason=data["reason"])
     return Outcome(_("Decidido: procede. El RUT quedó actualizado."), case)
 
 
 def _deny(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = processing.deny_case(case, by=request.user, reason=data["reason"])
+    case = processing.deny_case(case, by=actor(request), reason=data["reason"])
     return Outcome(_("Decidido: no procede."), case)
 
 
 def _communicate(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    sent = communications.communicate_decision(case, by=request.user)
+    sent = communications.communicate_decision(case, by=actor(request))
     return Outcome(
         _("Decisión comunicada: %(n)s comunicación(es) registrada(s).") % {"n": len(sent)}, case
     )
 
 
 def _close(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = communications.close_case(case, by=request.user)
+    case = communications.close_case(case, by=actor(request))
     return Outcome(_("Trámite cerrado."), case)
 
 
 def _take(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = assignment.take_case(case, by=request.user)
+    case = assignment.take_case(case, by=actor(request))
     return Outcome(_("Usted tomó el trámite %(n)s.") % {"n": case.number}, case)
 
 
@@ -230,12 +231,12 @@ def _assign_form(request: HttpRequest, case: Case, data: Any, files: Any) -> for
 
 
 def _assign(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = assignment.assign_case(case, by=request.user, to=data["to"], reason=data["reason"])
+    case = assignment.assign_case(case, by=actor(request), to=data["to"], reason=data["reason"])
     return Outcome(_("Trámite asignado a %(who)s.") % {"who": data["to"]}, case)
 
 
 def _impediment(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    case = assignment.declare_impediment(case, by=request.user, reason=data["reason"])
+    case = assignment.declare_impediment(case, by=actor(request), reason=data["reason"])
     return Outcome(
         _("Impedimento registrado: el trámite vuelve al jefe para que lo reasigne."), case
     )
@@ -254,7 +255,7 @@ def _requirement_form(request: HttpRequest, case: Case, data: Any, files: Any) -
 def _requirement(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     requirements.record_requirement(
         case,
-        by=request.user,
+        by=actor(request),
         code=data["code"],
         met=data["met"],
         document_date=data["document_date"],
@@ -266,9 +267,9 @@ def _requirement(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outc
 
 
 def _schedule(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    visit = visits.schedule_visit(case, by=request.user, scheduled_for=data["scheduled_for"])
+    visits.schedule_visit(case, by=actor(request), scheduled_for=data["scheduled_for"])
     return Outcome(
-        _("Visita programada para el %(d)s.") % {"d": visit.scheduled_for.strftime("%d/%m/%Y")},
+        _("Visita programada para el %(d)s.") % {"d": data["scheduled_for"].strftime("%d/%m/%Y")},
         case,
     )
 
@@ -281,7 +282,7 @@ def _visit_form(request: HttpRequest, case: Case, data: Any, files: Any) -> form
 def _record_visit(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     visit = visits.record_visit(
         case,
-        by=request.user,
+        by=actor(request),
         visited_on=data["visited_on"],
         result=data["result"],
         notes=data["notes"],
@@ -294,7 +295,7 @@ def _obligation(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outco
     assert case.registrant is not None
     processing.record_obligation(
         case.registrant,
-        by=request.user,
+        by=actor(request),
         description=data["description"],
         period=data["period"],
         case=case,
@@ -309,19 +310,19 @@ def _resolve_form(request: HttpRequest, case: Case, data: Any, files: Any) -> fo
 
 
 def _resolve(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    processing.resolve_obligation(data["obligation"], by=request.user)
+    processing.resolve_obligation(data["obligation"], by=actor(request))
     return Outcome(_("Obligación marcada como cumplida."), case)
 
 
 def _refer(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     referral = visits.refer(
-        case.registrant, kind=data["kind"], by=request.user, reason=data["reason"], case=case
+        case.registrant, kind=data["kind"], by=actor(request), reason=data["reason"], case=case
     )
     return Outcome(_("Remisión registrada: %(k)s.") % {"k": referral.get_kind_display()}, case)
 
 
 def _refile(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
-    new = intake.refile_case(case, by=request.user)
+    new = intake.refile_case(case, by=actor(request))
     return Outcome(
         _("Radicado de nuevo como el trámite %(n)s.") % {"n": new.number},
         new,
@@ -603,7 +604,9 @@ def offered_actions(case: Case, user: Any) -> list[CaseAction]:
     """The buttons for this user on this case now: FSM transitions they may take, in scope."""
     if not can_act_in(user, case.seccional_id):
         return []
-    available = {t.name for t in case.get_available_user_state_transitions(user)}
+    # The method django-fsm adds to the model for the `state` field.
+    transitions = case.get_available_user_state_transitions(user)  # type: ignore[attr-defined]
+    available = {t.name for t in transitions}
     return [
         action
         for action in ACTIONS

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from procedures import admin_forms as f
 from procedures.admin_views.common import (
+    actor,
     admin_context,
     days_left,
     refused,
@@ -86,7 +87,7 @@ def _bulk_approve(request: HttpRequest, asked: list[str], reason: str) -> None:
             )
             continue
         try:
-            processing.approve_cancellation(case, by=request.user, reason=reason)
+            processing.approve_cancellation(case, by=actor(request), reason=reason)
         except DomainError as error:
             messages.error(request, f"{case.number}: {error.message}")
         else:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +20,7 @@ from procedures import admin_forms as f
 from procedures.admin_views.actions import attach_if_given, offered_actions
 from procedures.admin_views.common import (
     UNDECIDED_STATES,
+    actor,
     admin_context,
     case_url,
     days_left,
@@ -177,13 +179,14 @@ def _documents_installed() -> bool:
 
 def case_document_view(
     model_admin: ModelAdmin[Case], request: HttpRequest, object_id: str, document_id: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A supporting document of a case, for officials who may see the case."""
     case = load_case(object_id)
     if not can_act_in(request.user, case.seccional_id):
         return refused(request, scope_refusal(case), case=case)
     document = get_object_or_404(CaseDocument, pk=document_id, case=case)
-    response = FileResponse(document.file.open("rb"), filename=document.file.name.split("/")[-1])
+    name = (document.file.name or "").rsplit("/", 1)[-1]
+    response = FileResponse(document.file.open("rb"), filename=name)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -250,6 +253,7 @@ def receive_case_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> Ht
                 return HttpResponseRedirect(
                     reverse("admin:procedures_petition_change", args=[received.pk])
                 )
+            assert isinstance(received, Case)
             messages.success(request, _("Trámite %(n)s recibido.") % {"n": received.number})
             return HttpResponseRedirect(case_url(received))
     return TemplateResponse(
@@ -285,7 +289,7 @@ def _receive(request: HttpRequest, data: dict[str, Any]) -> Case | Petition:
             act_term_days=data["act_term_days"],
             facts=data["facts"],
         ),
-        by=request.user,
+        by=actor(request),
     )
     if isinstance(received, Case):
         attach_if_given(request, received, data)

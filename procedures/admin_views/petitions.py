@@ -15,6 +15,7 @@ from accounts.scope import can_act_in
 from procedures import admin_forms as f
 from procedures.admin_views.common import (
     PROCESS,
+    actor,
     admin_site_context,
     refused,
 )
@@ -50,7 +51,7 @@ def answer_petition_view(
     if posted and form.is_valid():
         try:
             petitions.respond_petition(
-                petition, by=request.user, answer=form.cleaned_data["answer"]
+                petition, by=actor(request), answer=form.cleaned_data["answer"]
             )
         except NotAllowed as error:
             return refused(request, error.message)
@@ -87,7 +88,7 @@ def close_referral_view(
     if posted and form.is_valid():
         try:
             visits.close_referral(
-                referral, by=request.user, resolution=form.cleaned_data["resolution"]
+                referral, by=actor(request), resolution=form.cleaned_data["resolution"]
             )
         except DomainError as error:
             messages.error(request, error.message)
