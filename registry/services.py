@@ -288,6 +288,13 @@ def record_audit(
     )
 
 
+def _settle_deadlines(registrant: Registrant) -> None:
+    """Cancel the inscrito's pending terms its new state makes moot (provisional NIT, ...)."""
+    from deadlines.services import settle_registrant_deadlines  # deadlines imports this module
+
+    settle_registrant_deadlines(registrant)
+
+
 def _lock(registrant: Registrant) -> Registrant:
     return Registrant.objects.select_for_update().get(pk=registrant.pk)
 
@@ -402,6 +409,10 @@ def formalize_registration(
     registrant.state_changed_at = now
     _save(registrant, ["state", "nit", "check_digit", "state_changed_at", *fields])
     version = _issue_form_version(registrant, concept=concept, by=by)
+    if provisional:
+        from deadlines.services import schedule_provisional_nit  # deadlines imports this module
+
+        schedule_provisional_nit(registrant)
     record_audit(
         registrant,
         action=method,
@@ -464,6 +475,7 @@ def activate_provisional_nit(
     registrant.state_changed_at = timezone.now()
     _save(registrant, ["state", "bank_certificate_date", "formalized_at", "state_changed_at"])
     version = _issue_form_version(registrant, concept=FormVersion.Concept.REGISTRATION, by=by)
+    _settle_deadlines(registrant)
     record_audit(
         registrant,
         action="activate_provisional_nit",
@@ -663,6 +675,7 @@ def change_state(
     registrant.state_changed_at = timezone.now()
     _save(registrant, ["state", "state_changed_at"])
     version = _issue_form_version(registrant, concept=_CONCEPT_FOR[transition_name], by=by)
+    _settle_deadlines(registrant)
     record_audit(
         registrant,
         action=transition_name,

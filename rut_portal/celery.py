@@ -27,4 +27,6 @@ def schedule_periodic_jobs(sender: Celery, **kwargs: Any) -> None:
             "task": "deadlines.tasks.backfill_deadlines",
             "schedule": 3600.0,
         },
+        # Citizen portal: open the videoatención agenda ahead, drop old sign-in counters.
+        "sweep-portal": {"task": "portal.tasks.sweep_portal", "schedule": 3600.0},
     }

@@ -78,7 +78,11 @@ def record_step(
 
 
 def save_case(case: Case, fields: list[str]) -> None:
+    """Save a transition and bring the case's legal deadlines in line with its new state."""
+    from deadlines.services import sync_case_deadlines
+
     case.save(update_fields=fields)
+    sync_case_deadlines(case)
 
 
 def next_case_number(year: int) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import seccional_of
+from deadlines.services import sync_case_deadlines
 from procedures.deadlines import add_business_days, next_business_day
 from procedures.models import (
     AUTHORITY_KINDS,
@@ -206,6 +207,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
     )
     case.due_on = legal_due_date(case, today)
     case.save()
+    sync_case_deadlines(case)
     record_step(
         case,
         kind=CaseStep.Kind.RECEIVED,

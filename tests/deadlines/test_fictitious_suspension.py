@@ -58,6 +58,6 @@ def test_a_suspension_lifted_earlier_by_a_judge_needs_no_notice(eligibility):
     sweep_due_deadlines(now=after(eligibility))
 
     eligibility.refresh_from_db()
-    assert eligibility.state == Deadline.State.SKIPPED
-    assert eligibility.result == "El inscrito ya no está suspendido (estado «Activo»)."
+    assert eligibility.state == Deadline.State.CANCELLED  # settled by the lifting itself
+    assert eligibility.result == "Ya no aplica: el inscrito está en estado «Activo»."
     assert mail.outbox == []

@@ -72,16 +72,15 @@ def test_an_activated_provisional_nit_is_not_lapsed(provisional, official):
     deadline.refresh_from_db()
     provisional.refresh_from_db()
     assert provisional.state == Registrant.State.ACTIVE
-    assert deadline.state == Deadline.State.SKIPPED
-    assert deadline.result == "El inscrito ya no tiene NIT provisional (estado «Activo»)."
+    assert deadline.state == Deadline.State.CANCELLED
     assert mail.outbox == []
 
 
-def test_activation_can_settle_the_lapse_at_once(provisional, official):
+def test_activation_settles_the_lapse_at_once(provisional, official):
     deadline = schedule_provisional_nit(provisional)
     activate_provisional_nit(provisional, by=official, certificate_date=timezone.localdate())
 
-    assert settle_registrant_deadlines(provisional) == 1
+    assert settle_registrant_deadlines(provisional) == 0  # the activation already did
     deadline.refresh_from_db()
     assert deadline.state == Deadline.State.CANCELLED
     assert deadline.result == "Ya no aplica: el inscrito está en estado «Activo»."

@@ -101,6 +101,13 @@ def test_a_case_decided_in_time_is_not_escalated_and_the_reason_is_kept(official
         by=official,
     )
 
+    deadline.refresh_from_db()
+    assert deadline.state == Deadline.State.CANCELLED  # the decision settled it
+    # A sweep that claimed the row just before the decision still re-checks the case.
+    Deadline.objects.filter(pk=deadline.pk).update(
+        state=Deadline.State.PENDING, done_at=None, next_attempt_at=deadline.due_at
+    )
+
     sweep_due_deadlines(now=after(deadline))
 
     deadline.refresh_from_db()
