@@ -95,8 +95,7 @@ class SeccionalFilter(admin.SimpleListFilter):
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
-        "number",
-        "priority_badge",
+        "number_label",
         "case_type",
         "registrant_label",
         "state_badge",
@@ -142,7 +141,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def get_list_display(self, request: HttpRequest) -> list[Any]:  # type: ignore[override]
         if is_central(request.user):
-            return [*self.list_display[:4], "seccional_code", *self.list_display[4:]]
+            return [*self.list_display[:3], "seccional_code", *self.list_display[3:]]
         return list(self.list_display)
 
     def get_search_results(
@@ -159,17 +158,20 @@ class CaseAdmin(admin.ModelAdmin):
 
     # --- Columns ---
 
-    @admin.display(description=_("prioridad"), ordering="-priority")
-    def priority_badge(self, case: Case) -> str:
+    @admin.display(description=_("número"), ordering="number")
+    def number_label(self, case: Case) -> str:
+        """The number, and the priority the order of the inbox follows (judicial first)."""
         if case.priority >= JUDICIAL_PRIORITY:
-            return format_html(
-                '<span class="rut-badge rut-badge-judicial">{}</span>', _("Judicial")
+            badge = format_html(
+                '<br><span class="rut-badge rut-badge-judicial">{}</span>', _("Judicial")
             )
-        if case.priority >= AUTHORITY_PRIORITY:
-            return format_html(
-                '<span class="rut-badge rut-badge-authority">{}</span>', _("Autoridad")
+        elif case.priority >= AUTHORITY_PRIORITY:
+            badge = format_html(
+                '<br><span class="rut-badge rut-badge-authority">{}</span>', _("Autoridad")
             )
-        return ""
+        else:
+            badge = ""
+        return format_html('<span class="rut-nowrap">{}</span>{}', case.number, badge)
 
     @admin.display(description=_("inscrito"))
     def registrant_label(self, case: Case) -> str:

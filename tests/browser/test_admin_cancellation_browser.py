@@ -110,6 +110,7 @@ def test_an_official_and_a_director_cancel_an_inscripcion_by_judicial_order(
 
     # The director reviews the queue and signs with the password.
     page = _log_in(open_page, director)
+    screenshot(page, "admin_inbox_director")
     page.get_by_role("link", name="Aprobaciones").first.click()
     page.wait_for_url("**/aprobaciones/")
     assert case.number in page.get_by_test_id("approval-queue").inner_text()
@@ -139,6 +140,10 @@ def test_an_official_and_a_director_cancel_an_inscripcion_by_judicial_order(
     ):
         assert label in shown
     screenshot(page, "admin_case_communicated")
+    page.get_by_role("link", name="Tablero").first.click()
+    page.wait_for_url("**/tablero/")
+    assert page.get_by_test_id("by-type").inner_text().count("Cancelación de oficio") == 1
+    screenshot(page, "admin_dashboard")
 
     # What an auditor checks in the database.
     registrant.refresh_from_db()
