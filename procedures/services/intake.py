@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import seccional_of
+from deadlines.rules import decision_term
 from deadlines.services import sync_case_deadlines
-from procedures.deadlines import add_business_days, next_business_day
+from procedures.deadlines import due_date, next_business_day
 from procedures.models import (
     AUTHORITY_KINDS,
     AUTHORIZED_CHANNELS,
@@ -42,8 +43,6 @@ from rut_portal.errors import Conflict, DomainError, InvalidData
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
 
-# Procedure 3.2: ex officio cancellation within the act's term or at most 3 (business) days.
-EX_OFFICIO_CANCELLATION_DAYS = 3
 JUDICIAL_PRIORITY = 10
 AUTHORITY_PRIORITY = 5
 
@@ -145,12 +144,9 @@ def _priority(request: CaseRequest) -> int:
 
 
 def legal_due_date(case: Case, received_on: date) -> date | None:
-    """The term the procedure or the decree sets for deciding the case."""
+    """The term the procedure or the decree sets for deciding the case (deadlines.rules)."""
     if case.case_type == CaseType.CANCELLATION_EX_OFFICIO:
-        if case.requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
-            return received_on  # immediate and preferential (procedure 3.2)
-        days = case.act_term_days or EX_OFFICIO_CANCELLATION_DAYS
-        return add_business_days(received_on, days)
+        return due_date(received_on, decision_term(case))
     if case.case_type == CaseType.SUSPENSION:
         return next_business_day(received_on)  # effective at the latest the next business day
     if case.case_type == CaseType.REACTIVATION:

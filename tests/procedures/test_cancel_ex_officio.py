@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from procedures.deadlines import add_business_days
 from procedures.models import Case, CaseDocument, CaseStep, Cause, Communication, RequesterKind
 from procedures.services.communications import close_case, communicate_decision
 from procedures.services.intake import (
@@ -103,10 +104,12 @@ def test_a_judicial_order_is_immediate_and_jumps_the_queue(registrant, official)
     ordinary = receive_case(
         CaseRequest(
             case_type=CaseType.CANCELLATION_EX_OFFICIO,
-            channel=Channel.INTERNAL,
+            channel=Channel.AGREEMENT_API,
             cause=Cause.DECEASED,
-            requester_kind=RequesterKind.DIAN_AREA,
-            requester_name="GIT Fiscalización",
+            requester_kind=RequesterKind.CIVIL_REGISTRY,
+            requester_name="Registraduría Nacional del Estado Civil",
+            act_number="Registro de defunción 0554321",
+            act_date=date(2026, 11, 2),
             registrant=other,
         ),
         by=official,
@@ -115,7 +118,7 @@ def test_a_judicial_order_is_immediate_and_jumps_the_queue(registrant, official)
 
     assert list(Case.objects.filter(pk__in=[ordinary.pk, judicial.pk])) == [judicial, ordinary]
     assert judicial.due_on == timezone.localdate()
-    assert ordinary.due_on > timezone.localdate()
+    assert ordinary.due_on == add_business_days(timezone.localdate(), 3)
 
 
 def test_an_order_presented_by_the_user_is_not_processed(registrant, official):
