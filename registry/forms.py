@@ -13,9 +13,12 @@ class RutLookupForm(forms.Form):
         label=_("NIT"),
         max_length=25,
         # HTML, as in Django's own field templates: the examples must not break at the hyphen.
-        help_text=_('Sin dígito de verificación (<span class="nowrap">900373913</span>) o con él '
-                    'después de un guion (<span class="nowrap">900.373.913-4</span>).'),
+        help_text=_(
+            'Sin dígito de verificación (<span class="nowrap">900373913</span>) o con él '
+            'después de un guion (<span class="nowrap">900.373.913-4</span>).'
+        ),
         error_messages={"required": _("Escriba el NIT que quiere consultar.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
-                                      "autocapitalize": "off"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}
+        ),
     )

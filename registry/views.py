@@ -23,17 +23,18 @@ STATE_NOTES = {
     Registrant.State.CANCELLED: _("La inscripción fue cancelada."),
     Registrant.State.PROVISIONAL: _(
         "NIT provisional: queda en firme cuando se presenta la certificación bancaria dentro del "
-        "plazo (Decreto 2460 de 2013, art. 10)."),
+        "plazo (Decreto 2460 de 2013, art. 10)."
+    ),
     Registrant.State.LAPSED: _(
         "El NIT provisional perdió su validez porque no se presentó a tiempo la certificación "
-        "bancaria."),
+        "bancaria."
+    ),
 }
 
 
 @cache
 def _country_names() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"],
-                               fallback=True)
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
 
 
 def country_name(code: str) -> str:
@@ -92,5 +93,8 @@ def rut_lookup(request: HttpRequest) -> HttpResponse:
         else:
             record = PublicRecord.of(registrant) if registrant else None
             not_found = registrant is None
-    return render(request, "registry/rut_lookup.html",
-                  {"form": form, "record": record, "not_found": not_found})
+    return render(
+        request,
+        "registry/rut_lookup.html",
+        {"form": form, "record": record, "not_found": not_found},
+    )

@@ -20,12 +20,14 @@ def _assert_fits_the_screen(page: Any) -> None:
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_a_visitor_looks_up_a_nit_from_the_home_page(open_page, screenshot, official,
-                                                     device) -> None:
+def test_a_visitor_looks_up_a_nit_from_the_home_page(
+    open_page, screenshot, official, device
+) -> None:
     # open_page comes first among the arguments: it reloads the reference tables the flush
     # of the previous transactional test emptied, and the official and company need them.
-    company = make_legal(by=official, business_name="TEJIDOS DEL ORIENTE S.A.S.",
-                         email="reservado@example.co")
+    company = make_legal(
+        by=official, business_name="TEJIDOS DEL ORIENTE S.A.S.", email="reservado@example.co"
+    )
 
     page = open_page("/", width=WIDTHS[device])
     assert page.locator("h1").inner_text() == "Registro Único Tributario"

@@ -53,8 +53,9 @@ def test_the_demo_leaves_the_history_the_services_write() -> None:
     camila = Registrant.objects.get(document_number="1020734561")
     assert camila.revision == 3  # two actualizaciones
     assert list(camila.form_versions.values_list("concept", flat=True)) == ["00", "01", "02", "02"]
-    assert list(SeccionalAssignment.objects.filter(registrant=camila)
-                .values_list("seccional_id", flat=True)) == ["32", "11"]
+    assert list(
+        SeccionalAssignment.objects.filter(registrant=camila).values_list("seccional_id", flat=True)
+    ) == ["32", "11"]
     lapsed = Registrant.objects.filter(state=Registrant.State.LAPSED).first()
     assert lapsed is not None
     assert lapsed.audit_entries.filter(action="lapse_provisional_nit").exists()
@@ -64,9 +65,14 @@ def test_the_demo_leaves_the_history_the_services_write() -> None:
     assert entry.actor is not None and entry.reason
     consortium = Registrant.objects.get(business_name="CONSORCIO VIAL ANDINO 2025")
     member_nits = set(consortium.partners.values_list("nit", flat=True))
-    assert member_nits == set(Registrant.objects.filter(
-        business_name__in=["CONSTRUCTORA MONTAÑA VERDE S.A.",
-                           "SOLUCIONES DIGITALES DEL CARIBE S.A.S."]).values_list("nit", flat=True))
+    assert member_nits == set(
+        Registrant.objects.filter(
+            business_name__in=[
+                "CONSTRUCTORA MONTAÑA VERDE S.A.",
+                "SOLUCIONES DIGITALES DEL CARIBE S.A.S.",
+            ]
+        ).values_list("nit", flat=True)
+    )
 
 
 def test_a_second_run_changes_nothing_and_says_so() -> None:
@@ -89,5 +95,10 @@ def test_every_demo_user_exists_with_its_role_and_can_log_in() -> None:
     assert User.objects.get(username="admin").is_superuser
     assert not User.objects.get(username="ciudadano").is_staff
     profiles = set(OfficialProfile.objects.values_list("role", "seccional_id"))
-    assert profiles == {(Role.OFFICIAL, "32"), (Role.OFFICIAL, "11"), (Role.DIRECTOR, "32"),
-                        (Role.DIRECTOR, "11"), (Role.CENTRAL, None)}
+    assert profiles == {
+        (Role.OFFICIAL, "32"),
+        (Role.OFFICIAL, "11"),
+        (Role.DIRECTOR, "32"),
+        (Role.DIRECTOR, "11"),
+        (Role.CENTRAL, None),
+    }

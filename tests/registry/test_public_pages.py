@@ -24,27 +24,53 @@ def test_the_home_page_explains_the_portal_and_links_to_the_lookup_and_the_admin
 
 
 def test_a_nit_with_its_dv_shows_only_the_public_data(client, official) -> None:
-    make_natural(by=official, document_number="52123456", first_name="LUISA", other_names="",
-                 first_surname="RAMOS", second_surname="TOVAR", address="CL 26 69 76",
-                 email="luisa.reservado@example.co", phone_1="3009876543", phone_2="6014445566",
-                 birth_date=date(1980, 5, 17), postal_code="111321")
+    make_natural(
+        by=official,
+        document_number="52123456",
+        first_name="LUISA",
+        other_names="",
+        first_surname="RAMOS",
+        second_surname="TOVAR",
+        address="CL 26 69 76",
+        email="luisa.reservado@example.co",
+        phone_1="3009876543",
+        phone_2="6014445566",
+        birth_date=date(1980, 5, 17),
+        postal_code="111321",
+    )
 
     response = client.get(LOOKUP, {"nit": "52.123.456-2"})
 
     assert response.status_code == 200
     html = response.content.decode()
-    for public in ["52.123.456-2", "52123456", "LUISA RAMOS TOVAR", "CL 26 69 76",
-                   "BOGOTÁ, D.C.", "Activo"]:
+    for public in [
+        "52.123.456-2",
+        "52123456",
+        "LUISA RAMOS TOVAR",
+        "CL 26 69 76",
+        "BOGOTÁ, D.C.",
+        "Activo",
+    ]:
         assert public in html, public
     # Reserved data (Decreto 2460 de 2013, art. 4 par. 2) never reaches the page.
-    for reserved in ["luisa.reservado", "3009876543", "6014445566", "1980", "17 de mayo",
-                     "111321", "6201", "Dirección Seccional", "Cédula de ciudadanía"]:
+    for reserved in [
+        "luisa.reservado",
+        "3009876543",
+        "6014445566",
+        "1980",
+        "17 de mayo",
+        "111321",
+        "6201",
+        "Dirección Seccional",
+        "Cédula de ciudadanía",
+    ]:
         assert reserved not in html, reserved
 
 
 def test_a_nit_without_dv_finds_a_legal_entity_with_its_state(client, official) -> None:
-    company = make_legal(by=official, business_name="TEJIDOS DEL ORIENTE S.A.S.",
-                         bank_certificate_date=None)
+    company = make_legal(
+        by=official, business_name="TEJIDOS DEL ORIENTE S.A.S.", bank_certificate_date=None
+    )
 
     response = client.get(LOOKUP, {"nit": company.nit})
 
@@ -64,19 +90,27 @@ def test_a_wrong_dv_rerenders_the_form_with_the_message_by_the_field(client, off
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert ('<ul class="errorlist" id="id_nit_error"><li>El dígito de verificación de '
-            "52.123.456-2 no es 3.</li></ul>") in html
+    assert (
+        '<ul class="errorlist" id="id_nit_error"><li>El dígito de verificación de '
+        "52.123.456-2 no es 3.</li></ul>"
+    ) in html
     assert 'value="52123456-3"' in html
     assert 'aria-invalid="true"' in html
     assert "record__data" not in html
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "Escriba el NIT que quiere consultar."),
-    ("ABC123", "Escriba el NIT sin dígito de verificación (900373913) o con él después de un "
-               "guion (900.373.913-4)."),
-    ("1234567890123456", "Escriba el NIT sin dígito de verificación"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Escriba el NIT que quiere consultar."),
+        (
+            "ABC123",
+            "Escriba el NIT sin dígito de verificación (900373913) o con él después de un "
+            "guion (900.373.913-4).",
+        ),
+        ("1234567890123456", "Escriba el NIT sin dígito de verificación"),
+    ],
+)
 def test_malformed_input_gets_a_spanish_message_not_an_error_page(client, text, message) -> None:
     response = client.get(LOOKUP, {"nit": text})
 

@@ -180,8 +180,9 @@ def test_an_update_keeps_the_state_and_records_it_on_the_new_form(official) -> N
     data = data_from_registrant(registrant)
     data.phone_1 = "3015550000"
 
-    registrant = update_registrant(registrant, by=official, data=data,
-                                   expected_revision=registrant.revision)
+    registrant = update_registrant(
+        registrant, by=official, data=data, expected_revision=registrant.revision
+    )
 
     latest = registrant.form_versions.latest("version")
     assert (registrant.state, latest.concept, latest.state) == ("active", "02", "active")
