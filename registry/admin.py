@@ -45,7 +45,7 @@ from registry.models import (
     Seccional,
     SeccionalAssignment,
 )
-from registry.services import normalize_name
+from registry.services import log_data_access, normalize_name
 
 admin.site.site_header = _("Administración del RUT")
 admin.site.site_title = _("Portal RUT")
@@ -90,12 +90,8 @@ def registrant_visible_to(user: Any, registrant: Registrant) -> bool:
 
 
 def log_personal_data_view(user: Any, registrant: Registrant, what: str) -> None:
-    """Data protection policy: who looked at an inscrito's personal data, when and what.
-
-    Append-only (a trigger refuses UPDATE and DELETE on PostgreSQL); it is the trace of a read,
-    not a change of the record, so the interface that shows the data writes it.
-    """
-    DataAccessLog.objects.create(user=user, registrant=registrant, what=what[:200])
+    """Every detail view of an inscrito's personal data leaves its trace (append-only)."""
+    log_data_access(user=user, registrant=registrant, what=what)
 
 
 def refused_registrant(request: HttpRequest, registrant: Registrant) -> HttpResponse:

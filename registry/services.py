@@ -19,6 +19,7 @@ from registry.models import (
     DOCUMENT_AS_NIT,
     PROVISIONAL_NIT_KINDS,
     AuditEntry,
+    DataAccessLog,
     Establishment,
     FormVersion,
     Municipality,
@@ -689,3 +690,8 @@ def change_state(
         form_version=version,
     )
     return registrant
+
+
+def log_data_access(*, user: User, registrant: Registrant, what: str) -> DataAccessLog:
+    """Data protection policy: record who looked at an inscrito's personal data, and what."""
+    return DataAccessLog.objects.create(user=user, registrant=registrant, what=what[:200])
