@@ -40,7 +40,7 @@ def _database_url() -> str:
 def test_a_worker_on_the_pdf_queue_renders_and_stores_the_form(reference_data, official, tmp_path):
     version = make_natural(by=official).form_versions.latest("version")
     broker = _broker_url()
-    client = Celery(broker=broker)
+    client = Celery(broker=broker, set_as_current=False)
     client.control.purge()
     env = {
         **os.environ,
