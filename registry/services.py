@@ -253,7 +253,7 @@ def _issue_form_version(registrant: Registrant, *, concept: str, by: User | None
         concept=concept,
         state=registrant.state,
         snapshot=build_snapshot(registrant),
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=acting_user(by),
     )
 
 
@@ -278,7 +278,7 @@ def record_audit(
         action=action,
         from_state=from_state,
         to_state=to_state,
-        actor=by if by is not None and by.is_authenticated else None,
+        actor=acting_user(by),
         reason=reason,
         legal_basis=legal_basis,
         act_reference=act_reference,
@@ -287,6 +287,11 @@ def record_audit(
         changes=changes or {},
         self_service=self_service,
     )
+
+
+def acting_user(by: User | None) -> User | None:
+    """The user to record as author: None for the system actor or an anonymous request."""
+    return by if by is not None and by.is_authenticated else None
 
 
 def _settle_deadlines(registrant: Registrant) -> None:

@@ -10,6 +10,7 @@ from django_fsm import can_proceed, has_transition_perm
 from accounts.scope import can_act_in
 from procedures.models import Case, CaseStep
 from registry.nit import check_digit, next_value
+from registry.services import acting_user
 from rut_portal.errors import Conflict, NotAllowed
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def record_step(
         kind=kind,
         from_state=from_state,
         to_state=case.state,
-        actor=by if by is not None and by.is_authenticated else None,
+        actor=acting_user(by),
         reason=reason,
         legal_basis=legal_basis,
         details=details or {},

@@ -36,7 +36,7 @@ from procedures.services.common import (
     save_case,
 )
 from registry.models import Registrant
-from registry.services import DEFAULT_SECCIONAL, pre_register
+from registry.services import DEFAULT_SECCIONAL, acting_user, pre_register
 from registry.validation import RegistrantData, data_to_json
 from rut_portal.errors import Conflict, DomainError, InvalidData
 
@@ -237,7 +237,7 @@ def attach_document(
         file=file,
         sha256=digest.hexdigest(),
         description=description,
-        uploaded_by=by if by is not None and by.is_authenticated else None,
+        uploaded_by=acting_user(by),
     )
     record_step(
         case,

@@ -35,7 +35,7 @@ from procedures.services.common import (
 from procedures.services.communications import send_certified_rut
 from procedures.services.requirements import require_complete_checklist
 from registry.models import Registrant
-from registry.services import change_state, formalize_registration, update_registrant
+from registry.services import acting_user, change_state, formalize_registration, update_registrant
 from registry.validation import RegistrantData, data_from_json
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
@@ -89,7 +89,7 @@ def _issue_format(
         kind=kind,
         number=next_format_number(kind),
         content=content,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=acting_user(by),
     )
     queue_official_format(official_format.pk)  # rendered once, on the pdf queue, after commit
     return official_format
