@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from registry import reference_cache
 from registry.models import (
     CustomsQuality,
     Department,
@@ -108,6 +109,8 @@ def load_reference_data() -> dict[str, int]:
         ),
     }
     counts["jurisdicciones"] = _assign_jurisdictions()
+    reference_cache.clear()  # readers in this transaction see the new rows
+    transaction.on_commit(reference_cache.clear)  # rows read before the commit are dropped
     return counts
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
-from registry.models import Registrant
+from registry import reference_cache
+from registry.models import Department, Municipality, Registrant, Seccional
 from registry.nit import MAX_BASE_DIGITS, InvalidNit, parse_nit
 from registry.services import normalize_name
 
@@ -18,9 +19,16 @@ MIN_SEARCH_LENGTH = 3
 _NIT_LIKE = re.compile(r"\d[\d. ]*(-\s*\d)?")
 
 
-def _public_registrants() -> QuerySet[Registrant]:
-    # Everything the public page and the Formulario 001 header show without further queries.
-    return Registrant.objects.select_related("municipality", "department", "seccional")
+def _with_places(registrant: Registrant) -> Registrant:
+    """Attach seccional, departamento and municipio from the reference cache (no join).
+
+    The public page and the Formulario 001 header show them; joining three tables costs more to
+    compile than the lookup itself, and these rows are the same for thousands of inscritos.
+    """
+    registrant.seccional = reference_cache.get(Seccional, registrant.seccional_id)
+    registrant.department = reference_cache.get(Department, registrant.department_id)
+    registrant.municipality = reference_cache.get(Municipality, registrant.municipality_id)
+    return registrant
 
 
 def _nit_number(text: str) -> str:
@@ -43,7 +51,7 @@ def _nit_number(text: str) -> str:
 def _one(**unique_key: str) -> Registrant | None:
     # get(), not first(): the key is unique, and first() adds an ORDER BY to compile and plan.
     try:
-        return _public_registrants().get(**unique_key)
+        return _with_places(Registrant.objects.get(**unique_key))
     except Registrant.DoesNotExist:
         return None
 
@@ -84,9 +92,9 @@ def search_registrants(text: str, *, limit: int = 20) -> list[Registrant]:
         default=Value(1),
         output_field=IntegerField(),
     )
-    return list(
-        _public_registrants()
-        .filter(search_name__contains=key)
+    found = (
+        Registrant.objects.filter(search_name__contains=key)
         .annotate(rank=rank)
         .order_by("rank", "search_name", "pk")[:limit]
     )
+    return [_with_places(registrant) for registrant in found]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from procedures.deadlines import add_months, due_date, provisional_nit_term
+from registry import reference_cache
 from registry.models import (
     DOCUMENT_AS_NIT,
     PROVISIONAL_NIT_KINDS,
@@ -31,7 +32,7 @@ from registry.models import (
     SeccionalAssignment,
 )
 from registry.nit import Nit, allocate_form_number, allocate_nit, check_digit
-from registry.snapshots import build_snapshot
+from registry.snapshots import CHILDREN, build_snapshot
 from registry.validation import IDENTIFICATION_FIELDS, RegistrantData, validate_registrant_data
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
@@ -106,9 +107,8 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def _replace_children(registrant: Registrant, data: RegistrantData) -> dict[str, list[Any]]:
-    before = _classification_summary(registrant)
-    registrant.activities.all().delete()
+def _create_children(registrant: Registrant, data: RegistrantData) -> None:
+    """Write the activities, responsibilities, qualities, people and establishments of `data`."""
     RegistrantActivity.objects.bulk_create(
         [
             RegistrantActivity(
@@ -117,56 +117,84 @@ def _replace_children(registrant: Registrant, data: RegistrantData) -> dict[str,
             for a in data.activities
         ]
     )
-    registrant.responsibilities.set(data.responsibilities)
-    registrant.customs_qualities.set(data.customs_qualities)
+    if data.responsibilities:
+        Registrant.responsibilities.through.objects.bulk_create(
+            [
+                Registrant.responsibilities.through(
+                    registrant_id=registrant.pk, responsibility_id=code
+                )
+                for code in data.responsibilities
+            ]
+        )
+    if data.customs_qualities:
+        Registrant.customs_qualities.through.objects.bulk_create(
+            [
+                Registrant.customs_qualities.through(
+                    registrant_id=registrant.pk, customsquality_id=code
+                )
+                for code in data.customs_qualities
+            ]
+        )
+    if data.representatives:
+        Representative.objects.bulk_create(
+            [
+                Representative(
+                    registrant=registrant,
+                    role=r.role,
+                    document_type_id=r.document_type,
+                    document_number=r.document_number,
+                    name=r.name,
+                    professional_card=r.professional_card,
+                    since=r.since,
+                )
+                for r in data.representatives
+            ]
+        )
+    if data.partners:
+        Partner.objects.bulk_create(
+            [
+                Partner(
+                    registrant=registrant,
+                    document_type_id=p.document_type,
+                    document_number=p.document_number,
+                    nit=p.nit,
+                    name=p.name,
+                    nationality=p.nationality,
+                    share_percentage=p.share_percentage,
+                    since=p.since,
+                )
+                for p in data.partners
+            ]
+        )
+    if data.establishments:
+        Establishment.objects.bulk_create(
+            [
+                Establishment(
+                    registrant=registrant,
+                    kind_code=e.kind_code,
+                    name=e.name,
+                    activity_id=e.activity or None,
+                    department_id=e.department,
+                    municipality_id=e.municipality,
+                    address=e.address,
+                    phone=e.phone,
+                    opened_on=e.opened_on,
+                )
+                for e in data.establishments
+            ]
+        )
+
+
+def _replace_children(registrant: Registrant, data: RegistrantData) -> dict[str, list[Any]]:
+    """Replace the children of an existing record; returns what changed ({what: [old, new]})."""
+    before = _classification_summary(registrant)
+    registrant.activities.all().delete()
+    registrant.responsibilities.clear()
+    registrant.customs_qualities.clear()
     registrant.representatives.all().delete()
-    Representative.objects.bulk_create(
-        [
-            Representative(
-                registrant=registrant,
-                role=r.role,
-                document_type_id=r.document_type,
-                document_number=r.document_number,
-                name=r.name,
-                professional_card=r.professional_card,
-                since=r.since,
-            )
-            for r in data.representatives
-        ]
-    )
     registrant.partners.all().delete()
-    Partner.objects.bulk_create(
-        [
-            Partner(
-                registrant=registrant,
-                document_type_id=p.document_type,
-                document_number=p.document_number,
-                nit=p.nit,
-                name=p.name,
-                nationality=p.nationality,
-                share_percentage=p.share_percentage,
-                since=p.since,
-            )
-            for p in data.partners
-        ]
-    )
     registrant.establishments.all().delete()
-    Establishment.objects.bulk_create(
-        [
-            Establishment(
-                registrant=registrant,
-                kind_code=e.kind_code,
-                name=e.name,
-                activity_id=e.activity or None,
-                department_id=e.department,
-                municipality_id=e.municipality,
-                address=e.address,
-                phone=e.phone,
-                opened_on=e.opened_on,
-            )
-            for e in data.establishments
-        ]
-    )
+    _create_children(registrant, data)
     after = _classification_summary(registrant)
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
 
@@ -200,14 +228,9 @@ def _classification_summary(registrant: Registrant) -> dict[str, list[str]]:
 def _seccional_for(data: RegistrantData) -> str:
     if data.seccional:
         return data.seccional
-    if data.municipality:
-        code = (
-            Municipality.objects.filter(pk=data.municipality)
-            .values_list("seccional", flat=True)
-            .first()
-        )
-        if code:
-            return code
+    municipality = reference_cache.get(Municipality, data.municipality)
+    if municipality is not None and municipality.seccional_id:
+        return municipality.seccional_id
     return DEFAULT_SECCIONAL
 
 
@@ -243,16 +266,33 @@ def _duplicate_message(found: Registrant) -> str:
     }
 
 
-def _issue_form_version(registrant: Registrant, *, concept: str, by: User | None) -> FormVersion:
-    """Number and store a new immutable Formulario 001 (the caller holds the row lock)."""
-    last = registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
+def _issue_form_version(
+    registrant: Registrant,
+    *,
+    concept: str,
+    by: User | None,
+    first: bool = False,
+    previous: FormVersion | None = None,
+) -> FormVersion:
+    """Number and store a new immutable Formulario 001 (the caller holds the row lock).
+
+    `first` for a record created in this transaction: it has no earlier version to count.
+    `previous`: the version issued earlier in this transaction; the children (activities,
+    responsibilities, people, establishments) have not changed since, so they are not read again.
+    """
+    if previous is not None:
+        last = previous.version
+        children = {key: previous.snapshot[key] for key in CHILDREN}
+    else:
+        last = 0 if first else registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
+        children = None
     return FormVersion.objects.create(
         registrant=registrant,
         form_number=allocate_form_number(),
         version=last + 1,
         concept=concept,
         state=registrant.state,
-        snapshot=build_snapshot(registrant),
+        snapshot=build_snapshot(registrant, children=children),
         created_by=acting_user(by),
     )
 
@@ -343,6 +383,11 @@ def _integrity_to_domain(exc: IntegrityError, registrant: Registrant) -> DomainE
 @transaction.atomic
 def pre_register(data: RegistrantData, *, by: User | None) -> Registrant:
     """Pre-inscripción: store the filled form (no NIT yet, no validity) with its form number."""
+    registrant, _version = _pre_register(data, by=by)
+    return registrant
+
+
+def _pre_register(data: RegistrantData, *, by: User | None) -> tuple[Registrant, FormVersion]:
     validate_registrant_data(data)
     _check_not_registered(data)
     registrant = Registrant(seccional_id=_seccional_for(data))
@@ -352,11 +397,13 @@ def pre_register(data: RegistrantData, *, by: User | None) -> Registrant:
             registrant.save()
     except IntegrityError as exc:
         raise _integrity_to_domain(exc, registrant) from exc
-    _replace_children(registrant, data)
+    _create_children(registrant, data)
     SeccionalAssignment.objects.create(
         registrant=registrant, seccional_id=registrant.seccional_id, started_at=timezone.now()
     )
-    version = _issue_form_version(registrant, concept=FormVersion.Concept.PRE_REGISTRATION, by=by)
+    version = _issue_form_version(
+        registrant, concept=FormVersion.Concept.PRE_REGISTRATION, by=by, first=True
+    )
     record_audit(
         registrant,
         action="pre_register",
@@ -365,7 +412,7 @@ def pre_register(data: RegistrantData, *, by: User | None) -> Registrant:
         form_version=version,
         legal_basis="Decreto 2460 de 2013, art. 6",
     )
-    return registrant
+    return registrant, version
 
 
 def _nit_for(registrant: Registrant) -> Nit:
@@ -388,7 +435,27 @@ def formalize_registration(
     New legal entities without a bank certificate get a provisional NIT (art. 10 lit. a).
     `by=None` is the system acting on a self-service filing it has verified.
     """
-    registrant = _lock(registrant)
+    return _formalize(
+        _lock(registrant),
+        by=by,
+        bank_certificate_date=bank_certificate_date,
+        case_number=case_number,
+    )
+
+
+def _formalize(
+    registrant: Registrant,
+    *,
+    by: User | None,
+    bank_certificate_date: date | None,
+    case_number: str,
+    previous: FormVersion | None = None,
+) -> Registrant:
+    """formalize_registration on a row the caller holds locked (or created in its transaction).
+
+    `previous`: the pre-inscription version issued in the same transaction (see
+    _issue_form_version).
+    """
     provisional = registrant.kind in PROVISIONAL_NIT_KINDS and bank_certificate_date is None
     method = "issue_provisional_nit" if provisional else "formalize"
     _require_state(registrant, method)
@@ -414,7 +481,7 @@ def formalize_registration(
         )
     registrant.state_changed_at = now
     _save(registrant, ["state", "nit", "check_digit", "state_changed_at", *fields])
-    version = _issue_form_version(registrant, concept=concept, by=by)
+    version = _issue_form_version(registrant, concept=concept, by=by, previous=previous)
     if provisional:
         from deadlines.services import schedule_provisional_nit  # deadlines imports this module
 
@@ -441,10 +508,17 @@ def register_registrant(
     bank_certificate_date: date | None = None,
     case_number: str = "",
 ) -> Registrant:
-    """Inscripción in one step (assisted, or by agreement): pre-inscription and formalisation."""
-    registrant = pre_register(data, by=by)
-    return formalize_registration(
-        registrant, by=by, bank_certificate_date=bank_certificate_date, case_number=case_number
+    """Inscripción in one step (assisted, or by agreement): pre-inscription and formalisation.
+
+    The record is created in this transaction, so nobody else can see it yet: no lock to take.
+    """
+    registrant, version = _pre_register(data, by=by)
+    return _formalize(
+        registrant,
+        by=by,
+        bank_certificate_date=bank_certificate_date,
+        case_number=case_number,
+        previous=version,
     )
 
 

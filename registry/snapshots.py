@@ -5,32 +5,64 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from registry.models import Registrant
+from django.db import models
+
+from registry import reference_cache
+from registry.models import (
+    Department,
+    DocumentType,
+    EconomicActivity,
+    Municipality,
+    Registrant,
+    Seccional,
+)
 
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def build_snapshot(registrant: Registrant) -> dict[str, Any]:
-    """Everything the form shows, read once (callers pass a freshly locked registrant)."""
+def _name(model: type[models.Model], code: str | None) -> str:
+    """The name of a reference row (from the cache); empty for no code or an unknown one."""
+    row = reference_cache.get(model, code)
+    return row.name if row is not None else ""  # type: ignore[attr-defined]
+
+
+CHILDREN = (
+    "activities",
+    "responsibilities",
+    "customs_qualities",
+    "representatives",
+    "partners",
+    "establishments",
+)
+
+
+def build_snapshot(
+    registrant: Registrant, *, children: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything the form shows, read once (callers pass a freshly locked registrant).
+
+    `children`: the CHILDREN lists of an earlier snapshot of the same transaction, when the
+    activities, responsibilities, people and establishments have not changed since.
+    Names of seccionales, places, document types and activities come from the reference cache.
+    """
     r = registrant
-    municipality = r.municipality
     return {
         "kind": r.kind,
         "kind_label": r.get_kind_display(),
         "state": r.state,
         "state_label": r.get_state_display(),
-        "seccional": {"code": r.seccional_id, "name": r.seccional.name},
+        "seccional": {"code": r.seccional_id, "name": _name(Seccional, r.seccional_id)},
         "identification": {
             "5": r.nit or "",
             "6": "" if r.check_digit is None else str(r.check_digit),
             "24": r.person_type,
             "25": r.document_type_id or "",
-            "25_label": r.document_type.name if r.document_type else "",
+            "25_label": _name(DocumentType, r.document_type_id),
             "26": r.document_number,
             "27": _iso(r.document_issue_date),
-            "28": r.document_issue_place.name if r.document_issue_place else "",
+            "28": _name(Municipality, r.document_issue_place_id),
             "31": r.first_surname,
             "32": r.second_surname,
             "33": r.first_name,
@@ -39,15 +71,15 @@ def build_snapshot(registrant: Registrant) -> dict[str, Any]:
             "36": r.trade_name,
             "37": r.acronym,
             "birth_date": _iso(r.birth_date),
-            "birth_place": r.birth_place.name if r.birth_place else "",
+            "birth_place": _name(Municipality, r.birth_place_id),
             "foreign_tax_number": r.foreign_tax_number,
             "display_name": r.display_name,
         },
         "location": {
             "38": r.country,
-            "39": r.department.name if r.department else "",
+            "39": _name(Department, r.department_id),
             "39_code": r.department_id or "",
-            "40": municipality.name if municipality else "",
+            "40": _name(Municipality, r.municipality_id),
             "40_code": r.municipality_id or "",
             "41": r.address,
             "42": r.email,
@@ -55,14 +87,24 @@ def build_snapshot(registrant: Registrant) -> dict[str, Any]:
             "44": r.phone_1,
             "45": r.phone_2,
         },
+        **(children if children is not None else snapshot_children(r)),
+        "formalized_at": _iso(r.formalized_at),
+        "provisional_nit_issued_at": _iso(r.provisional_nit_issued_at),
+    }
+
+
+def snapshot_children(registrant: Registrant) -> dict[str, Any]:
+    """The CHILDREN part of a snapshot, read from the database."""
+    r = registrant
+    return {
         "activities": [
             {
                 "role": a.role,
                 "code": a.activity_id,
-                "name": a.activity.name,
+                "name": _name(EconomicActivity, a.activity_id),
                 "started_on": _iso(a.started_on),
             }
-            for a in r.activities.select_related("activity").order_by("role", "id")
+            for a in r.activities.order_by("role", "id")
         ],
         "responsibilities": [
             {"code": x.code, "name": x.name} for x in r.responsibilities.order_by("code")
@@ -103,13 +145,11 @@ def build_snapshot(registrant: Registrant) -> dict[str, Any]:
                 "activity": e.activity_id or "",
                 "department": e.department_id,
                 "municipality": e.municipality_id,
-                "municipality_name": e.municipality.name,
+                "municipality_name": _name(Municipality, e.municipality_id),
                 "address": e.address,
                 "phone": e.phone,
                 "opened_on": _iso(e.opened_on),
             }
-            for e in r.establishments.select_related("municipality").order_by("id")
+            for e in r.establishments.order_by("id")
         ],
-        "formalized_at": _iso(r.formalized_at),
-        "provisional_nit_issued_at": _iso(r.provisional_nit_issued_at),
     }

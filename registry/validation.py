@@ -14,6 +14,7 @@ from decimal import Decimal
 import pycountry
 from django.utils.translation import gettext as _
 
+from registry import reference_cache
 from registry.models import (
     KIND_PERSON_TYPE,
     ActivityRole,
@@ -170,9 +171,7 @@ def validate_registrant_data(data: RegistrantData) -> None:
 
 def _check_identification(data: RegistrantData, person_type: str, errors: _Errors) -> None:
     natural = person_type == PersonType.NATURAL
-    doc_type = (
-        DocumentType.objects.filter(pk=data.document_type).first() if data.document_type else None
-    )
+    doc_type = reference_cache.get(DocumentType, data.document_type)
     if data.document_type and doc_type is None:
         errors.add(
             "document_type",
@@ -213,7 +212,7 @@ def _check_identification(data: RegistrantData, person_type: str, errors: _Error
         errors.add("birth_date", _("La fecha de nacimiento no puede ser futura."))
     for name in ("document_issue_place", "birth_place"):
         code = getattr(data, name)
-        if code and not Municipality.objects.filter(pk=code).exists():
+        if code and reference_cache.get(Municipality, code) is None:
             errors.add(
                 name, _("El municipio «%(code)s» no existe en la DIVIPOLA.") % {"code": code}
             )
@@ -231,7 +230,7 @@ def _check_location(data: RegistrantData, errors: _Errors) -> None:
         errors.add("municipality", _("Indique el municipio."))
     if not (data.department and data.municipality):
         return
-    municipality = Municipality.objects.filter(pk=data.municipality).first()
+    municipality = reference_cache.get(Municipality, data.municipality)
     if municipality is None:
         errors.add(
             "municipality",
@@ -249,7 +248,7 @@ def _check_location(data: RegistrantData, errors: _Errors) -> None:
 
 def _check_classification(data: RegistrantData, errors: _Errors) -> None:
     codes = [a.code for a in data.activities]
-    known = set(EconomicActivity.objects.filter(pk__in=codes).values_list("pk", flat=True))
+    known = reference_cache.table(EconomicActivity)
     for code in codes:
         if code not in known:
             errors.add("activities", _("La actividad CIIU «%(code)s» no existe.") % {"code": code})
@@ -265,20 +264,14 @@ def _check_classification(data: RegistrantData, errors: _Errors) -> None:
         errors.add("activities", _("Una actividad CIIU está repetida."))
     if any(a.started_on and a.started_on > date.today() for a in data.activities):
         errors.add("activities", _("La fecha de inicio de una actividad no puede ser futura."))
-    current = set(
-        Responsibility.objects.filter(pk__in=data.responsibilities, is_current=True).values_list(
-            "pk", flat=True
-        )
-    )
+    responsibilities = reference_cache.table(Responsibility)
     for code in data.responsibilities:
-        if code not in current:
+        if code not in responsibilities or not responsibilities[code].is_current:
             errors.add(
                 "responsibilities",
                 _("La responsabilidad «%(code)s» no existe o no está vigente.") % {"code": code},
             )
-    customs = set(
-        CustomsQuality.objects.filter(pk__in=data.customs_qualities).values_list("pk", flat=True)
-    )
+    customs = reference_cache.table(CustomsQuality)
     for code in data.customs_qualities:
         if code not in customs:
             errors.add(
@@ -288,7 +281,7 @@ def _check_classification(data: RegistrantData, errors: _Errors) -> None:
 
 
 def _check_people(data: RegistrantData, errors: _Errors) -> None:
-    doc_types = set(DocumentType.objects.values_list("pk", flat=True))
+    doc_types = reference_cache.table(DocumentType)
     for rep in data.representatives:
         if rep.role not in Representative.Role.values:
             errors.add(
@@ -314,7 +307,7 @@ def _check_people(data: RegistrantData, errors: _Errors) -> None:
     if total > 100:
         errors.add("partners", _("La participación de los socios suma más del 100 %."))
     for est in data.establishments:
-        municipality = Municipality.objects.filter(pk=est.municipality).first()
+        municipality = reference_cache.get(Municipality, est.municipality)
         if municipality is None or municipality.department_id != est.department:
             errors.add(
                 "establishments",

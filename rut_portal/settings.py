@@ -187,6 +187,9 @@ NIT_RANGE_START = envint("NIT_RANGE_START", 901_000_000)
 NIT_RANGE_END = envint("NIT_RANGE_END", 999_999_999)
 # Decreto 2460 de 2013, art. 10 lit. a: a provisional NIT must be activated within 15 days.
 PROVISIONAL_NIT_DAYS = envint("PROVISIONAL_NIT_DAYS", 15)
+# Reference tables (seccionales, DIVIPOLA, CIIU, ...) are cached per process; an edit made in
+# another process shows within this many seconds (registry.reference_cache).
+REFERENCE_CACHE_SECONDS = envint("REFERENCE_CACHE_SECONDS", 300)
 # Days the DIAN closes besides national holidays (ISO dates, comma separated): business-day terms
 # skip them. A bad date fails the system check deadlines.E001.
 EXTRA_NON_BUSINESS_DAYS = envlist("EXTRA_NON_BUSINESS_DAYS", "")

@@ -19,6 +19,7 @@ from django.db import connection
 
 from accounts.models import Role
 from accounts.services import create_official
+from registry import reference_cache
 from registry.reference import load_reference_data
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -43,6 +44,14 @@ def _celery_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache() -> Iterator[None]:
+    """Each test's rollback or flush may drop reference rows another test cached."""
+    reference_cache.clear()
+    yield
+    reference_cache.clear()
 
 
 @pytest.fixture(scope="session")

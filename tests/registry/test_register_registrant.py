@@ -1,4 +1,6 @@
+import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -13,6 +15,8 @@ from registry.services import (
     pre_register,
     register_registrant,
 )
+from registry.snapshots import CHILDREN, build_snapshot
+from registry.validation import EstablishmentData, PartnerData
 from rut_portal.errors import Conflict, InvalidData, NotAllowed
 from tests.factories import legal_data, make_legal, make_natural, natural_data
 
@@ -47,6 +51,41 @@ def test_inscription_leaves_two_numbered_form_versions_and_audit(official) -> No
     )
     assert actions == [("pre_register", "funcionaria"), ("formalize", "funcionaria")]
     assert SeccionalAssignment.objects.get(registrant=registrant).ended_at is None
+
+
+def test_each_version_of_a_one_step_inscription_is_the_whole_record_as_stored(official) -> None:
+    registrant = register_registrant(
+        legal_data(
+            customs_qualities=["02"],
+            partners=[
+                PartnerData(
+                    document_type="13",
+                    document_number="80123456",
+                    name="PEDRO PÁRAMO",
+                    share_percentage=Decimal("60"),
+                )
+            ],
+            establishments=[
+                EstablishmentData(
+                    kind_code="01",
+                    name="SEDE CENTRO",
+                    department="05",
+                    municipality="05001",
+                    address="CR 50 50 10",
+                )
+            ],
+        ),
+        by=official,
+        bank_certificate_date=date(2026, 11, 20),
+    )
+
+    first, second = registrant.form_versions.order_by("version")
+    stored = build_snapshot(Registrant.objects.get(pk=registrant.pk))
+    assert second.snapshot == json.loads(json.dumps(stored))
+    assert {key: first.snapshot[key] for key in CHILDREN} == {key: stored[key] for key in CHILDREN}
+    assert stored["partners"][0]["name"] == "PEDRO PÁRAMO"
+    assert stored["establishments"][0]["municipality_name"] == "MEDELLÍN"
+    assert stored["customs_qualities"][0]["code"] == "02"
 
 
 def test_a_legal_entity_gets_the_next_nit_of_the_range(official, settings) -> None:
