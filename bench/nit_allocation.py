@@ -4,8 +4,10 @@ K processes register personas jurídicas (each gets the next NIT of the range) t
 service, registry.services.register_registrant, for a fixed time. Before and after that, K
 processes do bare single-row INSERTs into a scratch table, each committed on its own: the most
 committed writes per second this server takes, whatever the write path. The ratio compares the
-registrations with the mean of the two insert phases. Afterwards the database is checked for
-duplicate NITs and Formulario 001 numbers.
+registrations with the mean of the two insert phases. Between them, K processes write the same
+rows as a registration in hand-written SQL (three round trips, nothing else): the floor of this
+schema, which shows how much of the gap is the service and how much the rows themselves.
+Afterwards the database is checked for duplicate NITs and Formulario 001 numbers.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rut_bench python bench/nit_allocation.py
 
@@ -45,6 +47,123 @@ def _register(worker: int, n: int, run_id: str) -> str:
     data = legal_data(business_name=f"BENCH {run_id} {worker}-{n} S.A.S.")
     registrant = register_registrant(data, by=None, bank_certificate_date=BANK_CERTIFICATE_DATE)
     return str(registrant.nit)
+
+
+# The same rows as _register writes, as hand-written SQL: the floor any implementation of this
+# schema pays. Round trip 1 draws the NIT and the two form numbers; round trip 2 is one statement
+# that copies a template inscription (children, two form versions, two audit entries) under the
+# new NIT and name; then COMMIT. No validation, no ORM, no savepoints.
+_SQL_TEMPLATE: dict[str, Any] = {}
+
+
+def _sql_statement() -> str:
+    from registry.models import AuditEntry, FormVersion, Registrant
+
+    def columns(model: Any, overrides: dict[str, str]) -> tuple[str, str]:
+        names = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+        return ", ".join(names), ", ".join(overrides.get(c, f"t.{c}") for c in names)
+
+    registrant = columns(
+        Registrant,
+        {
+            "nit": "%(nit)s",
+            "check_digit": "%(dv)s",
+            "business_name": "%(name)s",
+            "business_name_key": "%(key)s",
+            "search_name": "%(key)s",
+            "created_at": "now()",
+            "formalized_at": "now()",
+            "state_changed_at": "now()",
+        },
+    )
+    version = columns(
+        FormVersion,
+        {
+            "registrant_id": "r.id",
+            "form_number": "(ARRAY[%(form_1)s, %(form_2)s])[t.version]",
+            "snapshot": "%(snapshot)s::jsonb",
+            "created_at": "now()",
+        },
+    )
+    audit = columns(AuditEntry, {"registrant_id": "r.id", "form_version_id": "v.id", "at": "now()"})
+    return f"""
+    WITH r AS (
+        INSERT INTO registry_registrant ({registrant[0]})
+        SELECT {registrant[1]} FROM registry_registrant t WHERE t.id = %(template)s RETURNING id
+    ), a AS (
+        INSERT INTO registry_registrantactivity (registrant_id, activity_id, role, started_on)
+        SELECT r.id, t.activity_id, t.role, t.started_on
+        FROM r, registry_registrantactivity t WHERE t.registrant_id = %(template)s
+    ), rs AS (
+        INSERT INTO registry_registrant_responsibilities (registrant_id, responsibility_id)
+        SELECT r.id, t.responsibility_id
+        FROM r, registry_registrant_responsibilities t WHERE t.registrant_id = %(template)s
+    ), rp AS (
+        INSERT INTO registry_representative
+            (registrant_id, role, document_type_id, document_number, name, professional_card, since)
+        SELECT r.id, t.role, t.document_type_id, t.document_number, t.name, t.professional_card,
+            t.since
+        FROM r, registry_representative t WHERE t.registrant_id = %(template)s
+    ), sa AS (
+        INSERT INTO registry_seccionalassignment (registrant_id, seccional_id, started_at)
+        SELECT r.id, t.seccional_id, now()
+        FROM r, registry_seccionalassignment t WHERE t.registrant_id = %(template)s
+    ), v AS (
+        INSERT INTO registry_formversion ({version[0]})
+        SELECT {version[1]} FROM r, registry_formversion t WHERE t.registrant_id = %(template)s
+        RETURNING id, version
+    )
+    INSERT INTO registry_auditentry ({audit[0]})
+    SELECT {audit[1]}
+    FROM r, registry_auditentry t
+    JOIN registry_formversion tv ON tv.id = t.form_version_id
+    JOIN v ON v.version = tv.version
+    WHERE t.registrant_id = %(template)s
+    RETURNING registrant_id
+    """
+
+
+def _register_sql(worker: int, n: int, run_id: str) -> str:
+    import json
+
+    from django.db import connection, transaction
+
+    from registry.nit import FORM_NUMBER_SEQUENCE, NIT_SEQUENCE, check_digit
+    from registry.services import normalize_name
+
+    if not _SQL_TEMPLATE:
+        from registry.models import Registrant
+
+        row = Registrant.objects.get(nit=_register(-3, worker * 1_000_000 + n, run_id))
+        _SQL_TEMPLATE.update(
+            statement=_sql_statement(),
+            template=row.pk,
+            snapshot=json.dumps(row.form_versions.latest("version").snapshot),
+        )
+    name = f"BENCH SQL {run_id} {worker}-{n} S.A.S."
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(%s), nextval(%s), nextval(%s)",
+            [NIT_SEQUENCE, FORM_NUMBER_SEQUENCE, FORM_NUMBER_SEQUENCE],
+        )
+        nit, first, second = (str(v) for v in cursor.fetchone())
+        forms = [f"14{int(v):09d}" for v in (first, second)]
+        cursor.execute(
+            _SQL_TEMPLATE["statement"],
+            {
+                "template": _SQL_TEMPLATE["template"],
+                "nit": nit,
+                "dv": check_digit(nit),
+                "name": name,
+                "key": normalize_name(name),
+                "form_1": forms[0] + str(check_digit(forms[0])),
+                "form_2": forms[1] + str(check_digit(forms[1])),
+                "snapshot": _SQL_TEMPLATE["snapshot"],
+            },
+        )
+        if len(cursor.fetchall()) != 2:
+            raise RuntimeError("the template inscription does not have two audit entries")
+    return nit
 
 
 def _insert(worker: int, n: int, run_id: str) -> str:
@@ -281,15 +400,25 @@ def main() -> None:
         f"(p50 {registrations['latency']['p50_ms']} ms, "
         f"p95 {registrations['latency']['p95_ms']} ms, errors {registrations['errors']})"
     )
+    by_hand = run_phase(_register_sql, **phase)
+    print(
+        f"same rows in hand-written SQL: {by_hand['per_second']:>9.1f}/s "
+        f"(p50 {by_hand['latency']['p50_ms']} ms, 3 round trips, no validation)"
+    )
     bare_after = run_phase(_insert, **phase)
     print(f"bare INSERTs (after):   {bare_after['per_second']:>9.1f}/s")
 
     bare_rate = (bare_before["per_second"] + bare_after["per_second"]) / 2
     ratio = registrations["per_second"] / bare_rate
-    duplicates = check_duplicates(registrations.pop("keys"))
+    duplicates = check_duplicates(registrations.pop("keys") + by_hand.pop("keys"))
     for side in (bare_before, bare_after):
         side.pop("keys")
     print(f"ratio registrations / bare INSERTs: {ratio:.3f} (target ≥ {TARGET_RATIO})")
+    by_hand_ratio = by_hand["per_second"] / bare_rate
+    print(
+        f"ratio hand-written SQL / bare INSERTs: {by_hand_ratio:.3f} (the schema's floor; "
+        f"CPU ms/op {by_hand['cpu_ms_per_operation']})"
+    )
     ceiling = cpu_bound_ratio(bare_before, bare_after, registrations)
     if ceiling is not None:
         print(
@@ -307,6 +436,8 @@ def main() -> None:
             "registrations": registrations,
             "bare_inserts_before": bare_before,
             "bare_inserts_after": bare_after,
+            "hand_written_sql": by_hand,
+            "hand_written_sql_ratio": round(by_hand_ratio, 4),
             "bare_inserts_per_second": round(bare_rate, 1),
             "ratio": round(ratio, 4),
             "cpu_bound_ratio": ceiling,
