@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Convenios y API")
+
+    def ready(self) -> None:
+        from agreements import checks  # noqa: F401

@@ -6,7 +6,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 
 class PublicLookupThrottle(AnonRateThrottle):
-    """30 lookups a minute per address (DRF's cache; set a shared cache in production)."""
+    """30 lookups a minute per address, counted in the default cache (CACHE_URL in production)."""
 
     scope = "rut_lookup"
     rate = "30/minute"

@@ -160,6 +160,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "RUT <no-responder@rut
 AUDIT_AREA_EMAIL = os.environ.get("AUDIT_AREA_EMAIL", "fiscalizacion@rut.localhost")
 LEGAL_DIVISION_EMAIL = os.environ.get("LEGAL_DIVISION_EMAIL", "juridica@rut.localhost")
 
+# The cache holds the API's rate-limit counters. With several web workers they must share one
+# (CACHE_URL, e.g. redis://redis:6379/1, a database of its own: clearing the cache empties it);
+# without it each process keeps its own, which is right for the single-process embedded default.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "rut",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Celery: a real broker when REDIS_URL is set; otherwise tasks run in-process (still on commit).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -25,6 +25,7 @@ VARIABLES = [
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "REDIS_URL",
+    "CACHE_URL",
     "EMAIL_HOST",
     "EMAIL_PORT",
     "EMAIL_HOST_USER",
@@ -78,6 +79,15 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(monkeypatch) 
         == ("redis://cache.internal:6379/2")
     )
     assert not hasattr(settings, "CELERY_TASK_ALWAYS_EAGER")
+
+
+def test_cache_url_gives_every_worker_one_shared_cache(monkeypatch) -> None:
+    assert load_settings(monkeypatch).CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+    settings = load_settings(monkeypatch, CACHE_URL="redis://cache.internal:6379/1")
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["LOCATION"] == "redis://cache.internal:6379/1"
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", "verdadero"])
