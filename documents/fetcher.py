@@ -3,11 +3,14 @@
 The templates print text that citizens and officials typed. Django escapes it, but a renderer
 that follows any URL would still be one template mistake away from fetching intranet addresses
 or local files (server-side request forgery). This fetcher answers only for our own fonts and
-stylesheets, read from the project's static directory; every other URL is refused.
+stylesheets, read from the project's static directory, and for small inline PNG images (the QR
+code; its bytes travel in the URL itself, so nothing is fetched); every other URL is refused.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,6 +19,9 @@ from django.conf import settings
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ALLOWED_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png"})
+PNG_DATA_URI_PREFIX = "data:image/png;base64,"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_INLINE_PNG_BYTES = 16_384  # a QR code takes one or two kilobytes
 
 
 class ResourceRefused(ValueError):
@@ -39,6 +45,10 @@ class StaticOnlyFetcher(URLFetcher):
         super().__init__(timeout=1, allowed_protocols=["file"], allow_redirects=False)
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith(PNG_DATA_URI_PREFIX):
+            return URLFetcherResponse(
+                url, body=self.inline_png(url), headers={"Content-Type": "image/png"}
+            )
         path = self.resolve(url)
         mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime_type})
@@ -56,3 +66,17 @@ class StaticOnlyFetcher(URLFetcher):
         if not path.is_file():
             raise ResourceRefused(f"Recurso inexistente: {url[:200]}")
         return path
+
+    @staticmethod
+    def inline_png(url: str) -> bytes:
+        """The bytes of a small `data:image/png;base64,` URL that hold a PNG, or ResourceRefused."""
+        encoded = url[len(PNG_DATA_URI_PREFIX) :]
+        if len(encoded) > MAX_INLINE_PNG_BYTES * 4 // 3 + 4:
+            raise ResourceRefused("Imagen en línea demasiado grande")
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except binascii.Error as error:
+            raise ResourceRefused("Imagen en línea mal codificada") from error
+        if not data.startswith(PNG_SIGNATURE):
+            raise ResourceRefused("Imagen en línea que no es PNG")
+        return data

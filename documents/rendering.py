@@ -5,12 +5,20 @@ What would otherwise vary between runs or machines is fixed here:
 - metadata: creation and modification dates come from the source's own date, never the clock;
 - the trailer: no /ID (WeasyPrint only writes one when asked), no XMP packet (PDF/A variants
   add one with a random UUID, so they are not used).
-Resources are loaded only through documents.fetcher, which serves our static files alone.
+Resources are loaded only through documents.fetcher, which serves our static files alone (and
+the QR code, an inline PNG).
+
+Speed: WeasyPrint spends most of a render in Python, per element and per box, so the templates
+keep both few, and the renderer replaces WeasyPrint's full HTML user-agent stylesheet by the
+few rules our documents use (static/css/documents-ua.css). The full one gives every element
+six pseudo-element styles (::marker, footnote and note calls) that our documents never show.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import threading
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
@@ -22,15 +30,20 @@ import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from PIL import Image
 from weasyprint.text.fonts import FontConfiguration
 
-from documents.fetcher import StaticOnlyFetcher, static_base_url, static_root
+from documents.fetcher import (
+    PNG_DATA_URI_PREFIX,
+    StaticOnlyFetcher,
+    static_base_url,
+    static_root,
+)
 
 PDF_TEMPLATE_DIR = "documents/pdf"
-QR_SIZE = "22mm"
 STYLESHEET = "css/documents.css"
+USER_AGENT_STYLESHEET = "css/documents-ua.css"
+QR_PIXELS_PER_MODULE = 8
 
 
 def _template_dir() -> Path:
@@ -43,6 +56,7 @@ def _versioned_files() -> list[Path]:
     files = [
         *sorted(_template_dir().rglob("*.html")),
         static_root() / STYLESHEET,
+        static_root() / USER_AGENT_STYLESHEET,
         *sorted((static_root() / "fonts").glob("*.ttf")),
         *sorted((here / "contexts").glob("*.py")),
         here / "rendering.py",
@@ -66,43 +80,42 @@ def template_version() -> str:
         for path in _versioned_files():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
-        for package in ("weasyprint", "pydyf", "qrcode", "fonttools"):
+        for package in ("weasyprint", "pydyf", "qrcode", "fonttools", "pillow"):
             digest.update(f"{package}=={package_version(package)}".encode())
         _template_version = digest.hexdigest()
     return _template_version
 
 
-def qr_svg(data: str) -> SafeString:
-    """An inline SVG QR code (error correction M) for `data`; deterministic.
+def qr_png(data: str) -> str:
+    """A QR code (error correction M) for `data` as a PNG data URI; deterministic.
 
-    Each horizontal run of dark modules is one rectangle in a single path: several times
-    fewer path commands than one square per module, which WeasyPrint parses on every render.
+    A raster is far cheaper for WeasyPrint than an SVG, whose path it parses and draws on every
+    render. Each module is QR_PIXELS_PER_MODULE pixels square (about 300 dpi at the printed
+    size), so viewers that smooth scaled images, whatever the PDF asks, blur only the edges.
     """
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(data)
     code.make(fit=True)
     matrix = code.get_matrix()
-    commands = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < len(row):
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < len(row) and row[x]:
-                x += 1
-            commands.append(f"M{start} {y}h{x - start}v1h{start - x}z")
-    size = len(matrix)
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}">'
-        '<path d="{}" fill="#000"/></svg>',
-        QR_SIZE,
-        QR_SIZE,
-        size,
-        size,
-        "".join(commands),
-    )
+    modules = len(matrix)
+    image = Image.new("L", (modules, modules))  # WeasyPrint embeds grey images, not 1-bit ones
+    image.putdata([0 if dark else 255 for row in matrix for dark in row])
+    size = modules * QR_PIXELS_PER_MODULE
+    png = io.BytesIO()
+    image.resize((size, size), Image.Resampling.NEAREST).save(png, format="PNG")
+    return PNG_DATA_URI_PREFIX + base64.b64encode(png.getvalue()).decode("ascii")
+
+
+class _DocumentHTML(weasyprint.HTML):
+    """weasyprint.HTML with our small user-agent stylesheet instead of the full HTML one.
+
+    `_ua_stylesheets` is the hook WeasyPrint's own tests override. Should a later WeasyPrint stop
+    calling it, documents render the same (our sheet agrees with the full one on every element
+    our templates use), only slower; tests/documents/test_user_agent_stylesheet.py checks both.
+    """
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[weasyprint.CSS]:
+        return [_get_renderer().user_agent_stylesheet]
 
 
 class _Renderer(threading.local):
@@ -111,6 +124,9 @@ class _Renderer(threading.local):
     def __init__(self) -> None:
         self.fetcher = StaticOnlyFetcher()
         self.font_config = FontConfiguration()
+        self.user_agent_stylesheet = weasyprint.CSS(
+            filename=str(static_root() / USER_AGENT_STYLESHEET), url_fetcher=self.fetcher
+        )
         self.stylesheet = weasyprint.CSS(
             filename=str(static_root() / STYLESHEET),
             url_fetcher=self.fetcher,
@@ -137,7 +153,7 @@ class RenderedPdf:
 def html_to_pdf(html: str) -> RenderedPdf:
     """Render an HTML string (metadata comes from its <meta> tags) to PDF bytes."""
     renderer = _get_renderer()
-    document = weasyprint.HTML(
+    document = _DocumentHTML(
         string=html, base_url=static_base_url(), url_fetcher=renderer.fetcher
     ).render(stylesheets=[renderer.stylesheet], font_config=renderer.font_config)
     content = document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)

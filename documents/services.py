@@ -2,7 +2,7 @@
 
 Every public function returns the StoredDocument for its source: the stored one when the same
 content (same source data, same template version) was rendered before, a new one otherwise.
-Rendering costs about half a CPU-second per page, so call these from the "pdf" Celery queue
+Rendering costs about a tenth of a CPU-second per page, so call these from the "pdf" Celery queue
 (documents.tasks) rather than inside a request or a long transaction.
 """
 
@@ -30,7 +30,7 @@ from documents.contexts import (
     official_format_spec,
 )
 from documents.models import StoredDocument
-from documents.rendering import qr_svg, render_pdf, template_version
+from documents.rendering import qr_png, render_pdf, template_version
 from rut_portal.errors import Conflict
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _document_context(spec: DocumentSpec, code: str) -> dict[str, object]:
         "code_display": display_code(code),
         "verify_url": url,
         "verify_base": settings.SITE_URL.rstrip("/") + reverse("documents:verify_form"),
-        "qr": qr_svg(url),
+        "qr": qr_png(url),
         "watermark": legend.get("watermark", "") if isinstance(legend, dict) else "",
     }
 

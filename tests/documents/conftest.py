@@ -26,8 +26,9 @@ from procedures.services.processing import (
     record_update,
     submit_for_approval,
 )
+from registry.models import FormVersion
 from registry.validation import data_from_registrant
-from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
+from tests.factories import judicial_cancellation_request, legal_data, make_natural, pdf_upload
 
 
 def pdf_text(document: Any) -> str:
@@ -169,3 +170,59 @@ def reactivation_case(official: Any, director: Any) -> Case:
     reactivation = grant_case(_to_process(reactivation, official), by=official)
     communicate_decision(reactivation, by=official)
     return reactivation
+
+
+@pytest.fixture
+def full_legal_version(official: Any) -> FormVersion:
+    """A sociedad with representation, partners, accountant and an establishment (hojas 1-6)."""
+    from decimal import Decimal
+
+    from registry.services import register_registrant
+    from registry.validation import EstablishmentData, PartnerData, RepresentativeData
+
+    data = legal_data(
+        representatives=[
+            RepresentativeData(
+                role="legal_rep",
+                document_type="13",
+                document_number="43000001",
+                name="LUZ MARINA ROJAS",
+                since=date(2024, 3, 1),
+            ),
+            RepresentativeData(
+                role="accountant",
+                document_type="13",
+                document_number="71000002",
+                name="ADRIANA ROJAS",
+                professional_card="247201-T",
+            ),
+        ],
+        partners=[
+            PartnerData(
+                document_type="13",
+                document_number="80000001",
+                name="SOCIO UNO",
+                share_percentage=Decimal("33.333"),
+                since=date(2024, 3, 1),
+            ),
+            PartnerData(
+                document_type="31",
+                document_number="900373913",
+                name="SOCIA S.A.S.",
+                share_percentage=Decimal("66.5"),
+                nationality="FR",
+            ),
+        ],
+        establishments=[
+            EstablishmentData(
+                name="SEDE NORTE",
+                department="05",
+                municipality="05001",
+                address="CL 10 20 30",
+                kind_code="02",
+                opened_on=date(2024, 4, 2),
+            ),
+        ],
+    )
+    registrant = register_registrant(data, by=official, bank_certificate_date=date(2024, 3, 5))
+    return registrant.form_versions.latest("version")

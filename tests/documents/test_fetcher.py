@@ -1,7 +1,9 @@
+import base64
+
 import pytest
 
 from documents.fetcher import ResourceRefused, StaticOnlyFetcher, static_base_url
-from documents.rendering import html_to_pdf
+from documents.rendering import html_to_pdf, qr_png
 
 
 @pytest.mark.parametrize(
@@ -11,6 +13,10 @@ from documents.rendering import html_to_pdf
         "https://example.com/logo.png",
         "ftp://example.com/x.css",
         "data:text/css,body{}",
+        "data:image/svg+xml;base64," + base64.b64encode(b"<svg/>").decode(),
+        "data:image/png;base64," + base64.b64encode(b"<svg/>").decode(),  # not a PNG
+        "data:image/png;base64,iVBORw0KGgo%%%",
+        "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(20_000)).decode(),
         "file:///etc/passwd",
         "file://otro-servidor/static/css/documents.css",
         static_base_url() + "../manage.py",
@@ -31,6 +37,15 @@ def test_the_fetcher_serves_our_fonts_and_stylesheet():
 
     assert font.read()[:4] == b"\x00\x01\x00\x00"  # a TrueType file
     assert b"RUT Sans" in css.read()
+
+
+def test_the_fetcher_serves_the_inline_qr_png_without_fetching_anything():
+    url = qr_png("http://localhost:8000/documentos/verificar/ABCD1234EFGH/")
+
+    png = StaticOnlyFetcher().fetch(url)
+
+    assert png.read() == base64.b64decode(url.split(",", 1)[1])
+    assert png.headers["Content-Type"] == "image/png"
 
 
 def test_user_text_cannot_make_the_renderer_fetch_anything(monkeypatch):

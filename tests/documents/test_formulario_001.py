@@ -12,7 +12,7 @@ from documents.services import formulario_001_pdf
 from registry.models import FormVersion, Registrant
 from registry.services import change_state, lapse_provisional_nit, pre_register
 from tests.documents.conftest import ink_ratio, page_1_png, pdf_text
-from tests.factories import legal_data, make_legal, make_natural, natural_data
+from tests.factories import make_legal, make_natural, natural_data
 
 pytestmark = pytest.mark.django_db
 
@@ -117,61 +117,6 @@ def test_a_natural_person_shows_names_and_dates_in_colombian_format(official, tm
     assert "6201" in text and "05" in text
     assert "COLOMBIA" in text
     assert document.pages == 1
-
-
-@pytest.fixture
-def full_legal_version(official):
-    from decimal import Decimal
-
-    from registry.services import register_registrant
-    from registry.validation import EstablishmentData, PartnerData, RepresentativeData
-
-    data = legal_data(
-        representatives=[
-            RepresentativeData(
-                role="legal_rep",
-                document_type="13",
-                document_number="43000001",
-                name="LUZ MARINA ROJAS",
-                since=date(2024, 3, 1),
-            ),
-            RepresentativeData(
-                role="accountant",
-                document_type="13",
-                document_number="71000002",
-                name="ADRIANA ROJAS",
-                professional_card="247201-T",
-            ),
-        ],
-        partners=[
-            PartnerData(
-                document_type="13",
-                document_number="80000001",
-                name="SOCIO UNO",
-                share_percentage=Decimal("33.333"),
-                since=date(2024, 3, 1),
-            ),
-            PartnerData(
-                document_type="31",
-                document_number="900373913",
-                name="SOCIA S.A.S.",
-                share_percentage=Decimal("66.5"),
-                nationality="FR",
-            ),
-        ],
-        establishments=[
-            EstablishmentData(
-                name="SEDE NORTE",
-                department="05",
-                municipality="05001",
-                address="CL 10 20 30",
-                kind_code="02",
-                opened_on=date(2024, 4, 2),
-            ),
-        ],
-    )
-    registrant = register_registrant(data, by=official, bank_certificate_date=date(2024, 3, 5))
-    return _latest(registrant)
 
 
 def test_a_legal_entity_adds_representation_partners_and_establishments(full_legal_version):

@@ -1,10 +1,13 @@
-import re
+import base64
+import io
 from urllib.parse import urlsplit
 
 import pytest
 import qrcode
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
 
 from documents.contexts import formulario_001_spec
 from documents.rendering import render_pdf
@@ -26,14 +29,16 @@ def document(registrant):
     return formulario_001_pdf(registrant.form_versions.latest("version"), copy=True)
 
 
-def _qr_matrix(svg: str) -> list[list[bool]]:
-    """Read back the modules our SVG path draws: one 'M x y h n v1 h-n z' per dark run."""
-    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
-    matrix = [[False] * size for _ in range(size)]
-    for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)v1", svg):
-        for i in range(int(n)):
-            matrix[int(y)][int(x) + i] = True
-    return matrix
+def _qr_matrix(data_uri: str, modules: int) -> list[list[bool]]:
+    """Read back the modules of our QR PNG: the colour at the centre of each module's square."""
+    assert data_uri.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))).convert("L")
+    assert image.width == image.height and image.width % modules == 0
+    step = image.width // modules
+    return [
+        [image.getpixel((x * step + step // 2, y * step + step // 2)) < 128 for x in range(modules)]
+        for y in range(modules)
+    ]
 
 
 def test_the_qr_leads_to_the_verification_page_of_that_document(client, registrant, document):
@@ -42,7 +47,10 @@ def test_the_qr_leads_to_the_verification_page_of_that_document(client, registra
     expected = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     expected.add_data(doc["verify_url"])
     expected.make(fit=True)
-    assert _qr_matrix(str(doc["qr"])) == expected.get_matrix()  # the QR encodes verify_url
+    matrix = expected.get_matrix()
+    assert _qr_matrix(doc["qr"], len(matrix)) == matrix  # the QR encodes verify_url
+    with document.file.open("rb") as handle:
+        assert len(PdfReader(io.BytesIO(handle.read())).pages[0].images) == 1  # and is printed
     assert doc["verify_url"] in pdf_text(document)  # and the footer prints it too
     assert content_key(spec) == document.content_key
 
