@@ -7,7 +7,10 @@ Renders, in the same process and interleaved round by round:
   (system fonts, nothing cached), the cost most WeasyPrint users would call "one page";
 - `formulario_001`: a persona natural, one page (hoja 1 with the legend, QR and code);
 - `formulario_001_legal`: a sociedad with representation, partners, revisor/contador and
-  establishments (hoja 1 plus hojas 3-6 on a second page).
+  establishments (hoja 1 plus hojas 3-6 on a second page);
+- `blocks_100`: a reference page of 100 plain one-line <div> blocks through the same pipeline:
+  (blocks_100 - minimal) / 100 is what WeasyPrint spends per block of text, the unit the
+  form is made of (a casilla is three blocks: the casilla, its label and its value).
 Each Formulario 001 goes the whole way the service goes except storage: context from the
 snapshot, content key, verification code, template, PDF bytes.
 
@@ -41,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TARGET_RATIO = 3.0
+BLOCKS = 100
 MINIMAL_HTML = (
     '<!DOCTYPE html><html lang="es-CO"><head><meta charset="utf-8"><title>Mínimo</title>'
     "</head><body><h1>Documento mínimo</h1><p>Una página con un párrafo de texto, el documento "
@@ -208,6 +212,13 @@ def render_formulario(n: int, legal: bool = False) -> int:
     return len(rendered.content)
 
 
+def render_blocks(count: int) -> int:
+    from documents.rendering import html_to_pdf
+
+    blocks = "".join(f"<div>Casilla {n}. Un texto corto de una línea</div>" for n in range(count))
+    return len(html_to_pdf(MINIMAL_HTML.replace("<h1>", blocks + "<h1>")).content)
+
+
 def render_minimal() -> int:
     from documents.rendering import html_to_pdf
 
@@ -232,6 +243,7 @@ def measure_single(rounds: int) -> dict[str, dict[str, float]]:
         "minimal_naive": render_minimal_naive,
         "formulario_001": lambda: render_formulario(1),
         "formulario_001_legal": lambda: render_formulario(2, legal=True),
+        "blocks_100": lambda: render_blocks(BLOCKS),
     }
     for function in cases.values():  # warm-up: font loading, template compilation
         function()
@@ -311,6 +323,9 @@ def main() -> None:
             single["formulario_001_legal"]["median_cpu_ms"] / minimal["median_cpu_ms"], 2
         ),
     }
+    per_block_ms = round(
+        (single["blocks_100"]["median_cpu_ms"] - minimal["median_cpu_ms"]) / BLOCKS, 3
+    )
     batches = [measure_batch(1, args.batch), measure_batch(2, args.batch)]
 
     print(f"{'document':<24} {'median wall':>12} {'median CPU':>11} {'min CPU':>9}")
@@ -321,6 +336,9 @@ def main() -> None:
         )
     for name, ratio in ratios.items():
         print(f"ratio {name}: {ratio}×")
+    print(
+        f"one plain one-line block costs {per_block_ms} ms CPU ((blocks_100 - minimal) / {BLOCKS})"
+    )
     verdict = "met" if ratios["formulario_001_vs_minimal_cpu"] <= TARGET_RATIO else "NOT met"
     print(f"target ≤ {TARGET_RATIO}× (CPU, same pipeline): {verdict}")
     for figures in batches:
@@ -333,6 +351,7 @@ def main() -> None:
         "rounds": args.rounds,
         "single_process": single,
         "ratios": ratios,
+        "cpu_ms_per_plain_block": per_block_ms,
         "target_ratio": TARGET_RATIO,
         "target_met": verdict == "met",
         "batches": batches,
