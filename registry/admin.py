@@ -46,6 +46,7 @@ from registry.models import (
     SeccionalAssignment,
 )
 from registry.services import log_data_access, normalize_name
+from registry.snapshots import CHILDREN
 
 admin.site.site_header = _("Administración del RUT")
 admin.site.site_title = _("Portal RUT")
@@ -893,14 +894,7 @@ def compare_snapshots(before: dict[str, Any], after: dict[str, Any]) -> list[Sna
                     _value(section, key, after),
                 )
             )
-    for section in (
-        "activities",
-        "responsibilities",
-        "customs_qualities",
-        "representatives",
-        "partners",
-        "establishments",
-    ):
+    for section in CHILDREN:
         rows.append(
             SnapshotRow(
                 _SECTION_LABELS[section],

@@ -59,18 +59,7 @@ def normalize_name(text: str) -> str:
 # --- Writing the record -------------------------------------------------------------------------
 
 _SCALAR_FIELDS = [
-    f.name
-    for f in dataclass_fields(RegistrantData)
-    if f.name
-    not in {
-        "activities",
-        "responsibilities",
-        "customs_qualities",
-        "representatives",
-        "partners",
-        "establishments",
-        "seccional",
-    }
+    f.name for f in dataclass_fields(RegistrantData) if f.name not in {*CHILDREN, "seccional"}
 ]
 _FK_FIELDS = {"document_type", "document_issue_place", "birth_place", "department", "municipality"}
 
@@ -107,8 +96,18 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
+def _link(through: Any, column: str, registrant: Registrant, codes: list[str]) -> None:
+    """Insert many-to-many rows directly: the caller's record has none yet, nothing to diff."""
+    through.objects.bulk_create(
+        [through(registrant_id=registrant.pk, **{column: c}) for c in codes]
+    )
+
+
 def _create_children(registrant: Registrant, data: RegistrantData) -> None:
-    """Write the activities, responsibilities, qualities, people and establishments of `data`."""
+    """Write the activities, responsibilities, qualities, people and establishments of `data`.
+
+    The record has none yet (new, or cleared by _replace_children). An empty list sends no query.
+    """
     RegistrantActivity.objects.bulk_create(
         [
             RegistrantActivity(
@@ -117,72 +116,60 @@ def _create_children(registrant: Registrant, data: RegistrantData) -> None:
             for a in data.activities
         ]
     )
-    if data.responsibilities:
-        Registrant.responsibilities.through.objects.bulk_create(
-            [
-                Registrant.responsibilities.through(
-                    registrant_id=registrant.pk, responsibility_id=code
-                )
-                for code in data.responsibilities
-            ]
-        )
-    if data.customs_qualities:
-        Registrant.customs_qualities.through.objects.bulk_create(
-            [
-                Registrant.customs_qualities.through(
-                    registrant_id=registrant.pk, customsquality_id=code
-                )
-                for code in data.customs_qualities
-            ]
-        )
-    if data.representatives:
-        Representative.objects.bulk_create(
-            [
-                Representative(
-                    registrant=registrant,
-                    role=r.role,
-                    document_type_id=r.document_type,
-                    document_number=r.document_number,
-                    name=r.name,
-                    professional_card=r.professional_card,
-                    since=r.since,
-                )
-                for r in data.representatives
-            ]
-        )
-    if data.partners:
-        Partner.objects.bulk_create(
-            [
-                Partner(
-                    registrant=registrant,
-                    document_type_id=p.document_type,
-                    document_number=p.document_number,
-                    nit=p.nit,
-                    name=p.name,
-                    nationality=p.nationality,
-                    share_percentage=p.share_percentage,
-                    since=p.since,
-                )
-                for p in data.partners
-            ]
-        )
-    if data.establishments:
-        Establishment.objects.bulk_create(
-            [
-                Establishment(
-                    registrant=registrant,
-                    kind_code=e.kind_code,
-                    name=e.name,
-                    activity_id=e.activity or None,
-                    department_id=e.department,
-                    municipality_id=e.municipality,
-                    address=e.address,
-                    phone=e.phone,
-                    opened_on=e.opened_on,
-                )
-                for e in data.establishments
-            ]
-        )
+    _link(
+        Registrant.responsibilities.through, "responsibility_id", registrant, data.responsibilities
+    )
+    _link(
+        Registrant.customs_qualities.through,
+        "customsquality_id",
+        registrant,
+        data.customs_qualities,
+    )
+    Representative.objects.bulk_create(
+        [
+            Representative(
+                registrant=registrant,
+                role=r.role,
+                document_type_id=r.document_type,
+                document_number=r.document_number,
+                name=r.name,
+                professional_card=r.professional_card,
+                since=r.since,
+            )
+            for r in data.representatives
+        ]
+    )
+    Partner.objects.bulk_create(
+        [
+            Partner(
+                registrant=registrant,
+                document_type_id=p.document_type,
+                document_number=p.document_number,
+                nit=p.nit,
+                name=p.name,
+                nationality=p.nationality,
+                share_percentage=p.share_percentage,
+                since=p.since,
+            )
+            for p in data.partners
+        ]
+    )
+    Establishment.objects.bulk_create(
+        [
+            Establishment(
+                registrant=registrant,
+                kind_code=e.kind_code,
+                name=e.name,
+                activity_id=e.activity or None,
+                department_id=e.department,
+                municipality_id=e.municipality,
+                address=e.address,
+                phone=e.phone,
+                opened_on=e.opened_on,
+            )
+            for e in data.establishments
+        ]
+    )
 
 
 def _replace_children(registrant: Registrant, data: RegistrantData) -> dict[str, list[Any]]:
@@ -201,14 +188,7 @@ def _replace_children(registrant: Registrant, data: RegistrantData) -> dict[str,
 
 def _classification_summary(registrant: Registrant) -> dict[str, list[str]]:
     if registrant.pk is None:
-        return {
-            "activities": [],
-            "responsibilities": [],
-            "customs_qualities": [],
-            "representatives": [],
-            "partners": [],
-            "establishments": [],
-        }
+        return {key: [] for key in CHILDREN}
     return {
         "activities": sorted(f"{a.role}:{a.activity_id}" for a in registrant.activities.all()),
         "responsibilities": sorted(registrant.responsibilities.values_list("code", flat=True)),
