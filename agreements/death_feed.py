@@ -2,9 +2,10 @@
 
 A file of deceased persons (CSV or JSON lines) is checked and stored when it arrives, then
 processed in the background in batches. Each row becomes a cancelación de oficio case, received
-exactly as procedures.services.intake.receive_case + attach_document would receive it, when the
-rule allows: a natural person with no responsibilities, or only the simplified / no-responsable
-ones. Every other row becomes a line of the report (for an official, or why nothing was done).
+exactly as procedures.services.intake.receive_case + attach_document would receive it, legal
+deadlines included, when the rule allows: a natural person with no responsibilities, or only the
+simplified / no-responsable ones. Every other row becomes a line of the report (for an official,
+or why nothing was done).
 
 The bulk path exists for speed (100,000 rows against a registry of millions): it looks rows up
 and writes cases, steps, documents and report lines a batch at a time, in one transaction per
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementEntity, DeathFeedEntry, DeathFeedUpload, EntityKind, Scope
+from deadlines.services import schedule_new_cases_deadlines
 from procedures.models import (
     Case,
     CaseDocument,
@@ -497,7 +499,8 @@ def _insert_many(
 
 
 def _create_cases(batch: _Batch) -> dict[int, int]:
-    """Cases, their document and their two steps, as receive_case + attach_document write them.
+    """Cases, their document, their two steps and their legal deadlines, as receive_case +
+    attach_document write them.
 
     Returns {line: case id}.
     """
@@ -593,6 +596,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
             ],
         },
     )
+    schedule_new_cases_deadlines(Case.objects.filter(pk__in=case_ids).select_related("registrant"))
     return {row.line: case_id for row, case_id in zip(rows, case_ids, strict=True)}
 
 

@@ -7,8 +7,9 @@ them to an official; the rest none). Then it writes a CSV feed (95% inscritos wi
 case yet, 5% unknown documents, a few malformed rows), receives it through
 agreements.death_feed.submit_death_feed, processes it in this process with
 agreements.death_feed.process_death_feed (what the Celery task runs) and reports the time and
-rows per second. It then checks that every case has its two timeline steps and its document and
-that every row has its report line, and that sending the same file again does nothing.
+rows per second. It then checks that every case has its two timeline steps, its document and its
+pending decision deadline, that every row has its report line, and that sending the same file
+again does nothing.
 
     createdb -h 127.0.0.1 -U postgres rut_api_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/rut_api_bench
@@ -153,7 +154,7 @@ def submit(entity: Any, path: Path) -> tuple[Any, bool, float]:
 
 
 def verify(upload_id: int) -> dict[str, Any]:
-    """Every row has its report line; every case its two steps and its document."""
+    """Every row has its report line; every case its two steps, its document and its deadline."""
     from agreements.models import DeathFeedUpload
 
     upload = DeathFeedUpload.objects.get(pk=upload_id)
@@ -176,6 +177,12 @@ def verify(upload_id: int) -> dict[str, Any]:
         "JOIN procedures_casedocument d ON d.case_id = e.case_id WHERE e.upload_id = %s",
         [upload_id],
     )
+    deadlines = _count(
+        "SELECT count(*) FROM agreements_deathfeedentry e "
+        "JOIN deadlines_deadline d ON d.case_id = e.case_id "
+        "WHERE e.upload_id = %s AND d.rule = 'ex_officio_cancellation' AND d.state = 'pending'",
+        [upload_id],
+    )
     blocked_cases = _count(
         """
         SELECT count(*) FROM agreements_deathfeedentry e
@@ -189,6 +196,7 @@ def verify(upload_id: int) -> dict[str, Any]:
         "cases": cases,
         "case_steps": steps,
         "case_documents": documents,
+        "case_deadlines": deadlines,
         "cases_for_persons_with_responsibility_05": blocked_cases,
     }
     ok = (
@@ -196,6 +204,7 @@ def verify(upload_id: int) -> dict[str, Any]:
         and cases == upload.cases_created
         and steps == 2 * cases
         and documents == cases
+        and deadlines == cases
         and blocked_cases == 0
     )
     return {"ok": ok, **checks}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -56,10 +57,8 @@ def _queue_if_due(deadline: Deadline) -> None:
         run_due_deadline.delay_on_commit(deadline.pk)
 
 
-def _create(
+def _fields(
     *,
-    rule: str,
-    key: str,
     action: str,
     due_at: datetime,
     due_on: date | None = None,
@@ -70,36 +69,27 @@ def _create(
     term: str = "",
     legal_basis: str = "",
     payload: dict[str, Any] | None = None,
-) -> Deadline:
-    """Create the deadline unless one exists for the same rule and key (idempotent)."""
-    deadline, created = Deadline.objects.get_or_create(
-        rule=rule,
-        key=key,
-        defaults={
-            "action": action,
-            "due_at": due_at,
-            "next_attempt_at": due_at,
-            "due_on": due_on or timezone.localdate(due_at),
-            "starts_on": starts_on,
-            "case": case,
-            "registrant": registrant,
-            "priority": priority,
-            "term": term,
-            "legal_basis": legal_basis,
-            "payload": payload or {},
-        },
-    )
-    if created:
-        _queue_if_due(deadline)
-    return deadline
+) -> dict[str, Any]:
+    """The columns of a new pending deadline besides its rule and key."""
+    return {
+        "action": action,
+        "due_at": due_at,
+        "next_attempt_at": due_at,
+        "due_on": due_on or timezone.localdate(due_at),
+        "starts_on": starts_on,
+        "case": case,
+        "registrant": registrant,
+        "priority": priority,
+        "term": term,
+        "legal_basis": legal_basis,
+        "payload": payload or {},
+    }
 
 
-def _create_from_plan(
+def _plan_fields(
     plan: rules.Plan, *, case: Case | None = None, registrant: Registrant | None = None
-) -> Deadline:
-    return _create(
-        rule=plan.rule,
-        key=plan.key,
+) -> dict[str, Any]:
+    return _fields(
         action=plan.action,
         due_at=plan.due_at,
         due_on=plan.due_on,
@@ -109,6 +99,22 @@ def _create_from_plan(
         priority=plan.priority,
         term=plan.term.describe(),
         legal_basis=plan.term.basis,
+    )
+
+
+def _create(*, rule: str, key: str, **fields: Any) -> Deadline:
+    """Create the deadline unless one exists for the same rule and key (idempotent)."""
+    deadline, created = Deadline.objects.get_or_create(rule=rule, key=key, defaults=fields)
+    if created:
+        _queue_if_due(deadline)
+    return deadline
+
+
+def _create_from_plan(
+    plan: rules.Plan, *, case: Case | None = None, registrant: Registrant | None = None
+) -> Deadline:
+    return _create(
+        rule=plan.rule, key=plan.key, **_plan_fields(plan, case=case, registrant=registrant)
     )
 
 
@@ -151,6 +157,31 @@ def schedule_case_deadlines(case: Case) -> list[Deadline]:
         else:
             deadlines.append(_create_from_plan(plan, case=case, registrant=case.registrant))
     return deadlines
+
+
+@transaction.atomic
+def schedule_new_cases_deadlines(cases: Iterable[Case]) -> int:
+    """schedule_case_deadlines for many cases received together, in one INSERT; returns how many.
+
+    For cases written in bulk (the death feed) in the caller's transaction: they are new, so none
+    has deadlines yet. Each case needs its registrant loaded (forwarding compares seccionales).
+    """
+    new: list[Deadline] = []
+    for case in cases:
+        for plan in rules.case_plans(case):
+            if isinstance(plan, rules.Unplannable):
+                _record_invalid(plan, case=case, registrant=case.registrant)
+            elif not (plan.action == rules.ESCALATE and rules.is_met(plan.rule, case)):
+                new.append(
+                    Deadline(
+                        rule=plan.rule,
+                        key=plan.key,
+                        **_plan_fields(plan, case=case, registrant=case.registrant),
+                    )
+                )
+    for deadline in Deadline.objects.bulk_create(new):
+        _queue_if_due(deadline)
+    return len(new)
 
 
 @transaction.atomic
@@ -246,12 +277,14 @@ def schedule_deadline(
         return _create(
             rule=rule,
             key=key,
-            action=action,
-            due_at=due_at,
-            case=case,
-            registrant=registrant,
-            payload=payload,
-            priority=priority,
+            **_fields(
+                action=action,
+                due_at=due_at,
+                case=case,
+                registrant=registrant,
+                payload=payload,
+                priority=priority,
+            ),
         )
     if existing.state == Deadline.State.PENDING and (
         existing.due_at != due_at or existing.payload != (payload or {})
@@ -277,11 +310,13 @@ def schedule_notice(
     return _create(
         rule=Rule.NOTICE,
         key=key,
-        action=rules.SEND_EMAIL,
-        due_at=timezone.now(),
-        case=case,
-        registrant=registrant,
-        payload={"to": to, "subject": subject, "body": body},
+        **_fields(
+            action=rules.SEND_EMAIL,
+            due_at=timezone.now(),
+            case=case,
+            registrant=registrant,
+            payload={"to": to, "subject": subject, "body": body},
+        ),
     )
 
 

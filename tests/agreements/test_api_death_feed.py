@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.death_feed import process_death_feed
 from agreements.models import DeathFeedEntry, DeathFeedUpload
+from deadlines.models import Deadline, Rule
 from procedures.models import Case, CaseDocument, CaseStep, Cause, Channel, RequesterKind
 from procedures.services.intake import CaseRequest, attach_document, receive_case
 from registry.models import Registrant
@@ -137,6 +138,15 @@ def test_a_feed_case_is_received_exactly_as_receive_case_would_receive_it(
     assert [s.details["channel"] for s in bulk.steps.filter(kind=CaseStep.Kind.RECEIVED)] == [
         "agreement_api"
     ]
+
+    def terms(case):
+        skip = {"id", "key", "case", "registrant", "created_at"}
+        names = [f.attname for f in Deadline._meta.concrete_fields if f.name not in skip]
+        return [{n: getattr(d, n) for n in names} for d in case.deadlines.order_by("rule")]
+
+    assert terms(bulk) == terms(single)
+    assert [d.rule for d in bulk.deadlines.all()] == [Rule.EX_OFFICIO_CANCELLATION]
+    assert bulk.deadlines.get().registrant == bulk_person
 
 
 def test_the_same_file_twice_does_nothing_the_second_time(
