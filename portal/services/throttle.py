@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -45,7 +45,7 @@ def _key(value: str) -> str:
 def _window_start(now: datetime) -> datetime:
     seconds = int(WINDOW.total_seconds())
     epoch = int(now.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo or timezone.utc)
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo or UTC)
 
 
 def hit(limit: Limit, value: str, *, now: datetime | None = None) -> int:

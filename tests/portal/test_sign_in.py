@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import SignIn
 from portal.services import throttle
@@ -73,6 +76,14 @@ def test_one_address_trying_many_documents_is_throttled(account):
     with pytest.raises(Throttled):
         _attempt(password=PASSWORD, ip="10.9.9.9")
     assert _attempt(password=PASSWORD, ip="10.0.0.2") == account.user
+
+
+def test_a_time_without_zone_counts_in_the_window_of_the_same_instant():
+    naive = datetime(2025, 3, 4, 10, 7)  # read in TIME_ZONE, as Django reads naive times
+    limit = throttle.LOGIN_PER_DOCUMENT
+
+    assert throttle.hit(limit, "1020304050", now=naive) == 1
+    assert throttle.hit(limit, "1020304050", now=timezone.make_aware(naive)) == 2
 
 
 def test_the_owner_sees_the_sign_ins_of_the_account(client, account):
