@@ -25,9 +25,17 @@ def _with_places(registrant: Registrant) -> Registrant:
     The public page and the Formulario 001 header show them; joining three tables costs more to
     compile than the lookup itself, and these rows are the same for thousands of inscritos.
     """
-    registrant.seccional = reference_cache.get(Seccional, registrant.seccional_id)
-    registrant.department = reference_cache.get(Department, registrant.department_id)
-    registrant.municipality = reference_cache.get(Municipality, registrant.municipality_id)
+    # A row added by another process may not be in this process's cache yet. Such a relation
+    # is left to load on access: assigning None would also clear the inscrito's foreign key.
+    seccional = reference_cache.get(Seccional, registrant.seccional_id)
+    if seccional is not None:
+        registrant.seccional = seccional
+    department = reference_cache.get(Department, registrant.department_id)
+    if department is not None:
+        registrant.department = department
+    municipality = reference_cache.get(Municipality, registrant.municipality_id)
+    if municipality is not None:
+        registrant.municipality = municipality
     return registrant
 
 
