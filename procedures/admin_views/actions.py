@@ -315,6 +315,9 @@ def _resolve(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
 
 
 def _refer(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
+    # The button is offered only with an inscrito; a POST can still come without one.
+    if case.registrant is None:
+        raise DomainError(_("El trámite no tiene inscrito que remitir."))
     referral = visits.refer(
         case.registrant, kind=data["kind"], by=actor(request), reason=data["reason"], case=case
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from procedures.models import Case, CaseDocument, CaseStep
+from procedures.models import Case, CaseDocument, CaseStep, Referral
 from procedures.services.assignment import take_case
 from procedures.services.intake import check_requirements, receive_case
 from registry.models import DataAccessLog, FormVersion
@@ -204,6 +204,19 @@ def test_a_formato_1767_over_a_record_someone_changed_meanwhile_is_refused(offic
     registrant.refresh_from_db()
     assert registrant.address == "CL 26 69 76"
     assert not case.formats.exists()
+
+
+def test_referring_a_case_without_an_inscrito_is_refused(official) -> None:
+    case = cancellation(registrant_in(OWN))
+    Case.objects.filter(pk=case.pk).update(registrant=None)
+
+    response = client_for(official).post(
+        _action(case, "remitir"), {"kind": "audit", "reason": "Datos inexactos."}
+    )
+
+    assert response.status_code == 200
+    assert _messages(response) == ["El trámite no tiene inscrito que remitir."]
+    assert not Referral.objects.exists()
 
 
 def test_take_then_declare_an_impediment_and_the_case_goes_back_unassigned(official) -> None:
