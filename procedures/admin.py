@@ -139,7 +139,7 @@ class CaseAdmin(admin.ModelAdmin):
             return [InboxFilter, SeccionalFilter, "state", "case_type", "channel", "cause"]
         return list(self.list_filter)
 
-    def get_list_display(self, request: HttpRequest) -> list[Any]:  # type: ignore[override]
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
         if is_central(request.user):
             return [*self.list_display[:3], "seccional_code", *self.list_display[3:]]
         return list(self.list_display)
@@ -161,6 +161,7 @@ class CaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("número"), ordering="number")
     def number_label(self, case: Case) -> str:
         """The number, and the priority the order of the inbox follows (judicial first)."""
+        badge: str
         if case.priority >= JUDICIAL_PRIORITY:
             badge = format_html(
                 '<br><span class="rut-badge rut-badge-judicial">{}</span>', _("Judicial")

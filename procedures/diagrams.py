@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django_fsm import FSMFieldMixin
 
 from procedures.models import Case
 from registry.models import Registrant
@@ -17,16 +18,16 @@ Each arrow is a transition method; the permission it needs is in brackets.
 
 def mermaid(model: type[models.Model], title: str) -> str:
     """One stateDiagram-v2 block for the model's FSM field."""
-    instance = model()
+    field = model._meta.get_field("state")
+    if not isinstance(field, FSMFieldMixin):
+        raise TypeError(f"{model.__name__}.state is not a django-fsm field")
     lines = [f"## {title}", "", "```mermaid", "stateDiagram-v2"]
-    states = dict(model._meta.get_field("state").choices)  # type: ignore[attr-defined]
-    for code, label in states.items():
+    for code, label in field.flatchoices:
         lines.append(f"    {code}: {label}")
-    default = model._meta.get_field("state").default
-    lines.append(f"    [*] --> {default}")
+    lines.append(f"    [*] --> {field.default}")
     edges = sorted(
         (t.source, t.target or t.source, t.name, t.permission or "")
-        for t in instance.get_all_state_transitions()  # type: ignore[attr-defined]
+        for t in field.get_all_transitions(model)
     )
     for source, target, name, permission in edges:
         suffix = f" [{permission.split('.')[-1]}]" if permission else ""

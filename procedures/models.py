@@ -4,6 +4,9 @@ oficio y reactivación del RUT and Decreto 2460 de 2013, art. 6-19.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -12,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from registry.models import Registrant, Seccional
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class CaseType(models.TextChoices):
@@ -278,6 +284,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.case_type in CANCELLATION_TYPES
 
     # --- State machine (bodies only set this row's fields) ---
+    # django-fsm types a condition as taking any Model, hence the casts to Case in conditions=.
 
     @transition(
         field=state,
@@ -294,7 +301,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=State.REJECTED,
         permission="procedures.process_case",
     )
-    def reject_requirements(self, *, by: object, at: object) -> None:
+    def reject_requirements(self, *, by: User | None, at: datetime) -> None:
         self.decision = Decision.REQUIREMENTS_NOT_MET
         self.decided_by, self.decided_at = by, at
 
@@ -322,9 +329,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.IN_PROCESS,
         target=State.AWAITING_APPROVAL,
         permission="procedures.process_case",
-        conditions=[lambda c: c.is_cancellation],
+        conditions=[lambda c: cast(Case, c).is_cancellation],
     )
-    def submit_for_approval(self, *, by: object) -> None:
+    def submit_for_approval(self, *, by: User | None) -> None:
         self.prepared_by = by
 
     @transition(
@@ -342,7 +349,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=State.DECIDED,
         permission="procedures.approve_cancellation",
     )
-    def approve(self, *, by: object, at: object) -> None:
+    def approve(self, *, by: User, at: datetime) -> None:
         self.decision = Decision.GRANTED
         self.decided_by, self.decided_at = by, at
 
@@ -351,9 +358,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.IN_PROCESS,
         target=State.DECIDED,
         permission="procedures.process_case",
-        conditions=[lambda c: not c.is_cancellation],
+        conditions=[lambda c: not cast(Case, c).is_cancellation],
     )
-    def grant(self, *, by: object, at: object) -> None:
+    def grant(self, *, by: User | None, at: datetime) -> None:
         self.decision = Decision.GRANTED
         self.decided_by, self.decided_at = by, at
 
@@ -363,7 +370,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=State.DECIDED,
         permission="procedures.process_case",
     )
-    def deny(self, *, by: object, at: object) -> None:
+    def deny(self, *, by: User | None, at: datetime) -> None:
         self.decision = Decision.DENIED
         self.decided_by, self.decided_at = by, at
 
@@ -382,7 +389,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=State.CLOSED,
         permission="procedures.process_case",
     )
-    def close(self, *, at: object) -> None:
+    def close(self, *, at: datetime) -> None:
         self.closed_at = at
 
 
@@ -683,7 +690,7 @@ class Petition(ConcurrentTransitionMixin, models.Model):
         target=State.ANSWERED,
         permission="procedures.process_case",
     )
-    def respond(self, *, answer: str, by: object, at: object) -> None:
+    def respond(self, *, answer: str, by: User, at: datetime) -> None:
         self.answer, self.answered_by, self.answered_at = answer, by, at
 
 

@@ -7,6 +7,8 @@ seccionales) are loaded from registry/data by `manage.py load_reference_data`.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -386,7 +388,7 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         target=State.ACTIVE,
         permission="registry.formalize_registrant",
     )
-    def formalize(self, *, nit: str, check_digit: int, at: object) -> None:
+    def formalize(self, *, nit: str, check_digit: int, at: datetime) -> None:
         self.nit, self.check_digit = nit, check_digit
         self.formalized_at = at
 
@@ -396,7 +398,7 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         target=State.PROVISIONAL,
         permission="registry.formalize_registrant",
     )
-    def issue_provisional_nit(self, *, nit: str, check_digit: int, at: object) -> None:
+    def issue_provisional_nit(self, *, nit: str, check_digit: int, at: datetime) -> None:
         self.nit, self.check_digit = nit, check_digit
         self.provisional_nit_issued_at = at
 
@@ -406,7 +408,7 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         target=State.ACTIVE,
         permission="registry.formalize_registrant",
     )
-    def activate_provisional_nit(self, *, certificate_date: object, at: object) -> None:
+    def activate_provisional_nit(self, *, certificate_date: date, at: datetime) -> None:
         self.bank_certificate_date = certificate_date
         self.formalized_at = at
 

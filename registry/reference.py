@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from registry import reference_cache
 from registry.models import (
@@ -19,6 +20,8 @@ from registry.models import (
     Seccional,
 )
 
+M = TypeVar("M", bound=models.Model)
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -27,8 +30,8 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def _upsert(model: type, objects: list, fields: list[str]) -> int:
-    model.objects.bulk_create(
+def _upsert(model: type[M], objects: list[M], fields: list[str]) -> int:
+    model._default_manager.bulk_create(
         objects, update_conflicts=True, unique_fields=["pk"], update_fields=fields
     )
     return len(objects)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -43,7 +44,7 @@ CACHED_MODELS: tuple[type[models.Model], ...] = (
 )
 
 _lock = threading.Lock()
-_tables: dict[type[models.Model], tuple[float, dict[str, models.Model]]] = {}
+_tables: dict[type[models.Model], tuple[float, Mapping[str, models.Model]]] = {}
 
 
 def table(model: type[M]) -> dict[str, M]:
@@ -51,11 +52,12 @@ def table(model: type[M]) -> dict[str, M]:
     now = time.monotonic()
     cached = _tables.get(model)
     if cached is not None and now - cached[0] < settings.REFERENCE_CACHE_SECONDS:
-        return cached[1]  # type: ignore[return-value]
-    rows = {row.pk: row for row in model._default_manager.all()}
+        # Each model's entry holds rows of that model: a tie the dict's type cannot express.
+        return cast(dict[str, M], cached[1])
+    rows: dict[str, M] = {row.pk: row for row in model._default_manager.all()}
     with _lock:
         _tables[model] = (now, rows)
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 def get(model: type[M], pk: str | None) -> M | None:

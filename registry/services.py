@@ -37,9 +37,7 @@ from registry.validation import IDENTIFICATION_FIELDS, RegistrantData, validate_
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 class DuplicateRegistrant(Conflict):

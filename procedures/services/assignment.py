@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,9 +10,6 @@ from accounts.scope import can_act_in
 from procedures.models import Case, CaseStep
 from procedures.services.common import lock_case, record_step, require_scope
 from rut_portal.errors import Conflict, DomainError, NotAllowed
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
 OPEN_STATES = (
     Case.State.RECEIVED,
@@ -36,7 +31,7 @@ def _is_impeded(case: Case, user_pk: int) -> bool:
 
 
 @transaction.atomic
-def take_case(case: Case, *, by: AbstractBaseUser) -> Case:
+def take_case(case: Case, *, by: User) -> Case:
     """An official takes an unassigned case of their seccional."""
     case = lock_case(case)
     require_scope(case, by)
@@ -50,7 +45,7 @@ def take_case(case: Case, *, by: AbstractBaseUser) -> Case:
         )
     if _is_impeded(case, by.pk):
         raise NotAllowed(_("Usted se declaró impedido en este trámite."))
-    case.assigned_to = by  # type: ignore[assignment]
+    case.assigned_to = by
     case.save(update_fields=["assigned_to"])
     record_step(
         case,
@@ -63,7 +58,7 @@ def take_case(case: Case, *, by: AbstractBaseUser) -> Case:
 
 
 @transaction.atomic
-def assign_case(case: Case, *, by: AbstractBaseUser, to: User, reason: str = "") -> Case:
+def assign_case(case: Case, *, by: User, to: User, reason: str = "") -> Case:
     """The chief assigns or reassigns a case to an official of the same seccional."""
     case = lock_case(case)
     require_scope(case, by)
@@ -97,7 +92,7 @@ def assign_case(case: Case, *, by: AbstractBaseUser, to: User, reason: str = "")
 
 
 @transaction.atomic
-def declare_impediment(case: Case, *, by: AbstractBaseUser, reason: str) -> Case:
+def declare_impediment(case: Case, *, by: User, reason: str) -> Case:
     """Conflict of interest: the case goes back to the chief; the declaration stays on record."""
     if not reason.strip():
         raise DomainError(_("Explique la situación de conflicto de interés."), field="reason")

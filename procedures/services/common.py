@@ -14,7 +14,7 @@ from registry.services import acting_user
 from rut_portal.errors import Conflict, NotAllowed
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 CASE_SEQUENCE = "procedures_case_seq"
 FORMAT_SEQUENCE = "procedures_format_seq"

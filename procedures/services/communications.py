@@ -21,7 +21,7 @@ from procedures.services.common import lock_case, record_step, require_transitio
 from registry.models import Registrant, Seccional, SeccionalAssignment
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 FIVE_YEARS = timedelta(days=5 * 365 + 1)
 

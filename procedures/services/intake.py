@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from registry.validation import RegistrantData, data_to_json
 from rut_portal.errors import Conflict, DomainError, InvalidData
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 JUDICIAL_PRIORITY = 10
 AUTHORITY_PRIORITY = 5
@@ -218,7 +218,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
 
 @transaction.atomic
 def attach_document(
-    case: Case, *, kind: str, file: UploadedFile, by: User | None, description: str = ""
+    case: Case, *, kind: str, file: File, by: User | None, description: str = ""
 ) -> CaseDocument:
     """Store a supporting document with its SHA-256 and note it on the timeline."""
     case = lock_case(case)

@@ -17,7 +17,7 @@ from registry.services import DEFAULT_SECCIONAL
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 def is_authorized_channel(case_type: str, channel: str) -> bool:

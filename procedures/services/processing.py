@@ -40,7 +40,7 @@ from registry.validation import RegistrantData, data_from_json
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 class FourEyesViolation(NotAllowed):
@@ -224,7 +224,7 @@ def _check_cancellation_rules(case: Case) -> None:
 
 
 @transaction.atomic
-def submit_for_approval(case: Case, *, by: User, reason: str = "") -> Case:
+def submit_for_approval(case: Case, *, by: User | None, reason: str = "") -> Case:
     """Prepare a cancellation; it takes effect only when the director approves it."""
     case = lock_case(case)
     require_transition(case, "submit_for_approval", by)
@@ -428,7 +428,7 @@ def grant_case(case: Case, *, by: User | None, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def deny_case(case: Case, *, by: User, reason: str) -> Case:
+def deny_case(case: Case, *, by: User | None, reason: str) -> Case:
     """Decide that the request does not proceed, saying why."""
     if not reason.strip():
         raise DomainError(

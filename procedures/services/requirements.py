@@ -24,7 +24,7 @@ from procedures.services.common import lock_case, record_step, require_scope
 from rut_portal.errors import Conflict, DomainError
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "document_requirements.csv"
 # Art. 10 lit. b num. 2: a persona natural shows a bank certificate when responsible for IVA,

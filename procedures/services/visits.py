@@ -24,7 +24,9 @@ from procedures.services.common import lock_case, record_step, require_scope
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
+
+    from registry.models import Registrant
 
 
 def _require_registrant_scope(visit: VerificationVisit, by: User) -> None:
@@ -86,7 +88,7 @@ def record_visit(
             raise Conflict(_("El resultado de esta visita ya fue registrado."))
     _require_registrant_scope(visit, by)
     visit.visited_on, visit.result, visit.notes = visited_on, result, notes
-    visit.recorded_by, visit.recorded_at = by, timezone.now()  # type: ignore[assignment]
+    visit.recorded_by, visit.recorded_at = by, timezone.now()
     visit.save()
     record_step(
         case,
@@ -135,7 +137,7 @@ def _open_suspension(visit: VerificationVisit, *, by: User) -> Case:
 
 @transaction.atomic
 def refer(
-    registrant: object,
+    registrant: Registrant,
     *,
     kind: str,
     by: User,
