@@ -137,18 +137,20 @@ def civil_registry() -> Any:
 
 def submit(entity: Any, path: Path) -> tuple[Any, bool, float]:
     """Receive the file as the API does; the task is not queued (this process runs it)."""
-    from django.core.files import File
+    from django.core.files.uploadedfile import UploadedFile
     from django.db import transaction
 
     from agreements.death_feed import submit_death_feed
     from agreements.tasks import process_death_feed_task
 
     queued: list[int] = []
-    process_death_feed_task.delay_on_commit = queued.append  # type: ignore[method-assign]
+    process_death_feed_task.delay_on_commit = queued.append
     began = time.perf_counter()
     with open(path, "rb") as handle, transaction.atomic():
         upload, created = submit_death_feed(
-            entity, file=File(handle, name=path.name), file_format="csv"
+            entity,
+            file=UploadedFile(handle, name=path.name, size=path.stat().st_size),
+            file_format="csv",
         )
     return upload, created, time.perf_counter() - began
 
@@ -258,6 +260,7 @@ def main() -> None:
     began = time.perf_counter()
     upload = death_feed.process_death_feed(upload.pk)
     process_s = time.perf_counter() - began
+    assert upload.total_rows is not None, "submit_death_feed counts the rows"
     rate = upload.total_rows / process_s
     print(
         f"processed {upload.total_rows:,} rows against {inscritos:,} inscritos in "

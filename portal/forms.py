@@ -49,10 +49,16 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _not_future(value: date | None) -> date | None:
+def _not_future(value: date | None) -> None:
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("La fecha no puede ser futura."))
-    return value
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's own copy of a declared choice field, to set its choices per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 class DocumentFields(forms.Form):
@@ -66,7 +72,7 @@ class DocumentFields(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document_type"].choices = [
+        choice_field(self, "document_type").choices = [
             (d.code, d.name) for d in selectors.natural_document_types()
         ]
         self.fields["document_type"].initial = "13"
@@ -78,7 +84,8 @@ class DocumentFields(forms.Form):
         return number
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         number = data.get("document_number", "")
         if data.get("document_type") in ("13", "22") and number and not number.isdigit():
             self.add_error("document_number", _("La cédula solo tiene dígitos."))
@@ -174,7 +181,8 @@ class PasswordForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("password1")
             and data.get("password2")
@@ -233,7 +241,8 @@ class IdentificationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         issued, born = data.get("document_issue_date"), data.get("birth_date")
         if issued and born and issued < born:
             self.add_error(
@@ -264,18 +273,17 @@ class LocationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         blank = [("", _("— Elija —"))]
-        self.fields["department"].choices = blank + [
-            (d.code, d.name) for d in selectors.departments()
-        ]
+        departments = blank + [(d.code, d.name) for d in selectors.departments()]
+        choice_field(self, "department").choices = departments
         department = self.data.get(self.add_prefix("department")) or self.initial.get("department")
-        self.fields["municipality"].choices = blank + [
+        choice_field(self, "municipality").choices = blank + [
             (m.code, m.name) for m in selectors.municipalities_of(department or "")
         ]
         # Django would say "not one of the available choices"; say what is wrong instead.
         self.fields["municipality"].error_messages["invalid_choice"] = _(
             "El municipio elegido no pertenece al departamento %(department)s; elija uno de la "
             "lista."
-        ) % {"department": dict(self.fields["department"].choices).get(department or "", "")}
+        ) % {"department": dict(departments).get(department or "", "")}
 
     def clean_postal_code(self) -> str:
         code = self.cleaned_data["postal_code"].strip()
@@ -355,7 +363,8 @@ class ActivitiesForm(forms.Form):
         return self._clean_code("secondary_code")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("secondary_code") and data.get("secondary_code") == data.get("principal_code"):
             self.add_error("secondary_code", _("La actividad secundaria repite la principal."))
         if data.get("secondary_code") and not data.get("secondary_started_on"):
@@ -376,9 +385,10 @@ class ResponsibilitiesForm(forms.Form):
         super().__init__(*args, **kwargs)
         codes = [code for code, _hint in USUAL_RESPONSIBILITIES]
         codes += [c for c in extra_codes or [] if c not in codes]
+        self.shown_codes = codes  # an update keeps the codes the form does not show
         names = selectors.responsibilities_by_code(codes)
         hints = dict(USUAL_RESPONSIBILITIES)
-        self.fields["responsibilities"].choices = [
+        choice_field(self, "responsibilities").choices = [
             (
                 code,
                 format_html(
@@ -420,7 +430,7 @@ class ConfirmForm(forms.Form):
 # --- Requests --------------------------------------------------------------------------------
 
 
-def validate_upload(upload: UploadedFile) -> UploadedFile:
+def validate_upload(upload: UploadedFile) -> None:
     """PDF, PNG or JPEG of at most 5 MB, checked by content, not only by name."""
     name = upload.name or ""
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
@@ -435,7 +445,6 @@ def validate_upload(upload: UploadedFile) -> UploadedFile:
         raise forms.ValidationError(
             _("El archivo «%(name)s» no es un PDF ni una imagen JPG o PNG.") % {"name": name}
         )
-    return upload
 
 
 SUPPORT_KINDS = [
@@ -477,7 +486,7 @@ class CancellationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         causes = CAUSES_BY_TYPE[CaseType.CANCELLATION_ON_REQUEST]
-        self.fields["cause"].choices = [("", _("— Elija —"))] + [
+        choice_field(self, "cause").choices = [("", _("— Elija —"))] + [
             (c.value, c.label) for c in Cause if c in causes
         ]
 
@@ -531,7 +540,7 @@ class AppointmentSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["seccional"].choices = [
+        choice_field(self, "seccional").choices = [
             (s.code, s.name) for s in Seccional.objects.filter(kind__icontains="impuestos")
         ]
 

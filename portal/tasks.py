@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Appointment, CitizenAccount, CodePurpose, OneTimeCode
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     CodePurpose.ACTIVATION: "Código de activación de su cuenta",
     CodePurpose.RECOVERY: "Código para recuperar su contraseña",
     CodePurpose.SIGNATURE: "Código de firma de su solicitud",

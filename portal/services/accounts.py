@@ -24,7 +24,7 @@ from registry.selectors import registrant_by_document
 from rut_portal.errors import DomainError
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 # Version of the personal-data policy shown at /mi-rut/politica-de-datos/ (Ley 1581 de 2012).
 DATA_POLICY_VERSION = "2026-01"
@@ -325,10 +325,10 @@ def confirm_mobile_change(account: CitizenAccount, *, new_mobile: str, submitted
     account.save(update_fields=["mobile", "mobile_confirmed_at"])
 
 
-def citizen_account_of(user: AbstractBaseUser | None) -> CitizenAccount | None:
+def citizen_account_of(user: User | AnonymousUser | None) -> CitizenAccount | None:
     if user is None or not user.is_authenticated:
         return None
     try:
-        return user.citizen_account  # type: ignore[attr-defined, no-any-return]
+        return user.citizen_account
     except CitizenAccount.DoesNotExist:
         return None

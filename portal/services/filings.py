@@ -91,7 +91,12 @@ def start_update(
 
 @transaction.atomic
 def start_withdrawal(
-    account: CitizenAccount, *, kind: str, data: RegistrantData, base_revision: int, facts: str
+    account: CitizenAccount,
+    *,
+    kind: PendingFiling.Kind,
+    data: RegistrantData,
+    base_revision: int,
+    facts: str,
 ) -> PendingFiling:
     """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official."""
     held, granted = WITHDRAWALS[kind]
@@ -134,7 +139,9 @@ def start_cancellation(
         ],
     )
     for kind, upload in documents:
-        PendingDocument.objects.create(filing=filing, kind=kind, file=upload, name=upload.name)
+        PendingDocument.objects.create(
+            filing=filing, kind=kind, file=upload, name=upload.name or ""
+        )
     return filing
 
 

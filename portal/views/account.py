@@ -138,9 +138,10 @@ def activate(request: HttpRequest) -> HttpResponse:
 
 def _verified_account(request: HttpRequest, flow: str) -> CitizenAccount | None:
     verified = request.session.get(VERIFIED) or {}
-    if verified.get("flow") != flow:
+    account_id = verified.get("id")
+    if verified.get("flow") != flow or account_id is None:
         return None
-    return CitizenAccount.objects.select_related("user").filter(pk=verified.get("id")).first()
+    return CitizenAccount.objects.select_related("user").filter(pk=account_id).first()
 
 
 def _password_page(request: HttpRequest, flow: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,7 +26,7 @@ IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 SIGNED_IN_AT = "portal_signed_in_at"
 
-CitizenView = Callable[..., HttpResponse]
+CitizenView = Callable[..., HttpResponseBase]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -39,11 +39,11 @@ def start_session(request: HttpRequest) -> None:
     request.session.set_expiry(IDLE_SECONDS)
 
 
-def citizen_required(view: CitizenView) -> Callable[..., HttpResponse]:
+def citizen_required(view: CitizenView) -> CitizenView:
     """Let in only a signed-in citizen; pass their account to the view as its second argument."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         account = citizen_account_of(request.user)
         login_url = reverse("portal:login")
         if account is None:

@@ -6,7 +6,9 @@ version renders it (about half a second a page), later ones serve the stored fil
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from typing import TYPE_CHECKING
+
+from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from portal import selectors
@@ -14,12 +16,15 @@ from portal.models import CitizenAccount
 from portal.views.common import citizen_required
 from procedures.models import Case, CaseType, Decision, OfficialFormat
 
+if TYPE_CHECKING:
+    from documents.models import StoredDocument
+
 # Formats a citizen receives; 1767 and 1271 are internal working papers.
 CITIZEN_FORMATS = (OfficialFormat.Kind.F1529,)
 
 
-def _serve(document: object, filename: str) -> FileResponse:
-    handle = document.file.open("rb")  # type: ignore[attr-defined]
+def _serve(document: StoredDocument, filename: str) -> FileResponse:
+    handle = document.file.open("rb")
     return FileResponse(
         handle, content_type="application/pdf", as_attachment=False, filename=filename
     )
@@ -27,28 +32,31 @@ def _serve(document: object, filename: str) -> FileResponse:
 
 @require_GET
 @citizen_required
-def rut_pdf(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
+def rut_pdf(request: HttpRequest, account: CitizenAccount) -> FileResponse:
     """Copia del RUT: the current Formulario 001 with the "Copia Certificado" legend (art. 19)."""
     from documents.services import formulario_001_pdf
 
     registrant = account.registrant
-    version = selectors.current_form_version(registrant) if registrant else None
+    if registrant is None:
+        raise Http404
+    version = selectors.current_form_version(registrant)
     if version is None:
         raise Http404
     document = formulario_001_pdf(version, copy=True)
-    return _serve(document, f"RUT-{registrant.nit or version.form_number}.pdf")  # type: ignore[union-attr]
+    return _serve(document, f"RUT-{registrant.nit or version.form_number}.pdf")
 
 
 @require_GET
 @citizen_required
 def form_version_pdf(
     request: HttpRequest, account: CitizenAccount, form_number: str
-) -> HttpResponse:
+) -> FileResponse:
     from documents.services import formulario_001_pdf
 
-    if account.registrant_id is None:
+    registrant = account.registrant
+    if registrant is None:
         raise Http404
-    version = account.registrant.form_versions.filter(form_number=form_number).first()  # type: ignore[union-attr]
+    version = registrant.form_versions.filter(form_number=form_number).first()
     if version is None:
         raise Http404
     return _serve(formulario_001_pdf(version, copy=True), f"formulario-001-{form_number}.pdf")
@@ -56,7 +64,7 @@ def form_version_pdf(
 
 @require_GET
 @citizen_required
-def communication_pdf(request: HttpRequest, account: CitizenAccount, pk: int) -> HttpResponse:
+def communication_pdf(request: HttpRequest, account: CitizenAccount, pk: int) -> FileResponse:
     from documents.services import communication_pdf as render
 
     communication = next((c for c in selectors.inbox(account) if c.pk == pk), None)
@@ -67,7 +75,7 @@ def communication_pdf(request: HttpRequest, account: CitizenAccount, pk: int) ->
 
 @require_GET
 @citizen_required
-def resolution_pdf(request: HttpRequest, account: CitizenAccount, number: str) -> HttpResponse:
+def resolution_pdf(request: HttpRequest, account: CitizenAccount, number: str) -> FileResponse:
     from documents.services import cancellation_resolution_pdf
 
     case = selectors.cases_of(account).filter(number=number).first()
@@ -78,7 +86,7 @@ def resolution_pdf(request: HttpRequest, account: CitizenAccount, number: str) -
 
 @require_GET
 @citizen_required
-def format_pdf(request: HttpRequest, account: CitizenAccount, number: str) -> HttpResponse:
+def format_pdf(request: HttpRequest, account: CitizenAccount, number: str) -> FileResponse:
     from documents.services import official_format_pdf
 
     official_format = OfficialFormat.objects.filter(

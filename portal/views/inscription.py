@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -65,17 +65,17 @@ def _values(account: CitizenAccount) -> dict[str, Any]:
     return draft.data if draft else inscription.initial_values(account)
 
 
-def _form_values(form: forms.Form) -> dict[str, Any]:
+def _form_values(form: forms.Form, posted: QueryDict) -> dict[str, Any]:
     """What the person typed on a step, valid or not (drafts keep half-finished data too)."""
     values: dict[str, Any] = {}
     for name, field in form.fields.items():
         key = form.add_prefix(name)
         if isinstance(field, forms.MultipleChoiceField):
-            values[name] = form.data.getlist(key)
+            values[name] = posted.getlist(key)
         elif isinstance(field, forms.BooleanField):
             continue
         else:
-            values[name] = form.data.get(key, "")
+            values[name] = posted.get(key, "")
     return values
 
 
@@ -116,7 +116,7 @@ def step(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRespon
     form = form_class(request.POST if bound else None, initial=values)
     context: dict[str, Any] = {"account": account, "step": step, "steps": _steps(step)}
     if bound:
-        typed = _form_values(form)
+        typed = _form_values(form, request.POST)
         for kind in ("principal", "secondary"):
             if request.POST.get(f"use_{kind}"):
                 typed[f"{kind}_code"] = request.POST[f"use_{kind}"]
@@ -271,7 +271,7 @@ def autosave(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRe
     if step not in FORMS or account.registrant_id:
         raise Http404
     form = FORMS[step](request.POST)
-    inscription.save_draft(account, step=step, values=_form_values(form))
+    inscription.save_draft(account, step=step, values=_form_values(form, request.POST))
     return JsonResponse({"saved": True})
 
 

@@ -123,23 +123,18 @@ def _apply(section: str, data: RegistrantData, cleaned: dict[str, Any]) -> list[
             changes.append(filings.Change(_("Actividades"), before, after))
             data.activities = [*new, *others]
     elif section == "responsabilidades":
-        shown = {
-            c
-            for c, _label in SECTIONS[section][1](extra_codes=data.responsibilities)
-            .fields["responsibilities"]
-            .choices
-        }
+        shown = set(ResponsibilitiesForm(extra_codes=data.responsibilities).shown_codes)
         kept = [c for c in data.responsibilities if c not in shown]
-        after = sorted({*kept, *cleaned["responsibilities"]})
-        if after != sorted(data.responsibilities):
+        chosen = sorted({*kept, *cleaned["responsibilities"]})
+        if chosen != sorted(data.responsibilities):
             changes.append(
                 filings.Change(
                     _("Responsabilidades"),
                     ", ".join(sorted(data.responsibilities)),
-                    ", ".join(after),
+                    ", ".join(chosen),
                 )
             )
-            data.responsibilities = after
+            data.responsibilities = chosen
     return changes
 
 
