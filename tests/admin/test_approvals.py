@@ -27,15 +27,17 @@ def _messages(response) -> list[str]:
 def test_the_director_approves_with_the_password_and_the_inscripcion_is_cancelled(
     director, official
 ) -> None:
-    case = cancellation(registrant_in(OWN), "awaiting_approval", preparer=official)
+    registrant = registrant_in(OWN)
+    case = cancellation(registrant, "awaiting_approval", preparer=official)
 
     response = client_for(director).post(
         _action(case, "aprobar"), {"password": "x", "reason": "Revisado"}, follow=True
     )
 
     case.refresh_from_db()
+    registrant.refresh_from_db()
     assert (case.state, case.decided_by) == (Case.State.DECIDED, director)
-    assert case.registrant.state == Registrant.State.CANCELLED
+    assert registrant.state == Registrant.State.CANCELLED
     assert case.formats.get().kind == "1529"
     assert _messages(response) == [
         "Cancelación aprobada: la inscripción quedó cancelada. Falta comunicar la decisión."
@@ -108,8 +110,9 @@ def test_bulk_approval_reports_which_were_approved_and_which_refused_and_why(
 ) -> None:
     first = cancellation(registrant_in(OWN), "awaiting_approval", preparer=official)
     second = cancellation(registrant_in(OWN), "awaiting_approval", preparer=official)
-    already_cancelled = cancellation(registrant_in(OWN), "awaiting_approval", preparer=official)
-    change_state(already_cancelled.registrant, transition_name="cancel", by=None)
+    cancelled_meanwhile = registrant_in(OWN)
+    already_cancelled = cancellation(cancelled_meanwhile, "awaiting_approval", preparer=official)
+    change_state(cancelled_meanwhile, transition_name="cancel", by=None)
     mine = cancellation(registrant_in(OWN), "awaiting_approval", preparer=director)
 
     response = client_for(director).post(

@@ -280,7 +280,7 @@ def test_a_supporting_document_downloads_only_within_the_seccional(
     theirs = client_for(official_of_other_seccional).get(url)
 
     assert mine.status_code == 200
-    assert b"".join(mine.streaming_content).startswith(b"%PDF")
+    assert mine.getvalue().startswith(b"%PDF")
     assert theirs.status_code == 403
 
 
@@ -301,7 +301,7 @@ def test_the_pdf_of_a_format_is_rendered_once_and_opened_from_the_case_page(
     assert first["Location"] == again["Location"]
     assert first["Location"] in page.content.decode()  # "Ver PDF" instead of "Generar PDF"
     assert pdf["Content-Type"] == "application/pdf"
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf.getvalue().startswith(b"%PDF")
 
 
 def test_the_legal_terms_of_the_deadlines_app_show_with_business_days_left(official) -> None:

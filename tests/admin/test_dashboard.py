@@ -27,6 +27,7 @@ def cases() -> dict[str, Case]:
     overdue = made["in_process"]
     Case.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - timedelta(days=10))
     decided = made["decided"]
+    assert decided.decided_at is not None
     Case.objects.filter(pk=decided.pk).update(
         received_at=decided.decided_at - timedelta(days=4, hours=12)
     )

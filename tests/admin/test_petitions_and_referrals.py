@@ -83,9 +83,10 @@ def test_an_answered_petition_cannot_be_answered_twice(official) -> None:
 
 
 def test_a_referral_is_listed_and_closed_with_its_resolution(official) -> None:
-    case = cancellation(registrant_in(OWN))
+    registrant = registrant_in(OWN)
+    case = cancellation(registrant)
     referral = refer(
-        case.registrant, kind=Referral.Kind.AUDIT, by=official, reason="Datos inexactos.", case=case
+        registrant, kind=Referral.Kind.AUDIT, by=official, reason="Datos inexactos.", case=case
     )
     client = client_for(official)
 

@@ -68,7 +68,7 @@ def site(browser: Any, live_server: Any, reference_data: None, screenshot: Any):
 
 def last_code(to: str) -> str:
     for message in reversed(mail.outbox):
-        if to in message.to and (found := CODE.search(message.body)):
+        if to in message.to and (found := CODE.search(str(message.body))):
             return found.group(1)
     raise AssertionError(f"no code emailed to {to}")
 

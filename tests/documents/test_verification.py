@@ -35,10 +35,13 @@ def _qr_matrix(data_uri: str, modules: int) -> list[list[bool]]:
     image = Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))).convert("L")
     assert image.width == image.height and image.width % modules == 0
     step = image.width // modules
-    return [
-        [image.getpixel((x * step + step // 2, y * step + step // 2)) < 128 for x in range(modules)]
-        for y in range(modules)
-    ]
+
+    def dark(x: int, y: int) -> bool:
+        grey = image.getpixel((x * step + step // 2, y * step + step // 2))
+        assert isinstance(grey, int)  # mode L: one grey level a pixel
+        return grey < 128
+
+    return [[dark(x, y) for x in range(modules)] for y in range(modules)]
 
 
 def test_the_qr_leads_to_the_verification_page_of_that_document(client, registrant, document):

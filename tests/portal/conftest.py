@@ -20,7 +20,7 @@ def last_code(to: str | None = None) -> str:
     """The code in the newest email (to that address, when given)."""
     for message in reversed(mail.outbox):
         if to is None or to in message.to:
-            found = CODE_IN_EMAIL.search(message.body)
+            found = CODE_IN_EMAIL.search(str(message.body))
             if found:
                 return found.group(1)
     raise AssertionError("no code was emailed")

@@ -92,6 +92,7 @@ def test_a_legal_entity_gets_the_next_nit_of_the_range(official, settings) -> No
     first = make_legal(by=official)
     second = make_legal(by=official)
 
+    assert first.nit is not None and second.nit is not None
     assert int(first.nit) >= settings.NIT_RANGE_START
     assert int(second.nit) > int(first.nit)
     assert first.seccional_id == "11"  # Medellín
@@ -182,6 +183,7 @@ def test_a_new_company_without_bank_certificate_gets_a_provisional_nit(official)
 
 def test_the_provisional_nit_becomes_definitive_with_the_bank_certificate(official) -> None:
     registrant = register_registrant(legal_data(), by=official)
+    assert registrant.provisional_nit_issued_at is not None
     issued = registrant.provisional_nit_issued_at.date()
 
     registrant = activate_provisional_nit(
@@ -193,6 +195,7 @@ def test_the_provisional_nit_becomes_definitive_with_the_bank_certificate(offici
 
 def test_the_provisional_nit_lapses_after_fifteen_business_days(official) -> None:
     registrant = register_registrant(legal_data(), by=official)
+    assert registrant.provisional_nit_issued_at is not None
     Registrant.objects.filter(pk=registrant.pk).update(
         provisional_nit_issued_at=registrant.provisional_nit_issued_at.replace(2026, 11, 3)
     )
