@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself (creating inscritos) would otherwise refuse to run "in an async context".
@@ -38,6 +39,10 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+        # While Playwright's event loop runs, Django gives the test its own connections, apart
+        # from the thread's usual ones. Nothing else closes them, and one left open blocks the
+        # DROP of the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
