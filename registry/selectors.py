@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Model, Value, When
 from django.utils.translation import gettext as _
 
 from registry import reference_cache
@@ -27,15 +27,15 @@ def _with_places(registrant: Registrant) -> Registrant:
     """
     # A row added by another process may not be in this process's cache yet. Such a relation
     # is left to load on access: assigning None would also clear the inscrito's foreign key.
-    seccional = reference_cache.get(Seccional, registrant.seccional_id)
-    if seccional is not None:
-        registrant.seccional = seccional
-    department = reference_cache.get(Department, registrant.department_id)
-    if department is not None:
-        registrant.department = department
-    municipality = reference_cache.get(Municipality, registrant.municipality_id)
-    if municipality is not None:
-        registrant.municipality = municipality
+    places: tuple[tuple[str, type[Model]], ...] = (
+        ("seccional", Seccional),
+        ("department", Department),
+        ("municipality", Municipality),
+    )
+    for field, model in places:
+        row = reference_cache.get(model, getattr(registrant, f"{field}_id"))
+        if row is not None:
+            setattr(registrant, field, row)
     return registrant
 
 
