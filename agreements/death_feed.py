@@ -28,12 +28,11 @@ from typing import IO, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementEntity, DeathFeedEntry, DeathFeedUpload, EntityKind, Scope
-from deadlines.services import schedule_new_cases_deadlines
+from deadlines.services import schedule_alike_cases_deadlines
 from procedures.models import (
     Case,
     CaseDocument,
@@ -48,6 +47,7 @@ from procedures.services.common import CASE_SEQUENCE
 from procedures.services.intake import AUTHORITY_PRIORITY, legal_due_date
 from procedures.services.processing import deceased_cancellable_responsibilities
 from registry.models import DocumentType, PersonType, Registrant
+from rut_portal.bulk import insert_many
 from rut_portal.errors import DomainError, NotAllowed
 
 BATCH_SIZE = 2000
@@ -323,7 +323,7 @@ def _process_batch(upload_id: int, *, start: int, rows: list[FeedRow]) -> None:
     batch = _Batch(upload=upload, rows=rows[max(done, 0) :])
     _classify(batch)
     cases = _create_cases(batch)
-    _insert_many(
+    insert_many(
         DeathFeedEntry,
         template={"upload_id": upload.pk},
         varying={
@@ -438,66 +438,6 @@ def _next_case_numbers(count: int, year: int) -> list[str]:
     return [f"{year}-{value:07d}" for value in values]
 
 
-def _insert_many(
-    model: type[Model], *, template: dict[str, Any], varying: dict[str, list[Any]]
-) -> list[int]:
-    """Insert rows that share the `template` values and differ in the `varying` columns.
-
-    Returns the new ids in order. On PostgreSQL this is one INSERT ... SELECT FROM unnest(...)
-    whose shared values are prepared once from a prototype instance (so model defaults and
-    auto_now_add apply as in save()): building and preparing a model instance per row, as
-    bulk_create does, is most of the time a 100,000-row feed takes. Elsewhere, bulk_create.
-    """
-    count = len(next(iter(varying.values())))
-    if count == 0:
-        return []
-    if connection.vendor != "postgresql":
-        objects = [
-            model(**template, **{name: values[i] for name, values in varying.items()})
-            for i in range(count)
-        ]
-        return [obj.pk for obj in model._default_manager.bulk_create(objects)]
-    prototype = model(**template)
-    quote = connection.ops.quote_name
-    pk_column = model._meta.pk.column if model._meta.pk else None
-    assert pk_column
-    columns, selects, shared, arrays, aliases = [], [], [], [], []
-    for model_field in model._meta.concrete_fields:
-        if model_field.primary_key:
-            continue
-        column, db_type = model_field.column, model_field.db_type(connection)
-        assert column and db_type  # concrete fields have both
-        columns.append(quote(column))
-        if model_field.attname in varying:
-            aliases.append(quote(model_field.attname))
-            selects.append(f"u.{quote(model_field.attname)}")
-            arrays.append(
-                (
-                    f"%s::{db_type}[]",
-                    [
-                        model_field.get_db_prep_save(v, connection)
-                        for v in varying[model_field.attname]
-                    ],
-                )
-            )
-        else:
-            value = model_field.pre_save(prototype, add=True)
-            selects.append(f"%s::{db_type}")
-            shared.append(model_field.get_db_prep_save(value, connection))
-    unknown = set(varying) - {f.attname for f in model._meta.concrete_fields}
-    assert not unknown, unknown
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selects)} "
-        f"FROM unnest({', '.join(a for a, _v in arrays)}) AS u({', '.join(aliases)}) "
-        f"RETURNING {quote(pk_column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*shared, *(v for _a, v in arrays)])
-        # Rows come back in the order unnest produced them, as Django's bulk_create relies on.
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _create_cases(batch: _Batch) -> dict[int, int]:
     """Cases, their document, their two steps and their legal deadlines, as receive_case +
     attach_document write them.
@@ -520,26 +460,28 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
         "La Registraduría reporta la defunción el %(date)s (registro civil de defunción "
         "%(cert)s), en el reporte N.º %(id)s, línea %(line)s."
     )
-    case_ids = _insert_many(
+    shared = {
+        "case_type": CaseType.CANCELLATION_EX_OFFICIO,
+        "mode": Mode.EX_OFFICIO,
+        "channel": Channel.AGREEMENT_API,
+        "cause": Cause.DECEASED,
+        "requester_kind": RequesterKind.CIVIL_REGISTRY,
+        "requester_name": entity.name,
+        "requester_email": entity.email,
+        "requester_user_id": entity.user_id,
+        "act_issuer": entity.name,
+        "act_is_final": True,
+        "payload": {"via_attorney": False},
+        "priority": AUTHORITY_PRIORITY,
+        "due_on": due_on,
+    }
+    registrant_ids = [registrant_id for _row, (registrant_id, _s) in batch.new_cases]
+    case_ids = insert_many(
         Case,
-        template={
-            "case_type": CaseType.CANCELLATION_EX_OFFICIO,
-            "mode": Mode.EX_OFFICIO,
-            "channel": Channel.AGREEMENT_API,
-            "cause": Cause.DECEASED,
-            "requester_kind": RequesterKind.CIVIL_REGISTRY,
-            "requester_name": entity.name,
-            "requester_email": entity.email,
-            "requester_user_id": entity.user_id,
-            "act_issuer": entity.name,
-            "act_is_final": True,
-            "payload": {"via_attorney": False},
-            "priority": AUTHORITY_PRIORITY,
-            "due_on": due_on,
-        },
+        template=shared,
         varying={
             "number": _next_case_numbers(len(rows), today.year),
-            "registrant_id": [registrant_id for _row, (registrant_id, _s) in batch.new_cases],
+            "registrant_id": registrant_ids,
             "seccional_id": seccionales,
             "received_at_seccional_id": seccionales,
             "act_number": [row.certificate for row in rows],
@@ -557,7 +499,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
             "fact_date": [row.death_date for row in rows],
         },
     )
-    _insert_many(
+    insert_many(
         CaseStep,
         template={
             "kind": CaseStep.Kind.RECEIVED,
@@ -568,7 +510,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
         varying={"case_id": case_ids},
     )
     description = _("Reporte de defunciones N.º %(id)s, línea %(line)s")
-    document_ids = _insert_many(
+    document_ids = insert_many(
         CaseDocument,
         template={
             "kind": CaseDocument.Kind.DEATH_RECORD,
@@ -581,7 +523,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
             "description": [description % {"id": upload.pk, "line": row.line} for row in rows],
         },
     )
-    _insert_many(
+    insert_many(
         CaseStep,
         template={
             "kind": CaseStep.Kind.DOCUMENT_ADDED,
@@ -596,7 +538,12 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
             ],
         },
     )
-    schedule_new_cases_deadlines(Case.objects.filter(pk__in=case_ids).select_related("registrant"))
+    # The terms depend on none of the columns that vary: every case is received on the same day,
+    # from the same requester, at the seccional of its own inscrito (so nothing to forward).
+    received_at = Case.objects.filter(pk=case_ids[0]).values_list("received_at", flat=True).get()
+    schedule_alike_cases_deadlines(
+        Case(**shared, received_at=received_at), list(zip(case_ids, registrant_ids, strict=True))
+    )
     return {row.line: case_id for row, case_id in zip(rows, case_ids, strict=True)}
 
 

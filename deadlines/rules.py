@@ -95,8 +95,8 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def case_key(case: Case) -> str:
-    return f"case:{case.pk}"
+def case_key(case_id: int | None) -> str:
+    return f"case:{case_id}"
 
 
 def registrant_key(registrant: Registrant) -> str:
@@ -139,7 +139,7 @@ def needs_forwarding(case: Case) -> bool:
 def case_plans(case: Case) -> list[Plan | Unplannable]:
     """The deadlines a case is under, given its current row."""
     received_on = timezone.localdate(case.received_at)
-    key = case_key(case)
+    key = case_key(case.pk)
     plans: list[Plan | Unplannable] = []
     if case.case_type == CaseType.CANCELLATION_EX_OFFICIO:
         priority = (
@@ -179,11 +179,11 @@ def _eligibility_plan(case: Case) -> Plan | Unplannable:
     try:
         eligible_on = add_months(suspended_on, 12 * FICTITIOUS_SUSPENSION.amount)
     except (ValueError, OverflowError) as exc:
-        return Unplannable(Rule.FICTITIOUS_SUSPENSION, case_key(case), str(exc))
+        return Unplannable(Rule.FICTITIOUS_SUSPENSION, case_key(case.pk), str(exc))
     starts = timezone.make_aware(datetime.combine(eligible_on, time.min))
     return Plan(
         Rule.FICTITIOUS_SUSPENSION,
-        case_key(case),
+        case_key(case.pk),
         suspended_on,
         eligible_on,
         starts,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from deadlines.actions import Reschedule, SkipDeadline, action_for
 from deadlines.models import Deadline, Rule
 from procedures.models import Case, CaseType, Decision
 from registry.models import Registrant
+from rut_portal.bulk import insert_many
 from rut_portal.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -160,28 +161,39 @@ def schedule_case_deadlines(case: Case) -> list[Deadline]:
 
 
 @transaction.atomic
-def schedule_new_cases_deadlines(cases: Iterable[Case]) -> int:
-    """schedule_case_deadlines for many cases received together, in one INSERT; returns how many.
+def schedule_alike_cases_deadlines(prototype: Case, cases: Sequence[tuple[int, int]]) -> int:
+    """schedule_case_deadlines for many new cases that differ only in whom and what they are
+    about; returns how many deadlines it wrote.
 
-    For cases written in bulk (the death feed) in the caller's transaction: they are new, so none
-    has deadlines yet. Each case needs its registrant loaded (forwarding compares seccionales).
+    Each term is computed once, from `prototype`: an unsaved case with what the terms depend on
+    (type, requester, priority, the moment received, the seccionales). `cases` are the
+    (case id, registrant id) pairs. Each term's rows are written with one INSERT. For the death
+    feed's bulk intake, in its transaction: the cases are new, so none has deadlines yet, and
+    none is due before the day it was received ends (nothing to run at once).
     """
-    new: list[Deadline] = []
-    for case in cases:
-        for plan in rules.case_plans(case):
-            if isinstance(plan, rules.Unplannable):
-                _record_invalid(plan, case=case, registrant=case.registrant)
-            elif not (plan.action == rules.ESCALATE and rules.is_met(plan.rule, case)):
-                new.append(
-                    Deadline(
-                        rule=plan.rule,
-                        key=plan.key,
-                        **_plan_fields(plan, case=case, registrant=case.registrant),
-                    )
+    keys = [rules.case_key(case_id) for case_id, _registrant in cases]
+    written = 0
+    for plan in rules.case_plans(prototype):
+        if isinstance(plan, rules.Unplannable):
+            for key, (case_id, registrant_id) in zip(keys, cases, strict=True):
+                invalid = rules.Unplannable(plan.rule, key, plan.reason)
+                _record_invalid(
+                    invalid, case=Case(pk=case_id), registrant=Registrant(pk=registrant_id)
                 )
-    for deadline in Deadline.objects.bulk_create(new):
-        _queue_if_due(deadline)
-    return len(new)
+            continue
+        if plan.action == rules.ESCALATE and rules.is_met(plan.rule, prototype):
+            continue
+        ids = insert_many(
+            Deadline,
+            template={"rule": plan.rule, **_plan_fields(plan)},
+            varying={
+                "key": keys,
+                "case_id": [case_id for case_id, _registrant in cases],
+                "registrant_id": [registrant_id for _case, registrant_id in cases],
+            },
+        )
+        written += len(ids)
+    return written
 
 
 @transaction.atomic

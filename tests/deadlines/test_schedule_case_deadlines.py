@@ -7,6 +7,7 @@ import pytest
 from deadlines.models import Deadline, Rule
 from deadlines.rules import end_of_day
 from deadlines.services import (
+    schedule_alike_cases_deadlines,
     schedule_case_deadlines,
     settle_case_deadlines,
     sync_case_deadlines,
@@ -157,6 +158,43 @@ def test_an_impossible_term_is_kept_as_skipped_with_the_reason(official):
     assert deadline.due_at is None
     assert deadline.result.startswith("No se puede calcular el término (3 días hábiles desde")
     assert date(9999, 12, 30).isoformat() in deadline.result
+
+
+def _terms(case):
+    skip = {"id", "key", "case", "registrant", "created_at"}
+    names = [f.attname for f in Deadline._meta.concrete_fields if f.name not in skip]
+    return [{n: getattr(d, n) for n in names} for d in case.deadlines.order_by("rule")]
+
+
+def test_alike_cases_get_in_bulk_the_terms_each_would_get_alone(official):
+    alone = receive(official, registrant=make_natural(by=official))
+    bulk = [receive(official, registrant=make_natural(by=official)) for _ in range(3)]
+    Deadline.objects.filter(case__in=bulk).delete()
+
+    written = schedule_alike_cases_deadlines(alone, [(c.pk, c.registrant_id) for c in bulk])
+
+    assert written == 3
+    for case in bulk:
+        assert _terms(case) == _terms(alone)
+        assert case.deadlines.get().registrant_id == case.registrant_id
+        assert case.deadlines.get().key == f"case:{case.pk}"
+
+
+def test_alike_cases_keep_an_impossible_term_as_skipped_for_each(official):
+    prototype = receive(official, registrant=make_natural(by=official))
+    prototype.received_at = prototype.received_at.replace(year=9999, month=12, day=30)
+    cases = [receive(official, registrant=make_natural(by=official)) for _ in range(2)]
+    Deadline.objects.filter(case__in=cases).delete()
+
+    assert schedule_alike_cases_deadlines(prototype, [(c.pk, c.registrant_id) for c in cases]) == 0
+
+    for case in cases:
+        deadline = case.deadlines.get()
+        assert (deadline.state, deadline.registrant_id) == (
+            Deadline.State.SKIPPED,
+            case.registrant_id,
+        )
+        assert deadline.result.startswith("No se puede calcular el término")
 
 
 def test_the_backfill_gives_open_cases_their_missing_terms_once(official):
