@@ -307,7 +307,10 @@ def sign(request: HttpRequest, account: CitizenAccount, filing_id: int) -> HttpR
     filing = filings.pending_filing(account, filing_id)
     if filing is None:
         raise Http404
-    form = NumericCodeForm(request.POST if request.POST.get("action") != "resend" else None)
+    # Unbound on arrival: a form bound to the empty POST of a GET would greet the person with
+    # "Este campo es requerido." before they typed anything.
+    signing = request.method == "POST" and request.POST.get("action") != "resend"
+    form = NumericCodeForm(request.POST if signing else None)
     if request.method == "POST" and request.POST.get("action") == "resend":
         try:
             filings.send_signature_code(filing)
@@ -316,7 +319,7 @@ def sign(request: HttpRequest, account: CitizenAccount, filing_id: int) -> HttpR
         else:
             messages.info(request, _("Enviamos un código nuevo; el anterior ya no sirve."))
             return redirect("portal:sign", filing_id=filing.pk)
-    elif request.method == "POST" and form.is_valid():
+    elif signing and form.is_valid():
         try:
             case = filings.sign_filing(filing, submitted=form.cleaned_data["code"], by=request.user)
         except CodeError as exc:

@@ -88,6 +88,17 @@ def test_a_wrong_signature_code_files_nothing(
     assert not Case.objects.filter(case_type=CaseType.UPDATE).exists()
 
 
+def test_the_signature_page_asks_for_the_code_without_an_error_yet(
+    signed_in, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _address(signed_in, "KR 7 32 16").content.decode()
+
+    assert "Firmar la solicitud" in page
+    assert "Este campo es requerido" not in page
+    assert "Revise lo siguiente" not in page
+
+
 def test_the_third_address_change_in_six_months_is_explained(
     signed_in, registrant, django_capture_on_commit_callbacks
 ):
