@@ -476,7 +476,7 @@ class CancellationForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
     extra_support = forms.FileField(
-        label=_("Otro soporte (opcional)"),
+        label=_("Otro soporte"),
         required=False,
         help_text=_("PDF, JPG o PNG de máximo 5 MB."),
         validators=[validate_upload],
@@ -518,7 +518,7 @@ class WithdrawalForm(forms.Form):
                 error_messages={"required": _("Debe cumplir este requisito para pedir el retiro.")},
             )
         self.fields["notes"] = forms.CharField(
-            label=_("Observaciones (opcional)"),
+            label=_("Observaciones"),
             required=False,
             max_length=1000,
             widget=forms.Textarea(attrs={"rows": 3}),

@@ -192,3 +192,14 @@ def test_identification_data_is_not_a_self_service_update(signed_in):
     page = signed_in.get(reverse("portal:update")).content.decode()
 
     assert "motivo=identification" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "label"),
+    [("portal:cancellation", [], "Otro soporte"), ("portal:withdrawal", ["iva"], "Observaciones")],
+)
+def test_an_optional_field_says_so_once(signed_in, name, args, label):
+    page = signed_in.get(reverse(name, args=args)).content.decode()
+
+    assert f'{label} <span class="field__optional">(opcional)</span>' in page
+    assert "(opcional) <span" not in page
