@@ -192,12 +192,20 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
     kwargs: dict[str, Any] = {"initial": _initial(data)}
     if section == "responsabilidades":
         kwargs["extra_codes"] = data.responsibilities
-    refresh = request.POST.get("action") == "refresh"
+    posted = request.POST.dict()
+    # "Usar como principal/secundaria" on a CIIU search result puts its code in the field.
+    chosen = {
+        f"{kind}_code": request.POST[f"use_{kind}"]
+        for kind in ("principal", "secondary")
+        if request.POST.get(f"use_{kind}")
+    }
+    # Refreshing the municipios or searching the CIIU redraws the page with what was typed.
+    refresh = request.POST.get("action") in ("refresh", "search") or bool(chosen)
     form = (
         form_class(request.POST or None, **kwargs)
         if not refresh
         else form_class(
-            initial={**kwargs["initial"], **request.POST.dict()},
+            initial={**kwargs["initial"], **posted, **chosen},
             **{k: v for k, v in kwargs.items() if k != "initial"},
         )
     )
@@ -216,17 +224,23 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
                 add_domain_error(form, exc)
             else:
                 return redirect("portal:sign", filing_id=filing.pk)
-    return render(
-        request,
-        "portal/update_section.html",
-        {
-            "account": account,
-            "registrant": registrant,
-            "section": section,
-            "title": title,
-            "form": form,
-        },
-    )
+    context: dict[str, Any] = {
+        "account": account,
+        "registrant": registrant,
+        "section": section,
+        "title": title,
+        "form": form,
+    }
+    if section == "actividades":
+        query = request.POST.get("ciiu_q", "")
+        shown = {**kwargs["initial"], **posted, **chosen}
+        context["ciiu_q"] = query
+        context["ciiu_results"] = selectors.search_ciiu(query) if query else None
+        context["names"] = {
+            kind: selectors.activity_name(shown.get(f"{kind}_code") or "")
+            for kind in ("principal", "secondary")
+        }
+    return render(request, "portal/update_section.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -188,6 +188,21 @@ def test_uploads_other_than_small_pdfs_or_images_are_refused(signed_in, name, co
     assert not PendingFiling.objects.exists()
 
 
+def test_the_activities_update_searches_the_ciiu_and_fills_the_field(signed_in):
+    url = reverse("portal:update_section", args=["actividades"])
+
+    found = signed_in.post(url, {"ciiu_q": "programacion informatica", "action": "search"})
+    page = found.content.decode()
+    assert "Buscar una actividad (CIIU)" in page
+    assert "6201" in page and "Usar como principal" in page
+    assert "Revise lo siguiente" not in page
+
+    chosen = signed_in.post(url, {"principal_code": "0010", "use_principal": "6201"})
+    page = chosen.content.decode()
+    assert 'name="principal_code" value="6201"' in page
+    assert not PendingFiling.objects.exists()
+
+
 def test_identification_data_is_not_a_self_service_update(signed_in):
     page = signed_in.get(reverse("portal:update")).content.decode()
 
