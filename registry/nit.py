@@ -46,11 +46,16 @@ def check_digit(nit: str) -> int:
     return int(stdnum_nit.calc_check_digit(_clean_base(nit)))
 
 
+def _with_dots(base: str) -> str:
+    """'900373913' → '900.373.913': thousands grouped with dots, as DIAN writes a NIT."""
+    return f"{int(base):,}".replace(",", ".")
+
+
 def format_nit(nit: str, dv: int | None = None) -> str:
     """'900373913' → '900.373.913-4' (the DV is computed when not given)."""
     base = _clean_base(nit)
     digit = check_digit(base) if dv is None else dv
-    return f"{int(base):,}".replace(",", ".") + f"-{digit}"
+    return f"{_with_dots(base)}-{digit}"
 
 
 def parse_nit(text: str) -> Nit:
@@ -65,8 +70,8 @@ def parse_nit(text: str) -> Nit:
     expected = check_digit(base)
     if given != expected:
         raise InvalidNit(
-            _("El dígito de verificación de %(nit)s no es %(given)s.")
-            % {"nit": format_nit(base), "given": given},
+            _("El dígito de verificación del NIT %(nit)s es %(expected)s, no %(given)s.")
+            % {"nit": _with_dots(base), "expected": expected, "given": given},
             field="nit",
         )
     return Nit(number=base.lstrip("0") or "0", check_digit=expected)

@@ -95,7 +95,7 @@ def test_a_cause_of_another_type_and_an_unknown_nit_are_explained(official) -> N
     ]
     assert unknown.context["form"].errors["registrant_nit"] == ["No hay un inscrito con ese NIT."]
     assert bad_dv.context["form"].errors["registrant_nit"] == [
-        "El dígito de verificación de 900.373.913-4 no es 5."
+        "El dígito de verificación del NIT 900.373.913 es 4, no 5."
     ]
     assert not Case.objects.exists()
 

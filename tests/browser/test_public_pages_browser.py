@@ -63,7 +63,7 @@ def test_a_wrong_dv_is_explained_next_to_the_field(open_page, screenshot, device
     assert field.get_attribute("aria-invalid") == "true"
     assert field.input_value() == "900.373.913-5"
     error = page.locator("#id_nit_error")
-    assert error.inner_text() == "El dígito de verificación de 900.373.913-4 no es 5."
+    assert error.inner_text() == "El dígito de verificación del NIT 900.373.913 es 4, no 5."
     assert "id_nit_error" in (field.get_attribute("aria-describedby") or "")
     _assert_fits_the_screen(page)
     _assert_accessible(page)

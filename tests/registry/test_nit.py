@@ -49,7 +49,7 @@ def test_format_and_parse_round_trip() -> None:
 def test_a_wrong_check_digit_is_refused_naming_the_nit() -> None:
     with pytest.raises(InvalidNit) as error:
         parse_nit("900.373.913-5")
-    assert error.value.message == "El dígito de verificación de 900.373.913-4 no es 5."
+    assert error.value.message == "El dígito de verificación del NIT 900.373.913 es 4, no 5."
     assert error.value.field == "nit"
 
 

@@ -91,8 +91,8 @@ def test_a_wrong_dv_rerenders_the_form_with_the_message_by_the_field(client, off
     assert response.status_code == 200
     html = response.content.decode()
     assert (
-        '<ul class="errorlist" id="id_nit_error"><li>El dígito de verificación de '
-        "52.123.456-2 no es 3.</li></ul>"
+        '<ul class="errorlist" id="id_nit_error"><li>El dígito de verificación del NIT '
+        "52.123.456 es 2, no 3.</li></ul>"
     ) in html
     assert 'value="52123456-3"' in html
     assert 'aria-invalid="true"' in html

@@ -45,7 +45,7 @@ def test_a_nit_with_a_wrong_check_digit_is_refused_naming_the_right_one(official
     with pytest.raises(InvalidNit) as error:
         registrant_by_nit("52.123.456-3")
 
-    assert error.value.message == "El dígito de verificación de 52.123.456-2 no es 3."
+    assert error.value.message == "El dígito de verificación del NIT 52.123.456 es 2, no 3."
     assert error.value.field == "nit"
 
 
