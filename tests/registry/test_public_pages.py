@@ -23,6 +23,16 @@ def test_the_home_page_explains_the_portal_and_links_to_the_lookup_and_the_admin
     assert '<label class="field__label" for="id_nit">NIT</label>' in html
 
 
+def test_the_home_page_leads_citizens_to_mi_rut_and_anyone_to_document_verification(
+    client,
+) -> None:
+    html = client.get(reverse("registry:home")).content.decode()
+
+    assert f'href="{reverse("portal:login")}"' in html
+    assert f'href="{reverse("portal:sign_up")}"' in html
+    assert f'href="{reverse("documents:verify_form")}"' in html
+
+
 def test_a_nit_with_its_dv_shows_only_the_public_data(client, official) -> None:
     make_natural(
         by=official,
