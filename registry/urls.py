@@ -6,4 +6,5 @@ app_name = "registry"
 urlpatterns = [
     path("", views.home, name="home"),
     path("consulta-rut/", views.rut_lookup, name="rut_lookup"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import pycountry
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -78,6 +79,15 @@ class PublicRecord:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/home.html", {"form": RutLookupForm()})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico: browsers ask for it on pages that name no icon (the admin, a PDF's tab).
+
+    Not a permanent redirect: the static URL carries the file's hash, which changes with it.
+    """
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 @require_GET

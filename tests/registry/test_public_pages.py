@@ -1,6 +1,8 @@
 from datetime import date
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
 
 from registry.services import pre_register
@@ -31,6 +33,18 @@ def test_the_home_page_leads_citizens_to_mi_rut_and_anyone_to_document_verificat
     assert f'href="{reverse("portal:login")}"' in html
     assert f'href="{reverse("portal:sign_up")}"' in html
     assert f'href="{reverse("documents:verify_form")}"' in html
+
+
+def test_every_page_names_the_svg_icon_and_favicon_ico_leads_to_it(client) -> None:
+    icon = static("img/favicon.svg")
+
+    html = client.get(reverse("registry:home")).content.decode()
+    response = client.get("/favicon.ico")
+
+    assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in html
+    assert finders.find("img/favicon.svg") is not None
+    assert response.status_code == 302
+    assert response["Location"] == icon
 
 
 def test_a_nit_with_its_dv_shows_only_the_public_data(client, official) -> None:
