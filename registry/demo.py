@@ -58,12 +58,11 @@ class DemoUser:
     role_label: str
     first_name: str
     last_name: str
-    role: str = ""  # an accounts.Role for officials; empty for the superuser and the citizen
+    role: str = ""  # an accounts.Role for officials; empty for the superuser
     seccional: str | None = None
 
 
 ADMIN = DemoUser("admin", "Superusuario", "Administrador", "del portal")
-CITIZEN = DemoUser("ciudadano", "Ciudadano", "Pedro Pablo", "Sánchez Ortiz")
 OFFICIALS = [
     DemoUser(
         "funcionario.bogota",
@@ -99,7 +98,7 @@ OFFICIALS = [
     ),
     DemoUser("nivel.central", "Nivel central", "Claudia", "Becerra Niño", Role.CENTRAL, None),
 ]
-DEMO_USERS = [ADMIN, *OFFICIALS, CITIZEN]
+DEMO_USERS = [ADMIN, *OFFICIALS]
 
 
 def _ensure_user(spec: DemoUser) -> bool:
@@ -115,7 +114,7 @@ def _ensure_user(spec: DemoUser) -> bool:
             first_name=spec.first_name,
             last_name=spec.last_name,
         )
-    elif spec.role:
+    else:
         create_official(
             username=spec.username,
             password=DEMO_PASSWORD,
@@ -124,14 +123,6 @@ def _ensure_user(spec: DemoUser) -> bool:
             first_name=spec.first_name,
             last_name=spec.last_name,
             email=email,
-        )
-    else:
-        User.objects.create_user(
-            spec.username,
-            email,
-            DEMO_PASSWORD,
-            first_name=spec.first_name,
-            last_name=spec.last_name,
         )
     return True
 
@@ -183,7 +174,6 @@ class Spec:
     attorney: bool = False  # represented by an apoderado (foreign investors, estates)
     updates: tuple[str, ...] = ()  # see _apply_update
     reason: str = ""  # why it was suspended or cancelled
-    by_citizen: bool = False
 
     @property
     def display_name(self) -> str:
@@ -288,7 +278,6 @@ SPECS: list[Spec] = [
         "76001",
         ("9602",),
         responsibilities=("49",),
-        by_citizen=True,
     ),
     _person(
         K.NATURAL_PERSON,
@@ -1107,7 +1096,6 @@ class _Cast:
             u.username: u
             for u in User.objects.filter(username__in=[s.username for s in DEMO_USERS])
         }
-        self.citizen = users[CITIZEN.username]
         self.central = users["nivel.central"]
         self.officials = {"32": users["funcionario.bogota"], "11": users["funcionario.medellin"]}
         self.directors = {"32": users["director.bogota"], "11": users["director.medellin"]}
@@ -1163,7 +1151,7 @@ def _create(
 ) -> Registrant:
     """Take one inscrito along its path, one service call per step."""
     data = _data(spec, details, municipalities)
-    registrant = services.pre_register(data, by=cast.citizen if spec.by_citizen else None)
+    registrant = services.pre_register(data, by=None)
     if spec.path == PRE:
         return registrant
     bank_certificate = None if spec.path in _THROUGH_PROVISIONAL else details.day(2025, 2025)

@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import OfficialProfile, Role
+from portal.models import CitizenAccount
 from registry.demo import DEMO_PASSWORD, DEMO_USERS
 from registry.models import (
     AuditEntry,
@@ -30,6 +32,7 @@ def _counts() -> dict[str, int]:
         "form_versions": FormVersion.objects.count(),
         "audit_entries": AuditEntry.objects.count(),
         "users": User.objects.count(),
+        "citizen_accounts": CitizenAccount.objects.count(),
     }
 
 
@@ -85,15 +88,17 @@ def test_a_second_run_changes_nothing_and_says_so() -> None:
     assert "ya estaban cargados; no se cambió nada" in output
 
 
-def test_every_demo_user_exists_with_its_role_and_can_log_in() -> None:
+def test_every_demo_official_exists_with_its_role_and_can_log_in_to_the_admin() -> None:
     output = _load()
 
     assert DEMO_PASSWORD in output
+    assert "En /admin/ (funcionarios y superusuario), con su usuario:" in output
     for spec in DEMO_USERS:
         assert spec.username in output
-        assert Client().login(username=spec.username, password=DEMO_PASSWORD), spec.username
+        client = Client()
+        assert client.login(username=spec.username, password=DEMO_PASSWORD), spec.username
+        assert client.get(reverse("admin:index")).status_code == 200, spec.username
     assert User.objects.get(username="admin").is_superuser
-    assert not User.objects.get(username="ciudadano").is_staff
     profiles = set(OfficialProfile.objects.values_list("role", "seccional_id"))
     assert profiles == {
         (Role.OFFICIAL, "32"),
