@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import selectors
 from portal.models import AppointmentReason
-from procedures.models import CAUSES_BY_TYPE, CaseDocument, CaseType, Cause
-from registry.models import Seccional
+from procedures.models import CaseDocument, CaseType, causes_for
+from registry.models import Registrant, Seccional
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Signatures of the accepted formats: the extension alone proves nothing.
@@ -483,11 +483,13 @@ class CancellationForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, registrant: Registrant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        causes = CAUSES_BY_TYPE[CaseType.CANCELLATION_ON_REQUEST]
+        # Only the causes written for this kind of inscrito: a persona natural is not offered
+        # the liquidation of a company or the end of a consortium.
+        causes = causes_for(CaseType.CANCELLATION_ON_REQUEST, registrant)
         choice_field(self, "cause").choices = [("", _("— Elija —"))] + [
-            (c.value, c.label) for c in Cause if c in causes
+            (c.value, c.label) for c in causes
         ]
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, RequesterKind
 from procedures.services import assignment, communications, intake, petitions, processing
 from procedures.services.intake import CaseRequest
-from registry.models import Registrant
+from registry.models import Registrant, RegistrantKind
 
 DEMO_FACTS = "Caso de demostración."
 
@@ -25,6 +25,12 @@ def _active(seccional: str, skip: int) -> Registrant:
     return Registrant.objects.filter(
         seccional_id=seccional, state=Registrant.State.ACTIVE
     ).order_by("pk")[skip]
+
+
+def _active_of_kind(seccional: str, kind: str) -> Registrant:
+    return Registrant.objects.filter(
+        seccional_id=seccional, state=Registrant.State.ACTIVE, kind=kind
+    ).order_by("pk")[0]
 
 
 def _judicial(registrant: Registrant, number: str) -> CaseRequest:
@@ -71,15 +77,15 @@ def load_demo_cases() -> int:
     assignment.take_case(in_process, by=official)
     _to_process(in_process, official)
 
-    # A cancellation on request waiting for the director's approval.
+    # A cancellation on request waiting for the director's approval: a settled estate.
     waiting = intake.receive_case(
         CaseRequest(
             case_type=CaseType.CANCELLATION_ON_REQUEST,
             channel=Channel.IN_PERSON,
-            cause=Cause.LIQUIDATION,
+            cause=Cause.ESTATE_SETTLED,
             requester_kind=RequesterKind.USER,
-            requester_name="Representante legal",
-            registrant=_active("32", 2),
+            requester_name="Albacea de la sucesión",
+            registrant=_active_of_kind("32", RegistrantKind.ESTATE),
             facts=DEMO_FACTS,
         ),
         by=official,

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from registry.models import Registrant, Seccional
+from registry.models import KIND_PERSON_TYPE, PersonType, Registrant, RegistrantKind, Seccional
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -134,6 +134,41 @@ CAUSES_BY_TYPE: dict[str, frozenset[str]] = {
         {Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST, Cause.AUTHORITY_ORDER}
     ),
 }
+
+# Lit. c of art. 18 num. 1 names these kinds; a kind of no fixed nature (absent from
+# KIND_PERSON_TYPE) may also hold "any other business collaboration" contract.
+COLLABORATION_KINDS = frozenset({RegistrantKind.CONSORTIUM, RegistrantKind.TEMPORARY_UNION})
+
+
+def cause_applies(cause: str, *, kind: str, person_type: str) -> bool:
+    """Whether a causal fits this kind of inscrito (Decreto 2460 de 2013, art. 18).
+
+    Only what the article itself ties to a kind or person type is restricted; every other cause
+    (foreign investment, an authority's order, impersonation, ...) stays open to everyone.
+    """
+    legal = person_type == PersonType.LEGAL
+    if cause == Cause.LIQUIDATION:
+        # Num. 1 lit. a: personas jurídicas and asimiladas; consortia end under lit. c.
+        return legal and kind not in COLLABORATION_KINDS
+    if cause == Cause.ESTATE_SETTLED:
+        return kind == RegistrantKind.ESTATE
+    if cause == Cause.CONSORTIUM_ENDED:
+        return kind in COLLABORATION_KINDS or (legal and kind not in KIND_PERSON_TYPE)
+    if cause == Cause.DECEASED:
+        return person_type == PersonType.NATURAL
+    if cause == Cause.ENTITY_LIQUIDATED:
+        return legal
+    return True
+
+
+def causes_for(case_type: str, registrant: Registrant) -> list[Cause]:
+    """The causes of this case type that fit the inscrito, in the order they are declared."""
+    return [
+        cause
+        for cause in Cause
+        if cause in CAUSES_BY_TYPE[case_type]
+        and cause_applies(cause, kind=registrant.kind, person_type=registrant.person_type)
+    ]
 
 
 class Decision(models.TextChoices):

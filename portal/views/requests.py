@@ -289,7 +289,7 @@ def cancellation(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
     registrant = _linked(account)
     if registrant is None:
         return _no_rut(request, account)
-    form = CancellationForm(request.POST or None, request.FILES or None)
+    form = CancellationForm(request.POST or None, request.FILES or None, registrant=registrant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         documents = [(data["support_kind"], data["support"])]

@@ -24,8 +24,10 @@ from procedures.models import (
     CaseDocument,
     CaseStep,
     CaseType,
+    Cause,
     Mode,
     RequesterKind,
+    cause_applies,
 )
 from procedures.services.common import (
     lock_case,
@@ -75,8 +77,19 @@ def _validate_request(request: CaseRequest) -> None:
     errors: dict[str, list[str]] = {}
     if request.case_type not in CaseType.values:
         raise InvalidData({"case_type": [_("Tipo de trámite desconocido.")]})
+    registrant = request.registrant
     if request.cause not in CAUSES_BY_TYPE[request.case_type]:
         errors["cause"] = [_("La causal no corresponde a este tipo de trámite.")]
+    elif registrant is not None and not cause_applies(
+        request.cause, kind=registrant.kind, person_type=registrant.person_type
+    ):
+        errors["cause"] = [
+            _(
+                "La causal «%(cause)s» no aplica a este inscrito, que es %(kind)s "
+                "(Decreto 2460 de 2013, art. 18)."
+            )
+            % {"cause": Cause(request.cause).label, "kind": registrant.get_kind_display().lower()}
+        ]
     if request.case_type == CaseType.REGISTRATION:
         if request.data is None and request.registrant is None:
             errors["data"] = [_("La inscripción necesita los datos del formulario.")]

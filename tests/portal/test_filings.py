@@ -147,8 +147,8 @@ def test_a_cancellation_request_carries_its_signed_supports(
         response = signed_in.post(
             reverse("portal:cancellation"),
             {
-                "cause": "estate_settled",
-                "facts": "La sucesión quedó liquidada por escritura pública.",
+                "cause": "authority_order",
+                "facts": "El Juzgado 3 Civil ordenó cancelar mi inscripción.",
                 "fact_date": "2026-01-15",
                 "support_kind": "other",
                 "support": support,
@@ -163,6 +163,31 @@ def test_a_cancellation_request_carries_its_signed_supports(
     assert registrant.state == Registrant.State.ACTIVE
 
 
+def test_a_persona_natural_is_offered_only_the_causes_that_fit_a_person(signed_in):
+    page = signed_in.get(reverse("portal:cancellation")).content.decode()
+
+    assert "Orden de autoridad competente" in page
+    assert "Liquidación, fusión o escisión" not in page
+    assert "Terminación del consorcio" not in page
+    assert "Liquidación de la sucesión" not in page
+
+
+def test_a_posted_company_cause_is_refused_for_a_persona_natural(signed_in):
+    page = signed_in.post(
+        reverse("portal:cancellation"),
+        {
+            "cause": "liquidation",
+            "facts": "Se liquidó la sociedad.",
+            "fact_date": "2026-01-15",
+            "support_kind": "other",
+            "support": SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta", "application/pdf"),
+        },
+    ).content.decode()
+
+    assert "Escoja una opción válida. liquidation no es una de las opciones" in page
+    assert not PendingFiling.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -175,7 +200,7 @@ def test_uploads_other_than_small_pdfs_or_images_are_refused(signed_in, name, co
     page = signed_in.post(
         reverse("portal:cancellation"),
         {
-            "cause": "estate_settled",
+            "cause": "authority_order",
             "facts": "Hechos que quedan escritos",
             "fact_date": "2026-01-15",
             "support_kind": "other",
