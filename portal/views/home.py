@@ -12,6 +12,7 @@ from portal.models import Appointment
 from portal.services import inscription
 from portal.services.accounts import citizen_account_of
 from portal.views.common import citizen_required
+from portal.views.requests import WITHDRAWAL_KINDS
 from registry.selectors import registrant_by_document
 
 
@@ -34,6 +35,9 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
         if registrant is None
         else None
     )
+    # A withdrawal is offered only to whoever holds the responsibility it removes.
+    held = set(registrant.responsibilities.values_list("code", flat=True)) if registrant else set()
+    withdrawals = {kind: code in held for kind, (_f, _d, code) in WITHDRAWAL_KINDS.items()}
     next_appointment = (
         selectors.appointments_of(account)
         .filter(state=Appointment.State.BOOKED, slot__starts_at__gt=timezone.now())
@@ -51,5 +55,6 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
             "steps": dict(inscription.STEPS),
             "cases": selectors.cases_of(account)[:5],
             "next_appointment": next_appointment,
+            "withdrawals": withdrawals,
         },
     )
