@@ -92,6 +92,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Replaces Django's `date` filter: day and month names in lower case, as Spanish
+            # writes them (Django's es_CO catalogue capitalises them).
+            "builtins": ["rut_portal.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

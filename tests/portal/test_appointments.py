@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.db import IntegrityError, connections, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from deadlines.models import Deadline, Rule
@@ -17,6 +19,7 @@ from portal.models import Appointment, AppointmentReason, Slot
 from portal.services import appointments
 from portal.services.appointments import SlotFull
 from procedures.deadlines import next_business_day
+from tests.portal.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 BOGOTA = ZoneInfo("America/Bogota")
@@ -178,3 +181,37 @@ def test_concurrent_bookings_never_overbook(reference_data, make_account):
     assert sorted(outcomes) == ["booked"] * 3 + ["full"] * 9
     assert slot.booked == 3
     assert Appointment.objects.filter(slot=slot, state=Appointment.State.BOOKED).count() == 3
+
+
+DATE_AT_NINE = r"{weekday} \d{{1,2}} de [a-z]+ de \d{{4}}, 09:00"
+WEEKDAYS = "lunes|martes|miércoles|jueves|viernes"
+
+
+def test_the_appointment_date_has_lower_case_names_and_a_capital_only_to_open_the_heading(
+    client, account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(account, _slot())
+    client.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": account.document_number, "password": PASSWORD},
+    )
+
+    page = client.get(reverse("portal:appointments")).content.decode()
+
+    heading = DATE_AT_NINE.format(weekday=f"({WEEKDAYS.title()})")
+    assert re.search(rf'<h2 class="message__subject">{heading}</h2>', page)
+    sentence = DATE_AT_NINE.format(weekday=f"({WEEKDAYS})")
+    assert re.search(rf"Fecha y hora: {sentence}", mail.outbox[-1].body)
+
+
+def test_the_account_page_writes_the_month_in_lower_case(client, account):
+    client.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": account.document_number, "password": PASSWORD},
+    )
+
+    page = client.get(reverse("portal:account")).content.decode()
+
+    assert re.search(r"\d{1,2} de [a-z]+ de \d{4} a las \d\d:\d\d", page)
+    assert not re.search(r"\d de [A-Z][a-z]+ de \d{4}", page)
