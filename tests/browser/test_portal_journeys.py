@@ -249,14 +249,15 @@ def test_an_update_of_contact_data_signed_with_a_code(site):
 def test_a_cancellation_request_followed_to_its_decision(site, official, director, tmp_path):
     make_account("79666777", "rosa@example.co")
     registrant = make_natural(document_number="79666777", email="rosa@example.co")
-    support = tmp_path / "escritura.pdf"
-    support.write_bytes(b"%PDF-1.4\n% escritura de liquidacion de la sucesion\n")
+    support = tmp_path / "sentencia.pdf"
+    support.write_bytes(b"%PDF-1.4\n% sentencia que ordena cancelar el RUT\n")
     page = site.page()
     sign_in(page, "79666777")
     page.get_by_role("link", name="Cancelar el RUT").click()
-    page.get_by_label("Causal de cancelación").select_option("estate_settled")
-    page.get_by_label("Explique los hechos").fill("La sucesión se liquidó ante notaría.")
+    page.get_by_label("Causal de cancelación").select_option("authority_order")
+    page.get_by_label("Explique los hechos").fill("El Juzgado 3 Civil ordenó cancelar mi RUT.")
     page.get_by_label("Fecha del hecho").fill("2026-01-15")
+    page.get_by_label("Tipo de soporte").select_option("judicial_order")
     page.get_by_label("Soporte", exact=True).set_input_files(str(support))
     site.check(page, "cancelacion")
     page.get_by_role("button", name="Continuar a la firma").click()
