@@ -1,4 +1,4 @@
-"""The civil registry's death feed (Decreto 2460 de 2013, art. 18 num. 2 lit. a).
+"""The civil registry's death feed (Decreto 2460 de 2013, art. 17 num. 2 lit. a).
 
 A file of deceased persons (CSV or JSON lines) is checked and stored when it arrives, then
 processed in the background in batches. Each row becomes a cancelación de oficio case, received

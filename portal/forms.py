@@ -458,7 +458,7 @@ SUPPORT_KINDS = [
 class CancellationForm(forms.Form):
     cause = forms.ChoiceField(
         label=_("Causal de cancelación"),
-        help_text=_("Decreto 2460 de 2013, art. 18."),
+        help_text=_("Decreto 2460 de 2013, art. 17."),
     )
     facts = forms.CharField(
         label=_("Explique los hechos"),

@@ -79,7 +79,7 @@ AUTHORITY_KINDS = frozenset(
 
 
 class Cause(models.TextChoices):
-    """Causales. Decreto 2460 de 2013, art. 12 (suspensión) and art. 18 (cancelación)."""
+    """Causales. Decreto 2460 de 2013, art. 15 (suspensión) and art. 17 (cancelación)."""
 
     LIQUIDATION = "liquidation", _("Liquidación, fusión o escisión de la persona jurídica")
     ESTATE_SETTLED = "estate_settled", _("Liquidación de la sucesión ilíquida")
@@ -135,13 +135,13 @@ CAUSES_BY_TYPE: dict[str, frozenset[str]] = {
     ),
 }
 
-# Lit. c of art. 18 num. 1 names these kinds; a kind of no fixed nature (absent from
+# Lit. c of art. 17 num. 1 names these kinds; a kind of no fixed nature (absent from
 # KIND_PERSON_TYPE) may also hold "any other business collaboration" contract.
 COLLABORATION_KINDS = frozenset({RegistrantKind.CONSORTIUM, RegistrantKind.TEMPORARY_UNION})
 
 
 def cause_applies(cause: str, *, kind: str, person_type: str) -> bool:
-    """Whether a causal fits this kind of inscrito (Decreto 2460 de 2013, art. 18).
+    """Whether a causal fits this kind of inscrito (Decreto 2460 de 2013, art. 17).
 
     Only what the article itself ties to a kind or person type is restricted; every other cause
     (foreign investment, an authority's order, impersonation, ...) stays open to everyone.

@@ -94,7 +94,7 @@ def cancellation_resolution_spec(case: Case) -> DocumentSpec:
         _(
             "Que verificados los requisitos, la cancelación fue preparada por un funcionario y "
             "aprobada por otro distinto, conforme al control de cuatro ojos del procedimiento, "
-            "y procede según el artículo 18 del Decreto 2460 de 2013 (compilado en el Decreto "
+            "y procede según el artículo 17 del Decreto 2460 de 2013 (compilado en el Decreto "
             "1625 de 2016)."
         )
     )

@@ -548,7 +548,8 @@ ACTIONS: tuple[CaseAction, ...] = (
         "obligacion",
         gettext_lazy("Registrar obligación pendiente"),
         gettext_lazy(
-            "Una obligación pendiente impide la cancelación a solicitud de parte (art. 18)."
+            "Una obligación pendiente impide la cancelación a solicitud de parte (Decreto 2460 "
+            "de 2013, art. 17, parágrafo)."
         ),
         _plain(f.ObligationForm),
         _obligation,

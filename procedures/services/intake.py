@@ -86,7 +86,7 @@ def _validate_request(request: CaseRequest) -> None:
         errors["cause"] = [
             _(
                 "La causal «%(cause)s» no aplica a este inscrito, que es %(kind)s "
-                "(Decreto 2460 de 2013, art. 18)."
+                "(Decreto 2460 de 2013, art. 17)."
             )
             % {"cause": Cause(request.cause).label, "kind": registrant.get_kind_display().lower()}
         ]

@@ -205,7 +205,7 @@ def _check_cancellation_rules(case: Case) -> None:
             raise Conflict(
                 _(
                     "No se puede cancelar: el inscrito tiene %(n)s obligación(es) "
-                    "pendiente(s) por cumplir (Decreto 2460 de 2013, art. 18)."
+                    "pendiente(s) por cumplir (Decreto 2460 de 2013, art. 17, parágrafo)."
                 )
                 % {"n": pending}
             )
@@ -281,7 +281,7 @@ def approve_cancellation(case: Case, *, by: User, reason: str = "") -> Case:
         transition_name="cancel",
         by=by,
         reason=case.get_cause_display(),
-        legal_basis="Decreto 2460 de 2013, art. 18",
+        legal_basis="Decreto 2460 de 2013, art. 17",
         act_reference=_act_reference(case),
         case_number=case.number,
     )
@@ -307,7 +307,7 @@ def approve_cancellation(case: Case, *, by: User, reason: str = "") -> Case:
         by=by,
         from_state=before,
         reason=reason,
-        legal_basis="Decreto 2460 de 2013, art. 18",
+        legal_basis="Decreto 2460 de 2013, art. 17",
         details={"format": form.number},
     )
     return case
@@ -385,7 +385,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
             registrant,
             transition_name="suspend",
             by=by,
-            legal_basis="Decreto 2460 de 2013, art. 12",
+            legal_basis="Decreto 2460 de 2013, art. 15",
             **basis,
         )
     elif case.case_type == CaseType.LIFT_SUSPENSION:
@@ -394,7 +394,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
             registrant,
             transition_name="lift_suspension",
             by=by,
-            legal_basis="Decreto 2460 de 2013, art. 12",
+            legal_basis="Decreto 2460 de 2013, art. 15",
             **basis,
         )
     elif case.case_type == CaseType.REACTIVATION:

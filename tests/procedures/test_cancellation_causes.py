@@ -1,4 +1,4 @@
-"""Each causal of Decreto 2460 de 2013, art. 18 only for the kinds of inscrito it is written for."""
+"""Each causal of Decreto 2460 de 2013, art. 17 only for the kinds of inscrito it is written for."""
 
 import pytest
 
@@ -80,7 +80,7 @@ def test_intake_refuses_a_company_liquidation_for_a_persona_natural(official):
 
     assert error.value.errors["cause"] == [
         "La causal «Liquidación, fusión o escisión de la persona jurídica» no aplica a este "
-        "inscrito, que es persona natural (Decreto 2460 de 2013, art. 18)."
+        "inscrito, que es persona natural (Decreto 2460 de 2013, art. 17)."
     ]
 
 

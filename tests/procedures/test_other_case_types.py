@@ -33,6 +33,12 @@ def _to_process(case, by):
     return decide_jurisdiction(check_requirements(case, by=by, met=True), by=by)
 
 
+def _legal_basis(registrant):
+    """The legal basis of each change in the inscrito's audit trail that names one, oldest first."""
+    entries = registrant.audit_entries.exclude(legal_basis="").order_by("pk")
+    return [entry.legal_basis for entry in entries]
+
+
 def _request(registrant, case_type, cause, **overrides):
     values = dict(
         case_type=case_type,
@@ -67,6 +73,7 @@ def test_pending_obligations_block_a_cancellation_on_request_until_met(official,
     approve_cancellation(case, by=director)
     company.refresh_from_db()
     assert company.state == Registrant.State.CANCELLED
+    assert _legal_basis(company)[-1] == "Decreto 2460 de 2013, art. 17"
 
 
 def test_a_suspension_is_due_the_next_business_day_and_can_be_lifted(official):
@@ -96,6 +103,8 @@ def test_a_suspension_is_due_the_next_business_day_and_can_be_lifted(official):
     person.refresh_from_db()
     assert person.state == Registrant.State.ACTIVE
     assert [v.concept for v in person.form_versions.order_by("version")][-2:] == ["03", "04"]
+    # Art. 15 is the suspension (art. 12 is the inscripción de oficio).
+    assert _legal_basis(person)[-2:] == ["Decreto 2460 de 2013, art. 15"] * 2
 
 
 def test_a_fictitious_supplier_suspension_is_lifted_only_after_five_years(official):
