@@ -192,22 +192,20 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
     kwargs: dict[str, Any] = {"initial": _initial(data)}
     if section == "responsabilidades":
         kwargs["extra_codes"] = data.responsibilities
-    posted = request.POST.dict()
     # "Usar como principal/secundaria" on a CIIU search result puts its code in the field.
     chosen = {
         f"{kind}_code": request.POST[f"use_{kind}"]
         for kind in ("principal", "secondary")
         if request.POST.get(f"use_{kind}")
     }
+    # What the page shows when it is redrawn: the record, what was typed, the code just chosen.
+    shown = {**kwargs["initial"], **request.POST.dict(), **chosen}
     # Refreshing the municipios or searching the CIIU redraws the page with what was typed.
     refresh = request.POST.get("action") in ("refresh", "search") or bool(chosen)
     form = (
         form_class(request.POST or None, **kwargs)
         if not refresh
-        else form_class(
-            initial={**kwargs["initial"], **posted, **chosen},
-            **{k: v for k, v in kwargs.items() if k != "initial"},
-        )
+        else form_class(initial=shown, **{k: v for k, v in kwargs.items() if k != "initial"})
     )
     if request.method == "POST" and not refresh and form.is_valid():
         changes = _apply(section, data, form.cleaned_data)
@@ -233,7 +231,6 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
     }
     if section == "actividades":
         query = request.POST.get("ciiu_q", "")
-        shown = {**kwargs["initial"], **posted, **chosen}
         context["ciiu_q"] = query
         context["ciiu_results"] = selectors.search_ciiu(query) if query else None
         context["names"] = {
