@@ -172,6 +172,11 @@ def schedule_alike_cases_deadlines(prototype: Case, cases: Sequence[tuple[int, i
     none is due before the day it was received ends (nothing to run at once).
     """
     keys = [rules.case_key(case_id) for case_id, _registrant in cases]
+    varying: dict[str, list[Any]] = {
+        "key": keys,
+        "case_id": [case_id for case_id, _registrant in cases],
+        "registrant_id": [registrant_id for _case, registrant_id in cases],
+    }
     written = 0
     for plan in rules.case_plans(prototype):
         if isinstance(plan, rules.Unplannable):
@@ -184,13 +189,7 @@ def schedule_alike_cases_deadlines(prototype: Case, cases: Sequence[tuple[int, i
         if plan.action == rules.ESCALATE and rules.is_met(plan.rule, prototype):
             continue
         ids = insert_many(
-            Deadline,
-            template={"rule": plan.rule, **_plan_fields(plan)},
-            varying={
-                "key": keys,
-                "case_id": [case_id for case_id, _registrant in cases],
-                "registrant_id": [registrant_id for _case, registrant_id in cases],
-            },
+            Deadline, template={"rule": plan.rule, **_plan_fields(plan)}, varying=varying
         )
         written += len(ids)
     return written
