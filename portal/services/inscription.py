@@ -70,8 +70,11 @@ def initial_values(account: CitizenAccount) -> dict[str, Any]:
     }
 
 
-def save_draft(account: CitizenAccount, *, step: str, values: dict[str, Any]) -> Draft:
-    """Merge a step's values into the account's draft (created on first save)."""
+def save_draft(account: CitizenAccount, *, step: str | None, values: dict[str, Any]) -> Draft:
+    """Merge a step's values into the account's draft (created on first save).
+
+    `step` is where the wizard resumes; None keeps the one the draft has.
+    """
     draft, _created = Draft.objects.get_or_create(
         account=account, kind=DRAFT_KIND, defaults={"data": initial_values(account)}
     )

@@ -267,11 +267,15 @@ def _submit(request: HttpRequest, account: CitizenAccount, form: forms.Form) -> 
 @require_POST
 @citizen_required
 def autosave(request: HttpRequest, account: CitizenAccount, step: str) -> HttpResponse:
-    """Save what is typed so far (JavaScript calls it while the person types)."""
+    """Save what is typed so far (JavaScript calls it while the person types).
+
+    The values only: the resume point moves when a step is posted. An autosave that arrives
+    after the step's own "Guardar y continuar" would otherwise send the person back a step.
+    """
     if step not in FORMS or account.registrant_id:
         raise Http404
     form = FORMS[step](request.POST)
-    inscription.save_draft(account, step=step, values=_form_values(form, request.POST))
+    inscription.save_draft(account, step=None, values=_form_values(form, request.POST))
     return JsonResponse({"saved": True})
 
 

@@ -100,6 +100,23 @@ def test_the_wizard_resumes_at_the_saved_step(signed_in, account):
     assert 'value="CL 26 69 76"' in page
 
 
+def test_a_late_autosave_keeps_the_values_but_does_not_move_the_resume_point_back(
+    signed_in, account
+):
+    _post(signed_in, "identificacion", STEPS["identificacion"])
+    _post(signed_in, "ubicacion", STEPS["ubicacion"])
+    # The debounced autosave of the ubicación page reaches the server after its own submit.
+    signed_in.post(
+        reverse("portal:inscription_autosave", args=["ubicacion"]),
+        {**STEPS["ubicacion"], "address": "CL 26 69 80"},
+    )
+
+    draft = Draft.objects.get(account=account)
+    assert (draft.step, draft.data["address"]) == ("actividades", "CL 26 69 80")
+    response = signed_in.get(reverse("portal:inscription"))
+    assert response["Location"] == reverse("portal:inscription_step", args=["actividades"])
+
+
 def test_a_municipio_outside_the_departamento_is_refused_next_to_the_field(signed_in):
     response = _post(
         signed_in, "ubicacion", {**STEPS["ubicacion"], "department": "05", "municipality": "11001"}
