@@ -45,12 +45,8 @@ class DeadlineAdmin(admin.ModelAdmin):
         status = deadline_status(deadline, now=timezone.now())
         if status.business_days_left is None or not status.is_open:
             return "—"
-        if status.is_overdue:
-            return format_html(
-                '<strong style="color:#b00020">{} ({})</strong>',
-                _("vencido"),
-                status.business_days_left,
-            )
+        if status.is_overdue and status.due is not None:
+            return format_html('<strong style="color:#b00020">{}</strong>', status.due.label())
         return str(status.business_days_left)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -9,11 +9,57 @@ from datetime import date, datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deadlines import rules
 from deadlines.models import Deadline, Rule
 from procedures.deadlines import business_days_between
 from procedures.models import Case, CaseType
+
+
+@dataclass(frozen=True)
+class DueDay:
+    """Where a term's last day stands on a given day, as an official reads it.
+
+    A term runs out at the end of its last day (`due_on`); from the next calendar day on it is
+    overdue, counted in calendar days, whether that day is a business day or not. Counting
+    business days back instead would read 0, "vence hoy", on a holiday or a weekend right after
+    the last day (Monday the 7th, then Tuesday the 8th of December, a holiday).
+    """
+
+    due_on: date
+    today: date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.today > self.due_on
+
+    @property
+    def is_due_today(self) -> bool:
+        return self.today == self.due_on
+
+    @property
+    def days_overdue(self) -> int:
+        """Calendar days since the last day; 0 while the term still runs."""
+        return max((self.today - self.due_on).days, 0)
+
+    @property
+    def business_days_left(self) -> int:
+        """Business days after today up to the last day; 0 once it is due or overdue."""
+        return 0 if self.today >= self.due_on else business_days_between(self.today, self.due_on)
+
+    def label(self) -> str:
+        if self.is_overdue:
+            n = self.days_overdue
+            return ngettext("vencido hace %(n)s día", "vencido hace %(n)s días", n) % {"n": n}
+        if self.is_due_today:
+            return _("vence hoy")
+        n = self.business_days_left
+        return ngettext("queda %(n)s día hábil", "quedan %(n)s días hábiles", n) % {"n": n}
+
+
+def due_day(due_on: date | None, *, today: date | None = None) -> DueDay | None:
+    return None if due_on is None else DueDay(due_on, today or timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -25,6 +71,7 @@ class DeadlineStatus:
     term: str
     legal_basis: str
     business_days_left: int | None  # negative when overdue; None without a due date
+    due: DueDay | None  # its last day as read on the day of `now`; None without a due date
     is_open: bool  # its duty is still to be done
     is_overdue: bool  # open, and its time has run out
     state_label: str
@@ -55,6 +102,7 @@ def deadline_status(deadline: Deadline, *, now: datetime) -> DeadlineStatus:
         term=deadline.term,
         legal_basis=deadline.legal_basis,
         business_days_left=business_days_between(today, due_on) if due_on else None,
+        due=due_day(due_on, today=today),
         is_open=is_open,
         is_overdue=is_open and deadline.due_at is not None and deadline.due_at <= now,
         state_label=deadline.get_state_display(),
@@ -76,6 +124,7 @@ def update_status(case: Case, *, now: datetime) -> DeadlineStatus | None:
         term=rules.UPDATE_DUTY.describe(),
         legal_basis=rules.UPDATE_DUTY.basis,
         business_days_left=business_days_between(filed_on, due_on),
+        due=DueDay(due_on, filed_on),
         is_open=False,
         is_overdue=late,
         state_label=_("Presentada fuera de término") if late else _("Presentada a tiempo"),

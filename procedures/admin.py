@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import can_act_in, is_central, seccional_of
+from deadlines.selectors import due_day
 from procedures import admin_views as views
 from procedures.models import Case, Petition, Referral
 from procedures.services.assignment import OPEN_STATES
@@ -212,22 +213,14 @@ class CaseAdmin(admin.ModelAdmin):
         due = case.due_on.strftime("%d/%m/%Y")
         if case.state not in views.UNDECIDED_STATES:
             return due
-        today = timezone.localdate()
-        if case.due_on < today:
-            # Calendar days: counting business days back over months of arrears, row by row,
-            # costs more than the rest of the page; the case page gives the business days.
+        status = due_day(case.due_on)
+        assert status is not None
+        if status.is_overdue or status.is_due_today:
+            badge = "rut-badge-overdue" if status.is_overdue else "rut-badge-today"
             return format_html(
-                '{}<br><span class="rut-badge rut-badge-overdue">{}</span>',
-                due,
-                _("vencido hace %(n)s días") % {"n": (today - case.due_on).days},
+                '{}<br><span class="rut-badge {}">{}</span>', due, badge, status.label()
             )
-        left = views.days_left(case.due_on, today=today)
-        assert left is not None
-        if left == 0:
-            return format_html(
-                '{}<br><span class="rut-badge rut-badge-today">{}</span>', due, _("vence hoy")
-            )
-        return format_html("{}<br><small>{}</small>", due, _("%(n)s días hábiles") % {"n": left})
+        return format_html("{}<br><small>{}</small>", due, status.label())
 
     @admin.display(description=_("siguiente paso"))
     def next_step(self, case: Case) -> str:

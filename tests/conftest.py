@@ -21,8 +21,21 @@ from accounts.models import Role
 from accounts.services import create_official
 from registry import reference_cache
 from registry.reference import load_reference_data
+from tests.clock import TODAY, morning, travel
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_report_header() -> str:
+    return f"test clock: every test starts at {morning(TODAY).isoformat()} (TEST_TODAY)"
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Any]:
+    """Each test starts at 08:00 (Bogotá) of the suite's fixed "today" (tests/clock.py). The
+    fixture is the running traveller, for tests that move it: `clock.move_to(datetime)`."""
+    with travel(TODAY) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -11,11 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from deadlines.selectors import due_day
 from procedures import admin_forms as f
 from procedures.admin_views.common import (
     actor,
     admin_context,
-    days_left,
     refused,
     scope_cases,
 )
@@ -63,7 +63,7 @@ def approval_queue_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> 
         {
             **admin_context(request),
             "title": _("Cancelaciones pendientes de aprobación"),
-            "queue": [(c, days_left(c.due_on)) for c in queue],
+            "queue": [(c, due_day(c.due_on)) for c in queue],
             "form": form,
             "selected": set(form["cases"].value() or []),
         },

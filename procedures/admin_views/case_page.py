@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import can_act_in
+from deadlines.selectors import due_day
 from procedures import admin_forms as f
 from procedures.admin_views.actions import attach_if_given, offered_actions
 from procedures.admin_views.common import (
@@ -23,7 +24,6 @@ from procedures.admin_views.common import (
     actor,
     admin_context,
     case_url,
-    days_left,
     load_case,
     put_errors_on_form,
     refused,
@@ -89,7 +89,6 @@ def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     stored = _stored_documents(case)
     deadlines, has_deadlines_app = _deadlines(case)
     registrant = case.registrant
-    left = days_left(case.due_on)
     from registry.admin import registrant_visible_to
 
     return {
@@ -113,8 +112,7 @@ def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "pdf_available": _documents_installed(),
         "deadlines": deadlines,
         "has_deadlines_app": has_deadlines_app,
-        "due_days_left": left,
-        "due_days_overdue": -left if left is not None and left < 0 else 0,
+        "due": due_day(case.due_on),
         "is_undecided": case.state in UNDECIDED_STATES,
         "checklist": requirements.checklist(case) if requirements.needs_checklist(case) else [],
         "visits": case.visits.order_by("id"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -13,11 +12,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import is_central, seccional_of
-from procedures.deadlines import business_days_between
 from procedures.models import Case
 from rut_portal.errors import DomainError
 
@@ -107,12 +104,6 @@ def load_case(object_id: str) -> Case:
         ),
         pk=object_id,
     )
-
-
-def days_left(due_on: date | None, *, today: date | None = None) -> int | None:
-    if due_on is None:
-        return None
-    return business_days_between(today or timezone.localdate(), due_on)
 
 
 def admin_site_context(request: HttpRequest, model: type[Any]) -> dict[str, Any]:

@@ -11,12 +11,13 @@ from procedures.models import Case, CaseDocument, CaseStep, Cause, Channel, Requ
 from procedures.services.intake import CaseRequest, attach_document, receive_case
 from registry.models import Registrant
 from registry.services import change_state
+from tests.clock import TODAY
 from tests.factories import make_natural
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/death-feeds/"
-DEATH = date.today() - timedelta(days=20)
+DEATH = TODAY - timedelta(days=20)
 HEADER = "document_type,document_number,death_date,death_certificate_number\n"
 
 

@@ -5,12 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from procedures.models import Case, CaseDocument, CaseStep
 from procedures.services.intake import JUDICIAL_PRIORITY
+from tests.clock import TODAY
 from tests.factories import make_natural, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/orders/"
-ACT_DATE = date.today() - timedelta(days=3)
+ACT_DATE = TODAY - timedelta(days=3)
 
 
 @pytest.fixture

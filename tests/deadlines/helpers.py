@@ -22,7 +22,7 @@ def receive(by: Any, **values: Any) -> Case:
         requester_kind=RequesterKind.ADMINISTRATIVE_AUTHORITY,
         requester_name="Superintendencia de Sociedades",
         act_number="Resolución 100-0042",
-        act_date=date(2026, 11, 3),
+        act_date=timezone.localdate() - timedelta(days=30),
         act_issuer="Superintendencia de Sociedades",
         act_is_final=True,
     )

@@ -14,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -26,6 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from deadlines.models import Deadline, Rule
+from tests import clock
 from tests.deadlines.probe_actions import PROBE_TABLE
 
 pytestmark = [
@@ -132,25 +132,25 @@ class Processes:
         return process
 
     def worker(self, name: str = "worker") -> subprocess.Popen[bytes]:
-        return self._start(name, [
-            sys.executable, "-m", "celery", "-A", "rut_portal", "worker",
+        return self._start(name, clock.command(
+            "-m", "celery", "-A", "rut_portal", "worker",
             "--loglevel", "INFO", "--concurrency", "2", "--hostname", f"{name}@%h",
             "--include", "tests.deadlines.probe_actions",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ])  # fmt: skip
+        ))  # fmt: skip
 
     def beat(self, name: str = "beat") -> subprocess.Popen[bytes]:
-        return self._start(name, [
-            sys.executable, "-m", "celery", "-A", "rut_portal", "beat", "--loglevel", "INFO",
+        return self._start(name, clock.command(
+            "-m", "celery", "-A", "rut_portal", "beat", "--loglevel", "INFO",
             "--schedule", str(self.tmp_path / f"{name}-schedule"),
-        ])  # fmt: skip
+        ))  # fmt: skip
 
     def sweep_command(self, name: str) -> subprocess.Popen[bytes]:
         script = (
             "import django; django.setup(); import tests.deadlines.probe_actions; "
             "from django.core.management import call_command; call_command('sweep_deadlines')"
         )
-        return self._start(name, [sys.executable, "-c", script])
+        return self._start(name, clock.command("-c", script))
 
     @staticmethod
     def kill(process: subprocess.Popen[bytes]) -> None:

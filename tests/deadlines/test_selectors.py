@@ -9,17 +9,19 @@ from django.utils import timezone
 from deadlines.models import Deadline, Rule
 from deadlines.rules import end_of_day
 from deadlines.selectors import (
+    DueDay,
     case_deadlines,
     deadlines_due_today,
     is_update_late,
     overdue_deadlines,
 )
 from deadlines.services import schedule_provisional_nit, sweep_due_deadlines
-from procedures.deadlines import business_days_between
+from procedures.deadlines import add_business_days, business_days_between
 from procedures.models import CaseType, Cause, Channel, RequesterKind
 from procedures.services.intake import check_requirements, decide_jurisdiction
 from procedures.services.processing import grant_case
 from registry.validation import data_from_registrant
+from tests.clock import morning
 from tests.deadlines.helpers import after, receive, received_on
 from tests.factories import judicial_cancellation_request, make_legal, make_natural
 
@@ -52,7 +54,64 @@ def test_a_cases_terms_show_business_days_left_and_turn_overdue(official):
     assert overdue[1].business_days_left == business_days_between(
         timezone.localdate(later), decision.due_on
     )
-    assert overdue[1].business_days_left < 0
+    # The day after the last day, a business day or not (a holiday reads 0 business days).
+    assert overdue[1].due is not None and overdue[1].due.label() == "vencido hace 1 día"
+
+
+# The decision term of a cancelación de oficio is 3 business days (procedure 3.2), counted from
+# the day after receipt, skipping weekends and holidays (Ley 51 de 1983, Ley 4 de 1913 art. 62).
+CHOSEN_DAYS = [
+    # (received, last day of the decision term, why this day)
+    (date(2026, 12, 2), date(2026, 12, 7), "the next day after the term is a holiday (8 Dec)"),
+    (date(2026, 12, 7), date(2026, 12, 11), "the day before a holiday (Inmaculada Concepción)"),
+    (date(2026, 11, 13), date(2026, 11, 19), "a Friday before a Ley Emiliani Monday"),
+    (date(2026, 12, 24), date(2026, 12, 30), "Nochebuena, before Christmas"),
+    (date(2026, 12, 31), date(2027, 1, 6), "the last day of the year"),
+    (date(2027, 3, 23), date(2027, 3, 30), "Holy Week (Jueves and Viernes Santo)"),
+    (date(2028, 2, 28), date(2028, 3, 2), "28 February of a leap year"),
+    (date(2026, 7, 10), date(2026, 7, 16), "before the new Chiquinquirá holiday (Ley 2578)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("received", "last_day"), [(r, d) for r, d, _ in CHOSEN_DAYS], ids=[w for *_, w in CHOSEN_DAYS]
+)
+def test_a_term_counts_business_days_and_reads_overdue_on_any_day_after_its_last(
+    official, clock, received, last_day
+):
+    clock.move_to(morning(received))
+    case = receive(official, registrant=make_legal(by=official))
+    forwarding, decision = case_deadlines(case)
+    assert decision.due_on == last_day
+    assert forwarding.due_on == add_business_days(received, 1)
+    assert decision.due is not None and decision.due.label() == "quedan 3 días hábiles"
+
+    on_last_day = case_deadlines(case, now=_noon(last_day))[1]
+    assert not on_last_day.is_overdue and on_last_day.due is not None
+    assert on_last_day.due.label() == "vence hoy"
+
+    # Every calendar day after the last one, business day or not, the term reads overdue in
+    # calendar days: never "vence hoy" for a term that already ran out.
+    for days in range(1, 5):
+        day = last_day + timedelta(days=days)
+        status = case_deadlines(case, now=_noon(day))[1]
+        assert status.is_overdue and status.due is not None
+        assert status.due.days_overdue == days
+        assert status.due.label() == (
+            "vencido hace 1 día" if days == 1 else f"vencido hace {days} días"
+        )
+
+
+def test_a_last_day_reads_left_today_and_overdue_from_the_next_calendar_day():
+    monday = date(2026, 12, 7)  # Tuesday the 8th is a holiday
+    assert DueDay(monday, date(2026, 12, 3)).label() == "quedan 2 días hábiles"
+    assert DueDay(monday, date(2026, 12, 4)).label() == "queda 1 día hábil"
+    assert DueDay(monday, date(2026, 12, 5)).label() == "queda 1 día hábil"  # a Saturday
+    assert DueDay(monday, monday).label() == "vence hoy"
+    holiday = DueDay(monday, date(2026, 12, 8))
+    assert holiday.is_overdue and holiday.business_days_left == 0
+    assert holiday.label() == "vencido hace 1 día"
+    assert DueDay(monday, date(2026, 12, 9)).label() == "vencido hace 2 días"
 
 
 def test_an_escalated_term_stays_overdue_until_the_case_is_decided(official):

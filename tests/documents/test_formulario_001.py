@@ -4,19 +4,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from documents.contexts import formulario_001_spec
 from documents.models import StoredDocument
 from documents.services import formulario_001_pdf
 from registry.models import FormVersion, Registrant
 from registry.services import change_state, lapse_provisional_nit, pre_register
+from tests import clock
 from tests.documents.conftest import ink_ratio, page_1_png, pdf_text
 from tests.factories import make_legal, make_natural, natural_data
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate().strftime("%d/%m/%Y")
+TODAY = clock.TODAY.strftime("%d/%m/%Y")
 
 
 def _latest(registrant: Registrant) -> FormVersion:

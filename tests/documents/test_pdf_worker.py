@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from documents.models import StoredDocument
+from tests import clock
 from tests.factories import make_natural
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -50,8 +50,7 @@ def test_a_worker_on_the_pdf_queue_renders_and_stores_the_form(reference_data, o
         "LOG_LEVEL": "WARNING",
     }
     worker = subprocess.Popen(
-        [
-            sys.executable,
+        clock.command(
             "-m",
             "celery",
             "-A",
@@ -69,7 +68,7 @@ def test_a_worker_on_the_pdf_queue_renders_and_stores_the_form(reference_data, o
             "--without-mingle",
             "--loglevel",
             "WARNING",
-        ],
+        ),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from procedures.deadlines import add_months
 from procedures.models import (
@@ -33,10 +32,10 @@ from procedures.services.requirements import checklist, record_requirement
 from procedures.services.visits import close_referral, record_visit, refer, schedule_visit
 from registry.models import Registrant, RegistrantKind
 from rut_portal.errors import Conflict, DomainError, NotAllowed
+from tests.clock import TODAY
 from tests.factories import legal_data, make_natural, natural_data, pdf_upload
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def _assisted_registration(by, data, **extra):
