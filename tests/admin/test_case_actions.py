@@ -63,7 +63,8 @@ def test_the_case_page_shows_the_timeline_documents_and_deadlines(official) -> N
     assert (
         reverse("admin:procedures_case_document", args=[case.pk, case.documents.get().pk]) in html
     )
-    assert response.context["due_days_left"] == 0
+    assert response.context["due"].is_due_today
+    assert "vence hoy" in html
 
 
 def test_checking_requirements_without_the_act_is_refused_with_the_reason(official) -> None:
