@@ -40,7 +40,7 @@ TARGET_RATIO = 0.5
 
 
 def _register(worker: int, n: int, run_id: str) -> str:
-    from registry.services import register_registrant
+    from registry.services.registration import register_registrant
     from tests.factories import legal_data
 
     # Business names are unique per live legal entity; make them unique per run and worker.
@@ -129,7 +129,7 @@ def _register_sql(worker: int, n: int, run_id: str) -> str:
     from django.db import connection, transaction
 
     from registry.nit import FORM_NUMBER_SEQUENCE, NIT_SEQUENCE, check_digit
-    from registry.services import normalize_name
+    from registry.services.registration import normalize_name
 
     if not _SQL_TEMPLATE:
         from registry.models import Registrant

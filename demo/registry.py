@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import create_official
-from registry import services
 from registry.models import (
     ActivityRole,
     Municipality,
@@ -34,6 +33,7 @@ from registry.models import (
     Representative,
 )
 from registry.reference import load_reference_data
+from registry.services import registration as services
 from registry.validation import (
     ActivityData,
     EstablishmentData,

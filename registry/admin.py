@@ -45,7 +45,7 @@ from registry.models import (
     Seccional,
     SeccionalAssignment,
 )
-from registry.services import log_data_access, normalize_name
+from registry.services.registration import log_data_access, normalize_name
 from registry.snapshots import CHILDREN
 
 admin.site.site_header = _("Administración del RUT")

@@ -35,7 +35,12 @@ from procedures.services.common import (
 from procedures.services.communications import send_certified_rut
 from procedures.services.requirements import require_complete_checklist
 from registry.models import Registrant
-from registry.services import acting_user, change_state, formalize_registration, update_registrant
+from registry.services.registration import (
+    acting_user,
+    change_state,
+    formalize_registration,
+    update_registrant,
+)
 from registry.validation import RegistrantData, data_from_json
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
