@@ -30,7 +30,7 @@ from portal.services import filings
 from portal.services.codes import CodeError
 from portal.views.common import add_domain_error, citizen_required
 from registry.models import ActivityRole, Registrant
-from registry.services.registration import check_virtual_address_changes
+from registry.services.updates import check_virtual_address_changes
 from registry.validation import ActivityData, RegistrantData, data_from_registrant
 from rut_portal.errors import DomainError
 

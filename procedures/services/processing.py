@@ -35,12 +35,10 @@ from procedures.services.common import (
 from procedures.services.communications import send_certified_rut
 from procedures.services.requirements import require_complete_checklist
 from registry.models import Registrant
-from registry.services.registration import (
-    acting_user,
-    change_state,
-    formalize_registration,
-    update_registrant,
-)
+from registry.services.common import acting_user
+from registry.services.registration import formalize_registration
+from registry.services.states import change_state
+from registry.services.updates import update_registrant
 from registry.validation import RegistrantData, data_from_json
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 

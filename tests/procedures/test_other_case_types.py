@@ -238,7 +238,7 @@ def test_an_update_case_applies_the_filed_data_and_refuses_stale_ones(official):
 
 
 def test_identification_data_changes_only_in_assisted_mode(official):
-    from registry.services.registration import update_registrant
+    from registry.services.updates import update_registrant
 
     person = make_natural(by=official)
     data = data_from_registrant(person)
@@ -251,7 +251,7 @@ def test_identification_data_changes_only_in_assisted_mode(official):
 
 
 def test_a_third_virtual_address_change_in_six_months_is_refused(official):
-    from registry.services.registration import update_registrant
+    from registry.services.updates import update_registrant
 
     person = make_natural(by=official)
     for street in ("CL 1 1", "CL 2 2"):
