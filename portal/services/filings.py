@@ -33,18 +33,15 @@ from procedures.services.intake import (
 )
 from procedures.services.processing import grant_case
 from registry.models import Registrant
+from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.validation import RegistrantData, data_from_json, data_to_json
 from rut_portal.errors import Conflict, DomainError
 
-# Responsibility swaps of the two withdrawal requests (casilla 53).
-VAT_RESPONSIBLE, VAT_NOT_RESPONSIBLE = "48", "49"
-CONSUMPTION_RESPONSIBLE, CONSUMPTION_NOT_RESPONSIBLE = "33", "50"
+# The responsibility each withdrawal request removes (casilla 53); WITHDRAWN_BY_REQUEST says
+# which one takes its place.
 WITHDRAWALS = {
-    PendingFiling.Kind.VAT_WITHDRAWAL: (VAT_RESPONSIBLE, VAT_NOT_RESPONSIBLE),
-    PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: (
-        CONSUMPTION_RESPONSIBLE,
-        CONSUMPTION_NOT_RESPONSIBLE,
-    ),
+    PendingFiling.Kind.VAT_WITHDRAWAL: VAT,
+    PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: CONSUMPTION_TAX,
 }
 
 
@@ -99,7 +96,8 @@ def start_withdrawal(
     facts: str,
 ) -> PendingFiling:
     """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official."""
-    held, granted = WITHDRAWALS[kind]
+    held = WITHDRAWALS[kind]
+    granted = WITHDRAWN_BY_REQUEST[held]
     if held not in data.responsibilities:
         raise DomainError(
             _("Su RUT no tiene la responsabilidad %(code)s; no hay nada que retirar.")

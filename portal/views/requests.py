@@ -30,6 +30,7 @@ from portal.services import filings
 from portal.services.codes import CodeError
 from portal.views.common import add_domain_error, citizen_required
 from registry.models import ActivityRole, Registrant
+from registry.responsibilities import CONSUMPTION_TAX, VAT
 from registry.services.updates import check_virtual_address_changes
 from registry.validation import ActivityData, RegistrantData, data_from_registrant
 from rut_portal.errors import DomainError
@@ -41,11 +42,15 @@ SECTIONS: dict[str, tuple[Any, type[forms.Form]]] = {
     "responsabilidades": (gettext_lazy("Responsabilidades"), ResponsibilitiesForm),
 }
 WITHDRAWAL_KINDS = {
-    "iva": (PendingFiling.Kind.VAT_WITHDRAWAL, VAT_DECLARATIONS, "48"),
-    "consumo": (PendingFiling.Kind.CONSUMPTION_WITHDRAWAL, CONSUMPTION_DECLARATIONS, "33"),
+    "iva": (PendingFiling.Kind.VAT_WITHDRAWAL, VAT_DECLARATIONS, VAT),
+    "consumo": (
+        PendingFiling.Kind.CONSUMPTION_WITHDRAWAL,
+        CONSUMPTION_DECLARATIONS,
+        CONSUMPTION_TAX,
+    ),
 }
 # Withdrawals are separate requests decided by an official, not a self-service update.
-WITHDRAWN_BY_REQUEST = {"48": "iva", "33": "consumo"}
+WITHDRAWN_BY_REQUEST = {VAT: "iva", CONSUMPTION_TAX: "consumo"}
 
 
 def _linked(account: CitizenAccount) -> Registrant | None:

@@ -34,6 +34,7 @@ from procedures.services.common import (
 )
 from procedures.services.communications import send_certified_rut
 from procedures.services.requirements import require_complete_checklist
+from registry import responsibilities
 from registry.models import Registrant
 from registry.services.common import acting_user
 from registry.services.registration import formalize_registration
@@ -52,7 +53,14 @@ class FourEyesViolation(NotAllowed):
 
 # Responsibilities a deceased person may hold and still be cancelled ex officio from the civil
 # registry's report: none, or only simplified regime / no responsable (configurable).
-DEFAULT_DECEASED_ALLOWED = frozenset({"12", "34", "49", "50"})
+DEFAULT_DECEASED_ALLOWED = frozenset(
+    {
+        responsibilities.VAT_SIMPLIFIED_REGIME,
+        responsibilities.CONSUMPTION_SIMPLIFIED_REGIME,
+        responsibilities.NOT_VAT_RESPONSIBLE,
+        responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
+    }
+)
 FICTITIOUS_SUSPENSION_YEARS = 5  # proveedores / exportadores ficticios
 
 
