@@ -32,6 +32,7 @@ from procedures.services.intake import (
     receive_case,
 )
 from procedures.services.processing import grant_case
+from procedures.services.withdrawals import receive_withdrawal
 from registry.models import Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.validation import RegistrantData, data_from_json, data_to_json
@@ -39,7 +40,7 @@ from rut_portal.errors import Conflict, DomainError
 
 # The responsibility each withdrawal request removes (casilla 53); WITHDRAWN_BY_REQUEST says
 # which one takes its place.
-WITHDRAWALS = {
+WITHDRAWALS: dict[str, str] = {
     PendingFiling.Kind.VAT_WITHDRAWAL: VAT,
     PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: CONSUMPTION_TAX,
 }
@@ -245,17 +246,18 @@ def _file_case(filing: PendingFiling, *, by: Any) -> Case:
         return case
     data = data_from_json(payload["data"])
     facts = payload.get("facts", "") or str(filing.get_kind_display())
-    case = receive_case(
-        _request(
-            filing,
-            case_type=CaseType.UPDATE,
-            cause=Cause.INSCRITO_REQUEST,
-            data=data,
-            facts=facts,
-            fact_date=timezone.localdate(),
-        ),
-        by=by,
+    request = _request(
+        filing,
+        case_type=CaseType.UPDATE,
+        cause=Cause.INSCRITO_REQUEST,
+        data=data,
+        facts=facts,
+        fact_date=timezone.localdate(),
     )
+    if filing.kind in WITHDRAWALS:
+        case = receive_withdrawal(request, responsibility=WITHDRAWALS[filing.kind], by=by)
+    else:
+        case = receive_case(request, by=by)
     if case.payload.get("base_revision") != payload["base_revision"]:
         raise Conflict(_("Su RUT cambió mientras llenaba la solicitud; revise los datos actuales."))
     if filing.kind == PendingFiling.Kind.UPDATE:

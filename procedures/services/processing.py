@@ -34,6 +34,7 @@ from procedures.services.common import (
 )
 from procedures.services.communications import send_certified_rut
 from procedures.services.requirements import require_complete_checklist
+from procedures.services.withdrawals import withdrawal_of
 from registry import responsibilities
 from registry.models import Registrant
 from registry.services.common import acting_user
@@ -139,6 +140,7 @@ def record_update(
         assisted=True,
         reason=facts,
         case_number=case.number,
+        withdrawal=withdrawal_of(case),
     )
     last_change = registrant.audit_entries.filter(action="update").order_by("-id").first()
     form = _issue_format(
@@ -390,6 +392,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
             assisted=case.mode != Mode.SELF_SERVICE,
             reason=case.facts,
             case_number=case.number,
+            withdrawal=withdrawal_of(case),
         )
     elif case.case_type == CaseType.SUSPENSION:
         change_state(

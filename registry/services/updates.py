@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from procedures.deadlines import add_months
 from registry.models import DOCUMENT_AS_NIT, FormVersion, Registrant, SeccionalAssignment
+from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.services.common import (
     issue_form_version,
     lock_registrant,
@@ -44,11 +46,14 @@ def update_registrant(
     assisted: bool = True,
     reason: str = "",
     case_number: str = "",
+    withdrawal: str = "",
 ) -> Registrant:
     """Actualización: change the record, keep the state, issue a new Formulario 001.
 
     `expected_revision` is the revision the person was looking at; if someone saved in between,
-    the update is refused instead of silently overwriting their change.
+    the update is refused instead of silently overwriting their change. `withdrawal` is the
+    responsibility (48 or 33) when this update decides that responsibility's own withdrawal
+    request; no other update may remove it (check_responsibility_withdrawals).
     """
     registrant = lock_registrant(registrant)
     if registrant.revision != expected_revision:
@@ -61,6 +66,7 @@ def update_registrant(
     require_state(registrant, "update")
     require_perm(registrant, "update", by)
     validate_registrant_data(data)
+    check_responsibility_withdrawals(registrant, data, withdrawal=withdrawal)
     check_not_registered(data, exclude_pk=registrant.pk)
     if registrant.nit and registrant.document_type_id in DOCUMENT_AS_NIT and registrant.is_natural:
         if (data.document_type, data.document_number) != (
@@ -119,6 +125,35 @@ def update_registrant(
         legal_basis="Decreto 2460 de 2013, art. 13",
     )
     return registrant
+
+
+def check_responsibility_withdrawals(
+    registrant: Registrant, data: RegistrantData, *, withdrawal: str = ""
+) -> None:
+    """IVA (48) and consumo (33) leave the record only through their own withdrawal request.
+
+    Every channel that changes a record (the portal's self-service, officials' cases and their
+    Formato 1767) goes through update_registrant, so the rule holds for all of them; the portal
+    also calls this before asking for the signature code.
+    `withdrawal` is the one code the request being decided removes ("" for any other update).
+    """
+    held = set(registrant.responsibilities.values_list("code", flat=True))
+    for code in sorted(held - set(data.responsibilities)):
+        if code in WITHDRAWN_BY_REQUEST and code != withdrawal:
+            raise DomainError(str(_WITHDRAWAL_MESSAGES[code]), field="responsibilities")
+
+
+_WITHDRAWAL_MESSAGES = {
+    VAT: _lazy(
+        "La responsabilidad 48 (impuesto sobre las ventas - IVA) solo se retira con la "
+        "solicitud de retiro de IVA, que acredita el cese de actividades gravadas "
+        "(Decreto 2460 de 2013, art. 13 par. 3)."
+    ),
+    CONSUMPTION_TAX: _lazy(
+        "La responsabilidad 33 (impuesto nacional al consumo) solo se retira con la solicitud "
+        "de retiro del impuesto al consumo (Decreto 2460 de 2013, art. 13)."
+    ),
+}
 
 
 ADDRESS_FIELDS = frozenset({"country", "department", "municipality", "address", "postal_code"})
