@@ -31,7 +31,7 @@ from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode
 from procedures.services.intake import CaseRequest, attach_document, receive_case
 from registry.models import Registrant
 from registry.selectors import registrant_by_nit
-from registry.services import register_registrant
+from registry.services.registration import register_registrant
 from registry.validation import RegistrantData
 from rut_portal.errors import Conflict, DomainError, InvalidData, NotAllowed
 

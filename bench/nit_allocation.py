@@ -1,13 +1,13 @@
 """Concurrent inscriptions with NIT allocation, against the committed-INSERT floor of this disk.
 
 K processes register personas jurídicas (each gets the next NIT of the range) through the real
-service, registry.services.register_registrant, for a fixed time. Before and after that, K
-processes do bare single-row INSERTs into a scratch table, each committed on its own: the most
-committed writes per second this server takes, whatever the write path. The ratio compares the
-registrations with the mean of the two insert phases. Between them, K processes write the same
-rows as a registration in hand-written SQL (three round trips, nothing else): the floor of this
-schema, which shows how much of the gap is the service and how much the rows themselves.
-Afterwards the database is checked for duplicate NITs and Formulario 001 numbers.
+service, registry.services.registration.register_registrant, for a fixed time. Before and after
+that, K processes do bare single-row INSERTs into a scratch table, each committed on its own: the
+most committed writes per second this server takes, whatever the write path. The ratio compares the
+registrations with the mean of the two insert phases. Between them, K processes write the same rows
+as a registration in hand-written SQL (three round trips, nothing else): the floor of this schema,
+which shows how much of the gap is the service and how much the rows themselves. Afterwards the
+database is checked for duplicate NITs and Formulario 001 numbers.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rut_bench python bench/nit_allocation.py
 
@@ -40,7 +40,7 @@ TARGET_RATIO = 0.5
 
 
 def _register(worker: int, n: int, run_id: str) -> str:
-    from registry.services import register_registrant
+    from registry.services.registration import register_registrant
     from tests.factories import legal_data
 
     # Business names are unique per live legal entity; make them unique per run and worker.
@@ -129,7 +129,7 @@ def _register_sql(worker: int, n: int, run_id: str) -> str:
     from django.db import connection, transaction
 
     from registry.nit import FORM_NUMBER_SEQUENCE, NIT_SEQUENCE, check_digit
-    from registry.services import normalize_name
+    from registry.services.common import normalize_name
 
     if not _SQL_TEMPLATE:
         from registry.models import Registrant

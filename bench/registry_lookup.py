@@ -185,7 +185,7 @@ def _rows(
     """Synthetic inscritos: 60% personas naturales with their cédula as NIT, 40% sociedades."""
     from registry.models import Registrant
     from registry.nit import check_digit
-    from registry.services import normalize_name
+    from registry.services.common import normalize_name
 
     now = datetime.now(UTC)
     states = [Registrant.State.ACTIVE] * 18 + [
@@ -473,7 +473,7 @@ def main() -> None:
     from registry.models import Registrant
     from registry.nit import format_nit
     from registry.selectors import registrant_by_document, registrant_by_nit, search_registrants
-    from registry.services import normalize_name
+    from registry.services.common import normalize_name
 
     if args.reuse:
         loading = None

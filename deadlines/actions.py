@@ -30,7 +30,7 @@ from deadlines import rules
 from deadlines.models import Deadline
 from procedures.models import Case
 from registry.models import Registrant
-from registry.services import lapse_provisional_nit, provisional_nit_expires_on
+from registry.services.provisional_nit import lapse_provisional_nit, provisional_nit_expires_on
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,16 @@ from portal import selectors
 from portal.models import AppointmentReason
 from procedures.models import CaseDocument, CaseType, causes_for
 from registry.models import Registrant, Seccional
+from registry.responsibilities import (
+    BOOKKEEPING,
+    ELECTRONIC_INVOICING,
+    EXOGENOUS_INFORMANT,
+    INCOME_TAX,
+    INCOME_WITHHOLDING,
+    NOT_VAT_RESPONSIBLE,
+    SIMPLE_REGIME,
+    VAT,
+)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Signatures of the accepted formats: the extension alone proves nothing.
@@ -29,14 +39,20 @@ FILE_SIGNATURES = {
 MOBILE = re.compile(r"^3\d{9}$")
 # Responsibilities a persona natural usually chooses by self-service, with a hint each.
 USUAL_RESPONSIBILITIES: list[tuple[str, Any]] = [
-    ("05", _("Declara renta como persona natural (régimen ordinario).")),
-    ("49", _("No cobra IVA: ingresos anuales por debajo de 3.500 UVT y un solo establecimiento.")),
-    ("48", _("Cobra IVA en sus ventas o servicios gravados.")),
-    ("47", _("Se acoge al Régimen Simple de Tributación (reemplaza al régimen ordinario).")),
-    ("52", _("Expide facturas electrónicas.")),
-    ("14", _("La DIAN le pide reportar información exógena.")),
-    ("42", _("Está obligado a llevar contabilidad.")),
-    ("07", _("Practica retención en la fuente a título de renta.")),
+    (INCOME_TAX, _("Declara renta como persona natural (régimen ordinario).")),
+    (
+        NOT_VAT_RESPONSIBLE,
+        _("No cobra IVA: ingresos anuales por debajo de 3.500 UVT y un solo establecimiento."),
+    ),
+    (VAT, _("Cobra IVA en sus ventas o servicios gravados.")),
+    (
+        SIMPLE_REGIME,
+        _("Se acoge al Régimen Simple de Tributación (reemplaza al régimen ordinario)."),
+    ),
+    (ELECTRONIC_INVOICING, _("Expide facturas electrónicas.")),
+    (EXOGENOUS_INFORMANT, _("La DIAN le pide reportar información exógena.")),
+    (BOOKKEEPING, _("Está obligado a llevar contabilidad.")),
+    (INCOME_WITHHOLDING, _("Practica retención en la fuente a título de renta.")),
 ]
 TEXT = {"autocomplete": "off"}
 
@@ -403,11 +419,11 @@ class ResponsibilitiesForm(forms.Form):
 
     def clean_responsibilities(self) -> list[str]:
         chosen = set(self.cleaned_data["responsibilities"])
-        if {"48", "49"} <= chosen:
+        if {VAT, NOT_VAT_RESPONSIBLE} <= chosen:
             raise forms.ValidationError(
                 _("Es responsable de IVA (48) o no lo es (49): elija solo una de las dos.")
             )
-        if {"05", "47"} <= chosen:
+        if {INCOME_TAX, SIMPLE_REGIME} <= chosen:
             raise forms.ValidationError(
                 _(
                     "El Régimen Simple (47) reemplaza la renta del régimen ordinario (05): "

@@ -15,7 +15,7 @@ from registry.models import (
     Registrant,
     Responsibility,
 )
-from registry.services import normalize_name
+from registry.services.common import normalize_name
 
 CIIU_RESULTS = 15
 INBOX_KINDS = (

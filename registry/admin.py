@@ -45,7 +45,8 @@ from registry.models import (
     Seccional,
     SeccionalAssignment,
 )
-from registry.services import log_data_access, normalize_name
+from registry.services.common import normalize_name
+from registry.services.data_access import log_data_access
 from registry.snapshots import CHILDREN
 
 admin.site.site_header = _("Administración del RUT")

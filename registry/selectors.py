@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from registry import reference_cache
 from registry.models import Department, Municipality, Registrant, Seccional
 from registry.nit import MAX_BASE_DIGITS, InvalidNit, parse_nit
-from registry.services import normalize_name
+from registry.services.common import normalize_name
 
 # Shorter text has no trigram for the index to use and matches a large part of the registry.
 MIN_SEARCH_LENGTH = 3

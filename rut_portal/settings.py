@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "documents",
     "portal",
     "agreements",
+    "demo",
     # Last: its post_migrate handler grants role permissions of every app above.
     "accounts",
 ]

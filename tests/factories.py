@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from registry.models import Registrant, RegistrantKind
-from registry.services import register_registrant
+from registry.services.registration import register_registrant
 from registry.validation import ActivityData, RegistrantData, RepresentativeData
 
 _sequence = itertools.count(1)

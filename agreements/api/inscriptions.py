@@ -42,7 +42,7 @@ from registry.models import (
     RegistrantKind,
     Representative,
 )
-from registry.services import provisional_nit_expires_on
+from registry.services.provisional_nit import provisional_nit_expires_on
 from registry.validation import (
     ActivityData,
     EstablishmentData,

@@ -32,19 +32,17 @@ from procedures.services.intake import (
     receive_case,
 )
 from procedures.services.processing import grant_case
+from procedures.services.withdrawals import receive_withdrawal
 from registry.models import Registrant
+from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.validation import RegistrantData, data_from_json, data_to_json
 from rut_portal.errors import Conflict, DomainError
 
-# Responsibility swaps of the two withdrawal requests (casilla 53).
-VAT_RESPONSIBLE, VAT_NOT_RESPONSIBLE = "48", "49"
-CONSUMPTION_RESPONSIBLE, CONSUMPTION_NOT_RESPONSIBLE = "33", "50"
-WITHDRAWALS = {
-    PendingFiling.Kind.VAT_WITHDRAWAL: (VAT_RESPONSIBLE, VAT_NOT_RESPONSIBLE),
-    PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: (
-        CONSUMPTION_RESPONSIBLE,
-        CONSUMPTION_NOT_RESPONSIBLE,
-    ),
+# The responsibility each withdrawal request removes (casilla 53); WITHDRAWN_BY_REQUEST says
+# which one takes its place.
+WITHDRAWALS: dict[str, str] = {
+    PendingFiling.Kind.VAT_WITHDRAWAL: VAT,
+    PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: CONSUMPTION_TAX,
 }
 
 
@@ -99,7 +97,8 @@ def start_withdrawal(
     facts: str,
 ) -> PendingFiling:
     """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official."""
-    held, granted = WITHDRAWALS[kind]
+    held = WITHDRAWALS[kind]
+    granted = WITHDRAWN_BY_REQUEST[held]
     if held not in data.responsibilities:
         raise DomainError(
             _("Su RUT no tiene la responsabilidad %(code)s; no hay nada que retirar.")
@@ -247,17 +246,18 @@ def _file_case(filing: PendingFiling, *, by: Any) -> Case:
         return case
     data = data_from_json(payload["data"])
     facts = payload.get("facts", "") or str(filing.get_kind_display())
-    case = receive_case(
-        _request(
-            filing,
-            case_type=CaseType.UPDATE,
-            cause=Cause.INSCRITO_REQUEST,
-            data=data,
-            facts=facts,
-            fact_date=timezone.localdate(),
-        ),
-        by=by,
+    request = _request(
+        filing,
+        case_type=CaseType.UPDATE,
+        cause=Cause.INSCRITO_REQUEST,
+        data=data,
+        facts=facts,
+        fact_date=timezone.localdate(),
     )
+    if filing.kind in WITHDRAWALS:
+        case = receive_withdrawal(request, responsibility=WITHDRAWALS[filing.kind], by=by)
+    else:
+        case = receive_case(request, by=by)
     if case.payload.get("base_revision") != payload["base_revision"]:
         raise Conflict(_("Su RUT cambió mientras llenaba la solicitud; revise los datos actuales."))
     if filing.kind == PendingFiling.Kind.UPDATE:

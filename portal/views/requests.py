@@ -30,7 +30,11 @@ from portal.services import filings
 from portal.services.codes import CodeError
 from portal.views.common import add_domain_error, citizen_required
 from registry.models import ActivityRole, Registrant
-from registry.services import check_virtual_address_changes
+from registry.responsibilities import CONSUMPTION_TAX, VAT
+from registry.services.updates import (
+    check_responsibility_withdrawals,
+    check_virtual_address_changes,
+)
 from registry.validation import ActivityData, RegistrantData, data_from_registrant
 from rut_portal.errors import DomainError
 
@@ -41,11 +45,13 @@ SECTIONS: dict[str, tuple[Any, type[forms.Form]]] = {
     "responsabilidades": (gettext_lazy("Responsabilidades"), ResponsibilitiesForm),
 }
 WITHDRAWAL_KINDS = {
-    "iva": (PendingFiling.Kind.VAT_WITHDRAWAL, VAT_DECLARATIONS, "48"),
-    "consumo": (PendingFiling.Kind.CONSUMPTION_WITHDRAWAL, CONSUMPTION_DECLARATIONS, "33"),
+    "iva": (PendingFiling.Kind.VAT_WITHDRAWAL, VAT_DECLARATIONS, VAT),
+    "consumo": (
+        PendingFiling.Kind.CONSUMPTION_WITHDRAWAL,
+        CONSUMPTION_DECLARATIONS,
+        CONSUMPTION_TAX,
+    ),
 }
-# Withdrawals are separate requests decided by an official, not a self-service update.
-WITHDRAWN_BY_REQUEST = {"48": "iva", "33": "consumo"}
 
 
 def _linked(account: CitizenAccount) -> Registrant | None:
@@ -165,18 +171,10 @@ def _check_section(
         except DomainError as exc:
             form.add_error(None, exc.message)
     if section == "responsabilidades":
-        for code, kind in WITHDRAWN_BY_REQUEST.items():
-            if code in registrant.responsibilities.values_list("code", flat=True) and (
-                code not in data.responsibilities
-            ):
-                form.add_error(
-                    "responsibilities",
-                    _(
-                        "La responsabilidad %(code)s se retira con la solicitud de retiro "
-                        "«%(kind)s»."
-                    )
-                    % {"code": code, "kind": kind.upper()},
-                )
+        try:
+            check_responsibility_withdrawals(registrant, data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from django_fsm import can_proceed, has_transition_perm
 from accounts.scope import can_act_in
 from procedures.models import Case, CaseStep
 from registry.nit import check_digit, next_value
-from registry.services import acting_user
+from registry.services.common import acting_user
 from rut_portal.errors import Conflict, NotAllowed
 
 if TYPE_CHECKING:

@@ -38,7 +38,8 @@ from procedures.services.common import (
     save_case,
 )
 from registry.models import Registrant
-from registry.services import DEFAULT_SECCIONAL, acting_user, pre_register
+from registry.services.common import DEFAULT_SECCIONAL, acting_user
+from registry.services.registration import pre_register
 from registry.validation import RegistrantData, data_to_json
 from rut_portal.errors import Conflict, DomainError, InvalidData
 

@@ -13,7 +13,7 @@ from accounts.scope import seccional_of
 from procedures.models import AUTHORIZED_CHANNELS, Case, Petition
 from procedures.services.common import next_case_number
 from procedures.services.intake import CaseRequest, receive_case
-from registry.services import DEFAULT_SECCIONAL
+from registry.services.common import DEFAULT_SECCIONAL
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:

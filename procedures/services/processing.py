@@ -34,8 +34,13 @@ from procedures.services.common import (
 )
 from procedures.services.communications import send_certified_rut
 from procedures.services.requirements import require_complete_checklist
+from procedures.services.withdrawals import withdrawal_of
+from registry import responsibilities
 from registry.models import Registrant
-from registry.services import acting_user, change_state, formalize_registration, update_registrant
+from registry.services.common import acting_user
+from registry.services.registration import formalize_registration
+from registry.services.states import change_state
+from registry.services.updates import update_registrant
 from registry.validation import RegistrantData, data_from_json
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
@@ -49,7 +54,14 @@ class FourEyesViolation(NotAllowed):
 
 # Responsibilities a deceased person may hold and still be cancelled ex officio from the civil
 # registry's report: none, or only simplified regime / no responsable (configurable).
-DEFAULT_DECEASED_ALLOWED = frozenset({"12", "34", "49", "50"})
+DEFAULT_DECEASED_ALLOWED = frozenset(
+    {
+        responsibilities.VAT_SIMPLIFIED_REGIME,
+        responsibilities.CONSUMPTION_SIMPLIFIED_REGIME,
+        responsibilities.NOT_VAT_RESPONSIBLE,
+        responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
+    }
+)
 FICTITIOUS_SUSPENSION_YEARS = 5  # proveedores / exportadores ficticios
 
 
@@ -128,6 +140,7 @@ def record_update(
         assisted=True,
         reason=facts,
         case_number=case.number,
+        withdrawal=withdrawal_of(case),
     )
     last_change = registrant.audit_entries.filter(action="update").order_by("-id").first()
     form = _issue_format(
@@ -379,6 +392,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
             assisted=case.mode != Mode.SELF_SERVICE,
             reason=case.facts,
             case_number=case.number,
+            withdrawal=withdrawal_of(case),
         )
     elif case.case_type == CaseType.SUSPENSION:
         change_state(

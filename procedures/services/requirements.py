@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from procedures.deadlines import add_months
 from procedures.models import Case, CaseStep, CaseType, Mode, RequirementCheck
 from procedures.services.common import lock_case, record_step, require_scope
+from registry import responsibilities
 from rut_portal.errors import Conflict, DomainError
 
 if TYPE_CHECKING:
@@ -29,9 +30,24 @@ if TYPE_CHECKING:
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "document_requirements.csv"
 # Art. 10 lit. b num. 2: a persona natural shows a bank certificate when responsible for IVA,
 # the gasoline tax or the consumption tax, or as importer/exporter ...
-BANK_REQUIRED_RESPONSIBILITIES = frozenset({"11", "48", "32", "33"})
+BANK_REQUIRED_RESPONSIBILITIES = frozenset(
+    {
+        responsibilities.VAT_COMMON_REGIME,
+        responsibilities.VAT,
+        responsibilities.FUEL_TAX,
+        responsibilities.CONSUMPTION_TAX,
+    }
+)
 # ... except the simplified regimes and currency exchange professionals (par. 3).
-BANK_EXEMPT_RESPONSIBILITIES = frozenset({"12", "34", "49", "50", "17"})
+BANK_EXEMPT_RESPONSIBILITIES = frozenset(
+    {
+        responsibilities.VAT_SIMPLIFIED_REGIME,
+        responsibilities.CONSUMPTION_SIMPLIFIED_REGIME,
+        responsibilities.NOT_VAT_RESPONSIBLE,
+        responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
+        responsibilities.CURRENCY_EXCHANGE_PROFESSIONAL,
+    }
+)
 GENERAL_POWER_MONTHS = 6
 
 

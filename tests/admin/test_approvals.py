@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from procedures.models import Case, CaseStep
 from registry.models import Registrant
-from registry.services import change_state
+from registry.services.states import change_state
 from tests.admin.conftest import OWN, cancellation, case_snapshot, client_for, registrant_in
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.urls import reverse
 from procedures.models import CaseType, Cause, Channel, RequesterKind
 from procedures.services.intake import CaseRequest, receive_case
 from registry.models import AuditEntry, DataAccessLog, FormVersion, Registrant
-from registry.services import change_state, update_registrant
+from registry.services.states import change_state
+from registry.services.updates import update_registrant
 from registry.validation import data_from_registrant
 from tests.admin.conftest import OTHER, OWN, cancellation, client_for, registrant_in
 from tests.factories import make_legal, make_natural

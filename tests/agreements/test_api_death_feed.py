@@ -10,7 +10,7 @@ from deadlines.models import Deadline, Rule
 from procedures.models import Case, CaseDocument, CaseStep, Cause, Channel, RequesterKind
 from procedures.services.intake import CaseRequest, attach_document, receive_case
 from registry.models import Registrant
-from registry.services import change_state
+from registry.services.states import change_state
 from tests.clock import TODAY
 from tests.factories import make_natural
 

@@ -1,7 +1,7 @@
 import pytest
 
 from agreements.throttling import PublicLookupThrottle
-from registry.services import pre_register
+from registry.services.registration import pre_register
 from tests.factories import legal_data, make_legal, make_natural
 
 pytestmark = pytest.mark.django_db

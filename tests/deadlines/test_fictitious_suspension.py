@@ -8,7 +8,7 @@ from deadlines.services import sweep_due_deadlines, sync_case_deadlines
 from procedures.models import CaseType, Cause, Channel, RequesterKind
 from procedures.services.intake import check_requirements, decide_jurisdiction
 from procedures.services.processing import grant_case
-from registry.services import change_state
+from registry.services.states import change_state
 from tests.deadlines.helpers import after, receive
 from tests.factories import make_natural
 

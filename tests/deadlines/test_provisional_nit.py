@@ -16,7 +16,7 @@ from deadlines.services import (
 )
 from procedures.deadlines import add_business_days
 from registry.models import AuditEntry, Registrant
-from registry.services import activate_provisional_nit, provisional_nit_expires_on
+from registry.services.provisional_nit import activate_provisional_nit, provisional_nit_expires_on
 from tests.deadlines.helpers import after
 from tests.factories import make_legal, make_natural
 

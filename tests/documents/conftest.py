@@ -177,7 +177,7 @@ def full_legal_version(official: Any) -> FormVersion:
     """A sociedad with representation, partners, accountant and an establishment (hojas 1-6)."""
     from decimal import Decimal
 
-    from registry.services import register_registrant
+    from registry.services.registration import register_registrant
     from registry.validation import EstablishmentData, PartnerData, RepresentativeData
 
     data = legal_data(

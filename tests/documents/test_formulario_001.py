@@ -9,7 +9,9 @@ from documents.contexts import formulario_001_spec
 from documents.models import StoredDocument
 from documents.services import formulario_001_pdf
 from registry.models import FormVersion, Registrant
-from registry.services import change_state, lapse_provisional_nit, pre_register
+from registry.services.provisional_nit import lapse_provisional_nit
+from registry.services.registration import pre_register
+from registry.services.states import change_state
 from tests import clock
 from tests.documents.conftest import ink_ratio, page_1_png, pdf_text
 from tests.factories import make_legal, make_natural, natural_data

@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from portal.models import PendingFiling, Signature
 from procedures.models import Case, CaseType, Mode
+from procedures.services.intake import check_requirements, decide_jurisdiction
+from procedures.services.processing import grant_case
+from procedures.services.requirements import record_requirement
 from registry.models import AuditEntry, Registrant
 from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD, last_code
@@ -130,6 +133,39 @@ def test_the_vat_withdrawal_becomes_a_case_for_an_official(
     assert case.state == Case.State.RECEIVED
     assert case.payload["data"]["responsibilities"] == ["05", "49"]
     registrant.refresh_from_db()
+    assert set(registrant.responsibilities.values_list("code", flat=True)) == {"05", "48"}
+
+
+def test_the_vat_withdrawal_granted_by_an_official_replaces_48_with_49(
+    signed_in, registrant, official, django_capture_on_commit_callbacks
+):
+    declarations = {f"declaration_{i}": "on" for i in range(5)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            reverse("portal:withdrawal", args=["iva"]), declarations, follow=True
+        )
+    _sign(signed_in, django_capture_on_commit_callbacks, response)
+    case = Case.objects.get(registrant=registrant, case_type=CaseType.UPDATE)
+
+    case = decide_jurisdiction(check_requirements(case, by=official, met=True), by=official)
+    record_requirement(case, by=official, code="applicant_id", met=True)
+    grant_case(case, by=official)
+
+    assert set(registrant.responsibilities.values_list("code", flat=True)) == {"05", "49"}
+
+
+def test_a_self_service_update_cannot_drop_vat_and_says_which_request_does(signed_in, registrant):
+    page = signed_in.post(
+        reverse("portal:update_section", args=["responsabilidades"]),
+        {"responsibilities": ["05", "49"]},
+    ).content.decode()
+
+    assert (
+        "La responsabilidad 48 (impuesto sobre las ventas - IVA) solo se retira con la solicitud "
+        "de retiro de IVA, que acredita el cese de actividades gravadas (Decreto 2460 de 2013, "
+        "art. 13 par. 3)."
+    ) in page
+    assert not PendingFiling.objects.exists()
     assert set(registrant.responsibilities.values_list("code", flat=True)) == {"05", "48"}
 
 

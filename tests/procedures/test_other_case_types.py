@@ -16,14 +16,16 @@ from procedures.services.processing import (
     approve_cancellation,
     grant_case,
     record_obligation,
+    record_update,
     resolve_obligation,
     submit_for_approval,
 )
 from procedures.services.requirements import record_requirement
 from procedures.services.visits import record_visit
+from procedures.services.withdrawals import receive_withdrawal
 from registry.models import Registrant
 from registry.validation import data_from_registrant
-from rut_portal.errors import Conflict, NotAllowed
+from rut_portal.errors import Conflict, DomainError, NotAllowed
 from tests.factories import legal_data, make_legal, make_natural, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +240,7 @@ def test_an_update_case_applies_the_filed_data_and_refuses_stale_ones(official):
 
 
 def test_identification_data_changes_only_in_assisted_mode(official):
-    from registry.services import update_registrant
+    from registry.services.updates import update_registrant
 
     person = make_natural(by=official)
     data = data_from_registrant(person)
@@ -251,7 +253,7 @@ def test_identification_data_changes_only_in_assisted_mode(official):
 
 
 def test_a_third_virtual_address_change_in_six_months_is_refused(official):
-    from registry.services import update_registrant
+    from registry.services.updates import update_registrant
 
     person = make_natural(by=official)
     for street in ("CL 1 1", "CL 2 2"):
@@ -271,3 +273,44 @@ def test_a_third_virtual_address_change_in_six_months_is_refused(official):
         person, by=official, data=data, expected_revision=person.revision, assisted=True
     )
     assert person.address == "CL 3 3"
+
+
+def _record_update(case, person, data, official):
+    return record_update(
+        case,
+        by=official,
+        data=data,
+        expected_revision=person.revision,
+        facts="Cesó la venta de bienes gravados.",
+        evidence="Certificación del contador.",
+        authorized_by="Jefe GIT Registro",
+    )
+
+
+def test_an_officials_formato_1767_cannot_drop_vat_outside_its_withdrawal_request(official):
+    person = make_natural(by=official, responsibilities=["05", "48"])
+    request = _request(
+        person, CaseType.UPDATE, Cause.INSCRITO_REQUEST, data=data_from_registrant(person)
+    )
+    case = _to_process(receive_case(request, by=official), official)
+    data = data_from_registrant(person)
+    data.responsibilities = ["05", "49"]
+
+    with pytest.raises(DomainError) as error:
+        _record_update(case, person, data, official)
+
+    assert error.value.message.endswith("(Decreto 2460 de 2013, art. 13 par. 3).")
+    assert not case.formats.exists()
+    assert set(person.responsibilities.values_list("code", flat=True)) == {"05", "48"}
+
+
+def test_a_vat_withdrawal_case_lets_the_official_replace_48_with_49(official):
+    person = make_natural(by=official, responsibilities=["05", "48"])
+    data = data_from_registrant(person)
+    data.responsibilities = ["05", "49"]
+    request = _request(person, CaseType.UPDATE, Cause.INSCRITO_REQUEST, data=data)
+    case = _to_process(receive_withdrawal(request, responsibility="48", by=official), official)
+
+    _record_update(case, person, data, official)
+
+    assert set(person.responsibilities.values_list("code", flat=True)) == {"05", "49"}

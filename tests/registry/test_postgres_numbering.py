@@ -19,7 +19,7 @@ from django.db import connection, transaction
 
 from registry.models import FormVersion, Registrant
 from registry.nit import allocate_form_number, allocate_nit, is_valid_form_number
-from registry.services import register_registrant
+from registry.services.registration import register_registrant
 from tests.factories import legal_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

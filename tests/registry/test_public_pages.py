@@ -5,7 +5,7 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
 
-from registry.services import pre_register
+from registry.services.registration import pre_register
 from tests.factories import legal_data, make_legal, make_natural, natural_data
 
 pytestmark = pytest.mark.django_db

@@ -7,14 +7,9 @@ from django.db import transaction
 
 from registry.models import AuditEntry, FormVersion, Registrant, SeccionalAssignment
 from registry.nit import is_valid_form_number
-from registry.services import (
-    DuplicateRegistrant,
-    activate_provisional_nit,
-    formalize_registration,
-    lapse_provisional_nit,
-    pre_register,
-    register_registrant,
-)
+from registry.services.common import DuplicateRegistrant
+from registry.services.provisional_nit import activate_provisional_nit, lapse_provisional_nit
+from registry.services.registration import formalize_registration, pre_register, register_registrant
 from registry.snapshots import CHILDREN, build_snapshot
 from registry.validation import EstablishmentData, PartnerData
 from rut_portal.errors import Conflict, InvalidData, NotAllowed
@@ -152,7 +147,7 @@ def test_an_unknown_country_and_ciiu_are_refused(official) -> None:
 
 
 def test_a_failure_after_the_first_writes_rolls_everything_back(official, monkeypatch) -> None:
-    import registry.services as services
+    import registry.services.registration as services
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -215,7 +210,7 @@ def test_the_provisional_nit_lapses_after_fifteen_business_days(official) -> Non
 
 
 def test_an_update_keeps_the_state_and_records_it_on_the_new_form(official) -> None:
-    from registry.services import update_registrant
+    from registry.services.updates import update_registrant
     from registry.validation import data_from_registrant
 
     registrant = make_natural(by=official)

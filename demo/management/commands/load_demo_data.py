@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from portal.demo import load_demo_citizen
-from procedures.demo import load_demo_cases
-from registry.demo import DEMO_PASSWORD, load_demo_data
+from demo.portal import load_demo_citizen
+from demo.procedures import load_demo_cases
+from demo.registry import DEMO_PASSWORD, load_demo_data
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import OfficialProfile, Role
+from demo.registry import DEMO_PASSWORD, DEMO_USERS
 from portal.models import CitizenAccount
-from registry.demo import DEMO_PASSWORD, DEMO_USERS
 from registry.models import (
     AuditEntry,
     FormVersion,

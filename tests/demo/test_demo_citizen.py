@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal.demo import DOCUMENT_NUMBER, DOCUMENT_TYPE
+from demo.portal import DOCUMENT_NUMBER, DOCUMENT_TYPE
+from demo.registry import DEMO_PASSWORD
 from portal.models import CitizenAccount
-from registry.demo import DEMO_PASSWORD
 from registry.models import Registrant
 
 pytestmark = pytest.mark.django_db

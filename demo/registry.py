@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import create_official
-from registry import services
 from registry.models import (
     ActivityRole,
     Municipality,
@@ -34,6 +33,11 @@ from registry.models import (
     Representative,
 )
 from registry.reference import load_reference_data
+from registry.services.common import normalize_name
+from registry.services.provisional_nit import activate_provisional_nit, lapse_provisional_nit
+from registry.services.registration import formalize_registration, pre_register
+from registry.services.states import change_state
+from registry.services.updates import update_registrant
 from registry.validation import (
     ActivityData,
     EstablishmentData,
@@ -1151,15 +1155,15 @@ def _create(
 ) -> Registrant:
     """Take one inscrito along its path, one service call per step."""
     data = _data(spec, details, municipalities)
-    registrant = services.pre_register(data, by=None)
+    registrant = pre_register(data, by=None)
     if spec.path == PRE:
         return registrant
     bank_certificate = None if spec.path in _THROUGH_PROVISIONAL else details.day(2025, 2025)
-    registrant = services.formalize_registration(
+    registrant = formalize_registration(
         registrant, by=cast.official(registrant), bank_certificate_date=bank_certificate
     )
     if spec.path == PROVISIONAL_ACTIVATED:
-        registrant = services.activate_provisional_nit(
+        registrant = activate_provisional_nit(
             registrant, by=cast.official(registrant), certificate_date=timezone.localdate()
         )
     if spec.path == LAPSED:
@@ -1168,10 +1172,10 @@ def _create(
         Registrant.objects.filter(pk=registrant.pk).update(
             provisional_nit_issued_at=timezone.now() - timedelta(days=45)
         )
-        services.lapse_provisional_nit(registrant, today=timezone.localdate())
+        lapse_provisional_nit(registrant, today=timezone.localdate())
     for change in spec.updates:
         data, reason = _apply_update(data, change, details, municipalities)
-        registrant = services.update_registrant(
+        registrant = update_registrant(
             registrant,
             by=cast.official(registrant),
             data=data,
@@ -1179,7 +1183,7 @@ def _create(
             reason=reason,
         )
     for transition_name, by in _transitions(spec.path, registrant, cast):
-        registrant = services.change_state(
+        registrant = change_state(
             registrant,
             transition_name=transition_name,
             by=by,
@@ -1211,7 +1215,7 @@ def _reason(spec: Spec, transition_name: str) -> str:
 
 def _exists(spec: Spec) -> bool:
     return Registrant.objects.filter(
-        kind=spec.kind, search_name=services.normalize_name(spec.display_name)
+        kind=spec.kind, search_name=normalize_name(spec.display_name)
     ).exists()
 
 

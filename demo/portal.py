@@ -1,6 +1,6 @@
 """The demo citizen: a Mi RUT account of one demo inscrito, made through the portal's services.
 
-It runs after registry.demo has loaded the inscritos, because the account is linked to its RUT
+It runs after demo.registry has loaded the inscritos, because the account is linked to its RUT
 the way a real one is: activation links it when the email it confirmed is the one in the RUT.
 """
 

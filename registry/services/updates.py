@@ -1,0 +1,192 @@
+"""Actualización: changing the record while it keeps its state, with a new Formulario 001."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from procedures.deadlines import add_months
+from registry.models import DOCUMENT_AS_NIT, FormVersion, Registrant, SeccionalAssignment
+from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
+from registry.services.common import (
+    issue_form_version,
+    lock_registrant,
+    record_audit,
+    require_perm,
+    require_state,
+    save_registrant,
+)
+from registry.services.record import (
+    SCALAR_FIELDS,
+    attname,
+    check_not_registered,
+    replace_children,
+    seccional_for,
+    set_scalars,
+)
+from registry.validation import IDENTIFICATION_FIELDS, RegistrantData, validate_registrant_data
+from rut_portal.errors import Conflict, DomainError, NotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+@transaction.atomic
+def update_registrant(
+    registrant: Registrant,
+    *,
+    by: User | None,
+    data: RegistrantData,
+    expected_revision: int,
+    assisted: bool = True,
+    reason: str = "",
+    case_number: str = "",
+    withdrawal: str = "",
+) -> Registrant:
+    """Actualización: change the record, keep the state, issue a new Formulario 001.
+
+    `expected_revision` is the revision the person was looking at; if someone saved in between,
+    the update is refused instead of silently overwriting their change. `withdrawal` is the
+    responsibility (48 or 33) when this update decides that responsibility's own withdrawal
+    request; no other update may remove it (check_responsibility_withdrawals).
+    """
+    registrant = lock_registrant(registrant)
+    if registrant.revision != expected_revision:
+        raise Conflict(
+            _(
+                "Otra persona actualizó este RUT mientras usted editaba; revise los datos "
+                "actuales y vuelva a intentarlo."
+            )
+        )
+    require_state(registrant, "update")
+    require_perm(registrant, "update", by)
+    validate_registrant_data(data)
+    check_responsibility_withdrawals(registrant, data, withdrawal=withdrawal)
+    check_not_registered(data, exclude_pk=registrant.pk)
+    if registrant.nit and registrant.document_type_id in DOCUMENT_AS_NIT and registrant.is_natural:
+        if (data.document_type, data.document_number) != (
+            registrant.document_type_id,
+            registrant.document_number,
+        ):
+            raise DomainError(
+                _("El número de documento es el NIT: no se puede cambiar por actualización."),
+                field="document_number",
+            )
+    changes = set_scalars(registrant, data)
+    if not assisted and any(name in IDENTIFICATION_FIELDS for name in changes):
+        raise NotAllowed(
+            _(
+                "Los datos de identificación solo se cambian con la asistencia de un "
+                "funcionario; solicite una cita."
+            )
+        )
+    if not assisted and ADDRESS_FIELDS & changes.keys():
+        check_virtual_address_changes(registrant)
+    changes.update(replace_children(registrant, data))
+    if not changes:
+        raise DomainError(_("No hay cambios que registrar."))
+    registrant.update()
+    new_seccional = (
+        seccional_for(data)
+        if data.seccional or "municipality" in changes
+        else registrant.seccional_id
+    )
+    if new_seccional != registrant.seccional_id:
+        changes["seccional"] = [registrant.seccional_id, new_seccional]
+        _move_seccional(registrant, new_seccional)
+    registrant.revision += 1
+    save_registrant(
+        registrant,
+        [
+            *(attname(n) for n in SCALAR_FIELDS),
+            "business_name_key",
+            "search_name",
+            "revision",
+            "seccional",
+        ],
+    )
+    version = issue_form_version(registrant, concept=FormVersion.Concept.UPDATE, by=by)
+    record_audit(
+        registrant,
+        action="update",
+        by=by,
+        from_state=registrant.state,
+        to_state=registrant.state,
+        form_version=version,
+        reason=reason,
+        case_number=case_number,
+        changes=changes,
+        self_service=not assisted,
+        legal_basis="Decreto 2460 de 2013, art. 13",
+    )
+    return registrant
+
+
+def check_responsibility_withdrawals(
+    registrant: Registrant, data: RegistrantData, *, withdrawal: str = ""
+) -> None:
+    """IVA (48) and consumo (33) leave the record only through their own withdrawal request.
+
+    Every channel that changes a record (the portal's self-service, officials' cases and their
+    Formato 1767) goes through update_registrant, so the rule holds for all of them; the portal
+    also calls this before asking for the signature code.
+    `withdrawal` is the one code the request being decided removes ("" for any other update).
+    """
+    held = set(registrant.responsibilities.values_list("code", flat=True))
+    for code in sorted(held - set(data.responsibilities)):
+        if code in WITHDRAWN_BY_REQUEST and code != withdrawal:
+            raise DomainError(str(_WITHDRAWAL_MESSAGES[code]), field="responsibilities")
+
+
+_WITHDRAWAL_MESSAGES = {
+    VAT: _lazy(
+        "La responsabilidad 48 (impuesto sobre las ventas - IVA) solo se retira con la "
+        "solicitud de retiro de IVA, que acredita el cese de actividades gravadas "
+        "(Decreto 2460 de 2013, art. 13 par. 3)."
+    ),
+    CONSUMPTION_TAX: _lazy(
+        "La responsabilidad 33 (impuesto nacional al consumo) solo se retira con la solicitud "
+        "de retiro del impuesto al consumo (Decreto 2460 de 2013, art. 13)."
+    ),
+}
+
+
+ADDRESS_FIELDS = frozenset({"country", "department", "municipality", "address", "postal_code"})
+MAX_VIRTUAL_ADDRESS_CHANGES = 2
+VIRTUAL_ADDRESS_WINDOW_MONTHS = 6
+
+
+def check_virtual_address_changes(registrant: Registrant) -> None:
+    """At most two address changes by self-service in six months; then only assisted."""
+    since = add_months(timezone.localdate(), -VIRTUAL_ADDRESS_WINDOW_MONTHS)
+    address_changed = Q()
+    for name in ADDRESS_FIELDS:
+        address_changed |= Q(changes__has_key=name)
+    done = registrant.audit_entries.filter(
+        address_changed, action="update", self_service=True, at__date__gt=since
+    ).count()
+    if done >= MAX_VIRTUAL_ADDRESS_CHANGES:
+        raise NotAllowed(
+            _(
+                "Ya cambió la dirección %(n)s veces en los últimos seis meses por autogestión; "
+                "el siguiente cambio se hace con la asistencia de un funcionario."
+            )
+            % {"n": done},
+            field="address",
+        )
+
+
+def _move_seccional(registrant: Registrant, seccional: str) -> None:
+    now = timezone.now()
+    SeccionalAssignment.objects.filter(registrant=registrant, ended_at__isnull=True).update(
+        ended_at=now
+    )
+    SeccionalAssignment.objects.create(
+        registrant=registrant, seccional_id=seccional, started_at=now
+    )
+    registrant.seccional_id = seccional
