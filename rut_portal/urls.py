@@ -1,8 +1,7 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("admin/", include("backoffice.urls")),
     path("api/v1/", include("agreements.urls")),
     path("documentos/", include("documents.urls")),
     path("mi-rut/", include("portal.urls")),
