@@ -11,15 +11,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from deadlines.selectors import due_day
-from procedures import admin_forms as f
-from procedures.admin_views.common import (
+from backoffice import forms as f
+from backoffice.views.common import (
     actor,
     admin_context,
     refused,
-    scope_cases,
 )
+from deadlines.selectors import due_day
 from procedures.models import Case
+from procedures.selectors import scope_cases
 from procedures.services import processing
 from rut_portal.errors import DomainError
 

@@ -15,19 +15,19 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agreements.api.common import (
-    NIT_PARAMETER,
-    BasicDataSerializer,
-    EntityApi,
-    basic_data,
-    errors,
-)
 from agreements.models import (
     Scope,
 )
 from agreements.services import (
     QUERYABLE_FIELDS,
     query_registry,
+)
+from api.common import (
+    NIT_PARAMETER,
+    BasicDataSerializer,
+    EntityApi,
+    basic_data,
+    errors,
 )
 from registry.models import (
     Registrant,

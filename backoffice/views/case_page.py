@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import can_act_in
-from deadlines.selectors import due_day
-from procedures import admin_forms as f
-from procedures.admin_views.actions import attach_if_given, offered_actions
-from procedures.admin_views.common import (
+from backoffice import forms as f
+from backoffice.views.actions import attach_if_given, offered_actions
+from backoffice.views.common import (
     UNDECIDED_STATES,
     actor,
     admin_context,
@@ -29,6 +28,7 @@ from procedures.admin_views.common import (
     refused,
     scope_refusal,
 )
+from deadlines.selectors import due_day
 from procedures.models import (
     Case,
     CaseDocument,
@@ -40,6 +40,7 @@ from procedures.models import (
     Referral,
     VerificationVisit,
 )
+from procedures.selectors import registrant_visible_to
 from procedures.services import (
     intake,
     petitions,
@@ -89,7 +90,6 @@ def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     stored = _stored_documents(case)
     deadlines, has_deadlines_app = _deadlines(case)
     registrant = case.registrant
-    from registry.admin import registrant_visible_to
 
     return {
         "case": case,

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from registry import views
+from portal.public import views
 
+# The namespace the templates and links have always used: "registry:...".
 app_name = "registry"
 urlpatterns = [
     path("", views.home, name="home"),

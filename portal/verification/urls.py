@@ -1,7 +1,8 @@
 from django.urls import URLPattern, URLResolver, path
 
-from documents import views
+from portal.verification import views
 
+# The namespace the templates and links have always used: "documents:...".
 app_name = "documents"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("verificar/", views.verify_form, name="verify_form"),

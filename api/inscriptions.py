@@ -16,7 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agreements import selectors
-from agreements.api.common import (
+from agreements.models import (
+    AgreementInscription,
+    Scope,
+)
+from agreements.services import (
+    register_by_agreement,
+)
+from api.common import (
     DB_ID,
     IDEMPOTENCY_PARAMETER,
     PAGE_PARAMETERS,
@@ -27,13 +34,6 @@ from agreements.api.common import (
     paginated,
     parse_id,
     path_parameter,
-)
-from agreements.models import (
-    AgreementInscription,
-    Scope,
-)
-from agreements.services import (
-    register_by_agreement,
 )
 from registry.models import (
     ActivityRole,

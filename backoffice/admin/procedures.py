@@ -1,5 +1,5 @@
 """Officials and directors work their cases here: the inbox, the case page with one button per
-available transition, the approval queue and the dashboard (views in procedures.admin_views).
+available transition, the approval queue and the dashboard (views in backoffice.views).
 
 Nothing in this module changes a row: there is no change form, no save_model and no delete.
 Every change is a button that calls a service.
@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -21,13 +21,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import can_act_in, is_central, seccional_of
+from backoffice import views
 from deadlines.selectors import due_day
-from procedures import admin_views as views
 from procedures.models import Case, Petition, Referral
+from procedures.selectors import scope_petitions, scope_referrals
 from procedures.services.assignment import OPEN_STATES
 from procedures.services.intake import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
-from registry.admin import registrant_search
 from registry.models import Registrant
+from registry.selectors import registrant_search
 
 CASE_NUMBER = re.compile(r"\d{4}-\d{1,7}")
 
@@ -353,10 +354,7 @@ class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Petition]:
         queryset = super().get_queryset(request).select_related("registrant", "answered_by")
-        if is_central(request.user):
-            return queryset
-        code = seccional_of(request.user)
-        return queryset.filter(seccional_id=code) if code else queryset.none()
+        return scope_petitions(queryset, request.user)
 
     def get_urls(self) -> list[URLPattern]:
         def answer(request: HttpRequest, object_id: str) -> HttpResponse:
@@ -421,14 +419,7 @@ class ReferralAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Referral]:
         queryset = super().get_queryset(request).select_related("visit", "closed_by")
-        if is_central(request.user):
-            return queryset
-        code = seccional_of(request.user)
-        if not code:
-            return queryset.none()
-        return queryset.filter(
-            Q(case__seccional_id=code) | Q(case__isnull=True, registrant__seccional_id=code)
-        )
+        return scope_referrals(queryset, request.user)
 
     def get_urls(self) -> list[URLPattern]:
         def close(request: HttpRequest, object_id: str) -> HttpResponse:

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agreements.api import cases, death_feeds, inscriptions, public, registry
+from api import cases, death_feeds, inscriptions, public, registry
 
 app_name = "agreements"
 

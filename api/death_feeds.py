@@ -18,7 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agreements import selectors
-from agreements.api.common import (
+from agreements.death_feed import MAX_FEED_BYTES, needs_attention_outcomes, submit_death_feed
+from agreements.models import (
+    DeathFeedEntry,
+    DeathFeedUpload,
+    Scope,
+)
+from api.common import (
     DB_ID,
     IDEMPOTENCY_PARAMETER,
     MB,
@@ -30,12 +36,6 @@ from agreements.api.common import (
     paginated,
     parse_id,
     path_parameter,
-)
-from agreements.death_feed import MAX_FEED_BYTES, needs_attention_outcomes, submit_death_feed
-from agreements.models import (
-    DeathFeedEntry,
-    DeathFeedUpload,
-    Scope,
 )
 
 DEATH_FEED_EXAMPLE = OpenApiExample(

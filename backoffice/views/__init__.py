@@ -5,30 +5,30 @@ Rich in presentation, empty of rules (STYLE.md 2.11): every button calls one ser
 procedures.services, and what the service refuses (a DomainError, in Spanish) is shown as it is.
 """
 
-from procedures.admin_views.actions import (
+from backoffice.views.actions import (
     ACTIONS,
     ACTIONS_BY_KEY,
     case_action_view,
     offered_actions,
 )
-from procedures.admin_views.approvals import approval_queue, approval_queue_view
-from procedures.admin_views.case_page import (
+from backoffice.views.approvals import approval_queue, approval_queue_view
+from backoffice.views.case_page import (
     case_document_view,
     case_page_context,
     case_pdf_view,
     receive_case_view,
 )
-from procedures.admin_views.common import (
+from backoffice.views.common import (
     UNDECIDED_STATES,
     KeysFirstPaginator,
     case_url,
     load_case,
     refused,
-    scope_cases,
     scope_refusal,
 )
-from procedures.admin_views.dashboard import dashboard_context, dashboard_view
-from procedures.admin_views.petitions import answer_petition_view, close_referral_view
+from backoffice.views.dashboard import dashboard_context, dashboard_view
+from backoffice.views.petitions import answer_petition_view, close_referral_view
+from procedures.selectors import scope_cases
 
 __all__ = [
     "KeysFirstPaginator",

@@ -13,7 +13,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from registry.forms import RutLookupForm
+from portal.public.forms import RutLookupForm
 from registry.models import Registrant
 from registry.nit import InvalidNit
 from registry.selectors import registrant_by_nit

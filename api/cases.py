@@ -20,7 +20,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agreements import selectors
-from agreements.api.common import (
+from agreements.models import (
+    Scope,
+)
+from agreements.services import (
+    ORDER_CASE_TYPES,
+    AuthorityOrder,
+    add_case_document,
+    file_authority_order,
+)
+from api.common import (
     IDEMPOTENCY_PARAMETER,
     MB,
     PAGE_PARAMETERS,
@@ -30,15 +39,6 @@ from agreements.api.common import (
     paginate,
     paginated,
     path_parameter,
-)
-from agreements.models import (
-    Scope,
-)
-from agreements.services import (
-    ORDER_CASE_TYPES,
-    AuthorityOrder,
-    add_case_document,
-    file_authority_order,
 )
 from procedures.models import Case, CaseDocument, Cause
 from procedures.services.intake import missing_documents

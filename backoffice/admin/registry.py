@@ -2,7 +2,7 @@
 
 Rich in presentation, empty of rules: the admin never writes an inscrito. Inscriptions, updates
 and state changes go through registry.services (their buttons are on the case page, in
-procedures.admin); Formulario 001 versions and the audit trail are append-only.
+backoffice.admin.procedures); Formulario 001 versions and the audit trail are append-only.
 
 Scope: an official sees the inscritos of their own seccional, plus those of another seccional
 with an open case in theirs (a reactivación is processed where it was received); the central
@@ -25,8 +25,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import can_act_in, is_central, seccional_of
-from procedures.admin_views.common import KeysFirstPaginator
+from accounts.scope import can_act_in, is_central, scope_to_seccional
+from backoffice.views.common import KeysFirstPaginator, actor, refused
+from procedures.selectors import registrant_visible_to
 from registry.models import (
     AuditEntry,
     CustomsQuality,
@@ -45,7 +46,7 @@ from registry.models import (
     Seccional,
     SeccionalAssignment,
 )
-from registry.services.common import normalize_name
+from registry.selectors import registrant_search
 from registry.services.data_access import log_data_access
 from registry.snapshots import CHILDREN
 
@@ -73,32 +74,10 @@ class ReadOnlyAdminMixin:
         return False
 
 
-# --- Scope and the data-protection log --------------------------------------------------------
-
-
-def registrant_visible_to(user: Any, registrant: Registrant) -> bool:
-    """Their seccional's inscritos, or one with an open case there (a reactivation received)."""
-    if can_act_in(user, registrant.seccional_id):
-        return True
-    code = seccional_of(user)
-    if not code:
-        return False
-    from procedures.models import Case
-    from procedures.services.assignment import OPEN_STATES
-
-    return Case.objects.filter(
-        registrant=registrant, seccional_id=code, state__in=OPEN_STATES
-    ).exists()
-
-
-def log_personal_data_view(user: Any, registrant: Registrant, what: str) -> None:
-    """Every detail view of an inscrito's personal data leaves its trace (append-only)."""
-    log_data_access(user=user, registrant=registrant, what=what)
+# --- Refusal (scope rule: procedures.selectors; the log: registry.services.data_access) ---
 
 
 def refused_registrant(request: HttpRequest, registrant: Registrant) -> HttpResponse:
-    from procedures.admin_views import refused
-
     return refused(
         request,
         gettext(
@@ -119,14 +98,10 @@ class RegistrantScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return obj if not self.registrant_path else getattr(obj, self.registrant_path)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        if is_central(request.user):
-            return queryset
-        code = seccional_of(request.user)
-        if not code:
-            return queryset.none()
         prefix = f"{self.registrant_path}__" if self.registrant_path else ""
-        return queryset.filter(**{f"{prefix}seccional_id": code})
+        return scope_to_seccional(
+            super().get_queryset(request), request.user, field=f"{prefix}seccional_id"
+        )
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
@@ -165,7 +140,9 @@ class RegistrantScopedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         registrant = self._registrant_of(obj) if obj is not None else None
         if registrant is not None and response.status_code == 200:
-            log_personal_data_view(request.user, registrant, self.personal_data_label(obj))
+            log_data_access(
+                user=actor(request), registrant=registrant, what=self.personal_data_label(obj)
+            )
         return response
 
 
@@ -488,10 +465,10 @@ class RegistrantAdmin(RegistrantScopedAdmin):
         rows = []
         if earlier in by_number and later in by_number:
             rows = compare_snapshots(by_number[earlier].snapshot, by_number[later].snapshot)
-            log_personal_data_view(
-                request.user,
-                registrant,
-                gettext("Comparación de las versiones %(a)s y %(b)s del Formulario 001")
+            log_data_access(
+                user=actor(request),
+                registrant=registrant,
+                what=gettext("Comparación de las versiones %(a)s y %(b)s del Formulario 001")
                 % {"a": earlier, "b": later},
             )
         only_changes = request.GET.get("todo") != "1"
@@ -516,24 +493,6 @@ class RegistrantAdmin(RegistrantScopedAdmin):
 def _version_param(request: HttpRequest, name: str, numbers: list[int], *, default: int) -> int:
     raw = request.GET.get(name, "")
     return int(raw) if raw.isdigit() and int(raw) in numbers else default
-
-
-_NIT_OR_DOCUMENT = re.compile(r"(\d[\d. ]*)(-\s*\d)?")
-
-
-def registrant_search(term: str) -> Q:
-    """A NIT (with or without DV) or a document number by their indexes; else part of a name."""
-    term = term.strip()
-    if not term:
-        return Q()
-    if match := _NIT_OR_DOCUMENT.fullmatch(term):
-        digits = re.sub(r"\D", "", match.group(1))
-        # Listing every document type lets PostgreSQL use the (type, number) unique index.
-        types = list(DocumentType.objects.values_list("code", flat=True))
-        return Q(nit=digits.lstrip("0") or "0") | Q(
-            document_type_id__in=types, document_number=digits
-        )
-    return Q(search_name__contains=normalize_name(term))
 
 
 def registrant_page_context(request: HttpRequest, registrant: Registrant) -> dict[str, Any]:

@@ -45,7 +45,7 @@ class AgreementTokenAuthentication(BaseAuthentication):
 
 
 class AgreementTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "agreements.authentication.AgreementTokenAuthentication"
+    target_class = "api.authentication.AgreementTokenAuthentication"
     name = "agreementToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

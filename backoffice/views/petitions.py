@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.scope import can_act_in
-from procedures import admin_forms as f
-from procedures.admin_views.common import (
+from backoffice import forms as f
+from backoffice.views.common import (
     PROCESS,
     actor,
     admin_site_context,

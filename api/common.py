@@ -26,11 +26,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agreements.authentication import AgreementTokenAuthentication
-from agreements.permissions import HasScope, IsAgreementEntity
 from agreements.services import (
     run_once,
 )
+from api.authentication import AgreementTokenAuthentication
+from api.permissions import HasScope, IsAgreementEntity
 from registry.models import (
     Registrant,
 )

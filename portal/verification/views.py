@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from documents.codes import display_code
-from documents.forms import VerificationCodeForm
 from documents.selectors import can_download, document_by_code, verify_document
+from portal.verification.forms import VerificationCodeForm
 
 logger = logging.getLogger(__name__)
 

@@ -12,13 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agreements.api.common import (
+from api.common import (
     NIT_PARAMETER,
     BasicDataSerializer,
     basic_data,
     errors,
 )
-from agreements.throttling import PublicLookupThrottle
+from api.throttling import PublicLookupThrottle
 from registry.selectors import registrant_by_nit
 
 

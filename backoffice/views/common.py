@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.scope import is_central, seccional_of
 from procedures.models import Case
 from rut_portal.errors import DomainError
 
@@ -37,14 +36,6 @@ def actor(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def scope_cases(queryset: QuerySet[Case], user: Any) -> QuerySet[Case]:
-    """The cases an official may see: their seccional's; the central level and superusers: all."""
-    if is_central(user):
-        return queryset
-    code = seccional_of(user)
-    return queryset.filter(seccional_id=code) if code else queryset.none()
 
 
 def case_url(case: Case | int) -> str:

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import can_act_in
-from procedures import admin_forms as f
-from procedures.admin_views.common import (
+from backoffice import forms as f
+from backoffice.views.common import (
     PROCESS,
     UNDECIDED_STATES,
     WORKING_STATES,
@@ -49,6 +49,7 @@ from procedures.services import (
     visits,
 )
 from registry.models import Registrant
+from registry.services.data_access import log_data_access
 from registry.validation import data_from_registrant
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
@@ -659,12 +660,10 @@ def case_action_view(
             messages.success(request, outcome.message)
             return HttpResponseRedirect(_after(request, outcome, case))
     if action.shows_personal_data and case.registrant is not None:
-        from registry.admin import log_personal_data_view
-
-        log_personal_data_view(
-            request.user,
-            case.registrant,
-            _("Ubicación, contacto y clasificación (Formato 1767, trámite %(n)s)")
+        log_data_access(
+            user=actor(request),
+            registrant=case.registrant,
+            what=_("Ubicación, contacto y clasificación (Formato 1767, trámite %(n)s)")
             % {"n": case.number},
         )
     return TemplateResponse(

@@ -17,16 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import can_act_in, is_central
-from procedures.admin_views.common import (
+from backoffice.views.common import (
     UNDECIDED_STATES,
     admin_context,
     refused,
-    scope_cases,
 )
 from procedures.models import (
     Case,
     CaseType,
 )
+from procedures.selectors import scope_cases
 from registry.models import Seccional
 
 if TYPE_CHECKING:
