@@ -243,27 +243,25 @@ def _record_attempt(delivery_id: int, result: PostResult) -> WebhookDelivery:
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
     now = timezone.now()
     delivery.attempts += 1
+    error = result.error or ("" if result.ok else _("Respuesta distinta de 2xx."))
     WebhookAttempt.objects.create(
         delivery=delivery,
         number=delivery.attempts,
         at=now,
         status_code=result.status_code,
-        error=result.error or ("" if result.ok else _("Respuesta distinta de 2xx.")),
+        error=error,
         duration_ms=result.duration_ms,
     )
-    delivery.last_status_code, delivery.last_error = result.status_code, result.error
-    if delivery.state != WebhookDelivery.State.PENDING:
-        pass  # settled by a concurrent attempt: only log this one
-    elif result.ok:
-        delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
-            WebhookDelivery.State.DELIVERED,
-            now,
-            None,
-        )
-    elif delivery.attempts >= MAX_ATTEMPTS:
-        delivery.state, delivery.next_attempt_at = WebhookDelivery.State.FAILED, None
-    else:
-        delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+    delivery.last_status_code, delivery.last_error = result.status_code, error
+    # A delivery settled meanwhile by a concurrent attempt (a lapsed claim) only gets the log line.
+    if delivery.state == WebhookDelivery.State.PENDING:
+        if result.ok:
+            delivery.state, delivery.delivered_at = WebhookDelivery.State.DELIVERED, now
+            delivery.next_attempt_at = None
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.state, delivery.next_attempt_at = WebhookDelivery.State.FAILED, None
+        else:
+            delivery.next_attempt_at = now + retry_delay(delivery.attempts)
     delivery.save(
         update_fields=[
             "attempts",
