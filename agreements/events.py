@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
+from itertools import takewhile
 from operator import or_
 from typing import Any
 
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from agreements.models import AgreementEntity, AgreementInscription, Scope
 from procedures.models import Case
-from registry.models import AuditEntry
+from registry.models import AuditEntry, Registrant
 from registry.nit import format_nit
 
 
@@ -68,6 +69,12 @@ def visible_audit_entries(entity: AgreementEntity) -> QuerySet[AuditEntry]:
     Public entities' registry queries give no feed: each of those is a logged query with a
     purpose (art. 4 par. 2), and a feed would bypass that log.
     """
+    inscribed = entity.has_scope(Scope.REGISTRATIONS)
+    # One subquery of candidate records lets PostgreSQL join through the audit trail's
+    # registrant index when the entity sees few records, instead of scanning it in id order.
+    candidates = Q(cases__requester_user_id=entity.user_id)
+    if inscribed:
+        candidates |= Q(agreement_inscription__entity=entity)
     conditions: list[Q | Exists] = [
         Exists(
             Case.objects.filter(
@@ -77,11 +84,18 @@ def visible_audit_entries(entity: AgreementEntity) -> QuerySet[AuditEntry]:
             )
         )
     ]
-    if entity.has_scope(Scope.REGISTRATIONS):
-        inscribed = AgreementInscription.objects.filter(entity=entity).values("registrant_id")
-        conditions.append(Q(registrant_id__in=inscribed))
+    if inscribed:
+        conditions.append(
+            Q(
+                registrant_id__in=AgreementInscription.objects.filter(entity=entity).values(
+                    "registrant_id"
+                )
+            )
+        )
     return AuditEntry.objects.filter(
-        reduce(or_, conditions), registrant__isnull=False, action__in=EVENT_TYPES
+        reduce(or_, conditions),
+        registrant_id__in=Registrant.objects.filter(candidates).values("pk"),
+        action__in=EVENT_TYPES,
     )
 
 
@@ -93,18 +107,24 @@ def settled_before(now: datetime | None = None) -> datetime:
 def events_after(
     entity: AgreementEntity, *, after: int, limit: int, now: datetime | None = None
 ) -> EventPage:
-    """Up to `limit` events with id > `after`, in id order, all settled (see module docstring)."""
-    visible = visible_audit_entries(entity).filter(pk__gt=after)
+    """Up to `limit` events with id > `after`, in id order, all settled (see module docstring).
+
+    The page stops before the first unsettled event, even when later ones are settled: ids
+    follow inserts, not clocks, and handing out a later id would move the reader's cursor past
+    an earlier one that may not have committed yet.
+    """
     cutoff = settled_before(now)
-    unsettled = visible.filter(at__gt=cutoff).order_by("pk").values_list("pk", flat=True).first()
-    settled = visible.filter(pk__lt=unsettled) if unsettled else visible.filter(at__lte=cutoff)
-    rows = list(_with_event_fields(settled).order_by("pk")[: limit + 1])
-    has_more = len(rows) > limit
-    rows = rows[:limit]
+    rows = list(
+        _with_event_fields(visible_audit_entries(entity).filter(pk__gt=after)).order_by("pk")[
+            : limit + 1
+        ]
+    )
+    settled = list(takewhile(lambda row: row.at <= cutoff, rows))
+    page = settled[:limit]
     return EventPage(
-        events=[event_payload(row) for row in rows],
-        next_cursor=rows[-1].pk if rows else after,
-        has_more=has_more,
+        events=[event_payload(row) for row in page],
+        next_cursor=page[-1].pk if page else after,
+        has_more=len(settled) > limit,
     )
 
 

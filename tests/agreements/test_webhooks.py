@@ -322,3 +322,13 @@ def test_the_command_prints_the_secret_once_and_refuses_plain_http_in_production
         call_command("create_webhook_endpoint", str(chamber.pk), "http://ccb.example.co/rut")
     with pytest.raises(CommandError, match="No existe esa entidad"):
         call_command("create_webhook_endpoint", "999999", "https://ccb.example.co/rut")
+
+
+def test_beat_runs_the_dispatch_every_webhook_dispatch_seconds(settings):
+    from rut_portal.celery import app, schedule_periodic_jobs
+
+    settings.WEBHOOK_DISPATCH_SECONDS = 20
+    schedule_periodic_jobs(sender=app)
+
+    entry = app.conf.beat_schedule["dispatch-webhooks"]
+    assert entry == {"task": dispatch_webhooks_task.name, "schedule": 20.0}
