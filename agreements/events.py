@@ -9,7 +9,8 @@ Ids come from a sequence taken when the row is inserted, but transactions commit
 entry 100 may become visible after 101. A reader that had moved past 101 would never see 100.
 So the feed only hands out a prefix of entries older than EVENTS_SETTLE_SECONDS, and stops
 before the first newer one. An entry is missed only if its transaction commits more than that
-many seconds after writing it; the registry's transactions last milliseconds.
+many seconds after writing it; the services that write audit entries change one record per
+transaction and last milliseconds.
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def queue_new_events(endpoint_id: int, *, now: datetime | None = None) -> int:
     with transaction.atomic():
         # A second dispatcher skips the endpoint instead of queuing the same events again.
         endpoint = (
-            WebhookEndpoint.objects.select_for_update(skip_locked=True)
+            WebhookEndpoint.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("entity")
             .filter(pk=endpoint_id, is_active=True)
             .first()
