@@ -332,3 +332,28 @@ def test_beat_runs_the_dispatch_every_webhook_dispatch_seconds(settings):
 
     entry = app.conf.beat_schedule["dispatch-webhooks"]
     assert entry == {"task": dispatch_webhooks_task.name, "schedule": 20.0}
+
+
+def test_officials_see_deliveries_in_the_admin_and_deactivate_an_endpoint_there(
+    admin_client, chamber, receiver, clock
+):
+    endpoint, secret = create_webhook_endpoint(chamber, url=receiver.url)
+    inscribe(chamber)
+    clock.shift(SETTLE)
+    receiver.statuses = [500]
+    dispatch()
+    delivery = endpoint.deliveries.get()
+
+    listing = admin_client.get("/admin/agreements/webhookendpoint/")
+    detail = admin_client.get(f"/admin/agreements/webhookdelivery/{delivery.pk}/change/")
+    action = admin_client.post(
+        "/admin/agreements/webhookendpoint/",
+        {"action": "deactivate", "_selected_action": [endpoint.pk]},
+    )
+
+    assert listing.status_code == 200 and receiver.url in listing.content.decode()
+    assert secret not in listing.content.decode()
+    assert detail.status_code == 200 and "Respuesta distinta de 2xx." in detail.content.decode()
+    assert action.status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
