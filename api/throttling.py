@@ -1,8 +1,14 @@
-"""Rate limits: the public RUT lookup is open to anyone, so it is limited per client address."""
+"""Rate limits: the public RUT lookup is open to anyone, so it is limited per client address;
+the change feed, made for polling, per entity."""
 
 from __future__ import annotations
 
-from rest_framework.throttling import AnonRateThrottle
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from agreements.models import ApiToken
 
 
 class PublicLookupThrottle(AnonRateThrottle):
@@ -13,3 +19,19 @@ class PublicLookupThrottle(AnonRateThrottle):
 
     def get_rate(self) -> str:
         return self.rate
+
+
+class EntityFeedThrottle(SimpleRateThrottle):
+    """Polling the change feed: 120 requests a minute per entity, whichever token it uses."""
+
+    scope = "events"
+    rate = "120/minute"
+
+    def get_rate(self) -> str:
+        return self.rate
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token.entity_id}

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api import cases, death_feeds, inscriptions, public, registry
+from api import cases, death_feeds, events, inscriptions, public, registry
 
 app_name = "agreements"
 
@@ -17,7 +17,8 @@ SCHEMA_SETTINGS = {
     "DESCRIPTION": (
         "Consulta pública de datos básicos por NIT; inscripciones por convenio; órdenes de "
         "autoridades; reporte de defunciones de la Registraduría; consultas de entidades "
-        "públicas. Autenticación: `Authorization: Bearer <token>` de la entidad. Todo POST "
+        "públicas; registro de cambios (eventos) y webhooks firmados. Autenticación: "
+        "`Authorization: Bearer <token>` de la entidad. Todo POST "
         "lleva la cabecera `Idempotency-Key`."
     ),
     "VERSION": "1.0.0",
@@ -66,6 +67,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="death-feed-report",
     ),
     path("registry/<str:nit>/", registry.RegistryQueryApi.as_view(), name="registry-query"),
+    path("events/", events.EventsApi.as_view(), name="events"),
+    path("webhook-endpoints/", events.WebhookEndpointsApi.as_view(), name="webhook-endpoints"),
+    path("webhook-deliveries/", events.WebhookDeliveriesApi.as_view(), name="webhook-deliveries"),
     path("schema/", SchemaApi.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="agreements:schema"), name="docs"),
     re_path(r"^(?P<rest>.*)$", not_found),

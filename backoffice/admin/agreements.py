@@ -1,8 +1,9 @@
 """The officials' read side of the agreements API: entities, tokens, feeds and the query log.
 
 Empty of rules: entities are created with `manage.py create_agreement_entity` (it makes the
-service user and grants its permissions); a token is revoked through the service; feeds, report
-lines and the query log are records, never edited here.
+service user and grants its permissions) and webhooks with `manage.py create_webhook_endpoint`
+(it prints the signing secret once); a token is revoked and a webhook deactivated through the
+services; feeds, report lines, the query log and webhook deliveries are records, never edited.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ from agreements.models import (
     DeathFeedEntry,
     DeathFeedUpload,
     QueryLog,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from agreements.services import revoke_token
+from agreements.webhooks import deactivate_webhook_endpoint
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -98,3 +103,37 @@ class QueryLogAdmin(ReadOnlyAdmin):
     list_filter = ["entity"]
     search_fields = ["nit", "purpose"]
     date_hierarchy = "at"
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyAdmin):
+    list_display = ["url", "entity", "is_active", "cursor", "created_at"]
+    list_select_related = ["entity"]
+    list_filter = ["is_active", "entity"]
+    exclude = ["secret"]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Desactivar los webhooks seleccionados"))
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        for endpoint in queryset:
+            deactivate_webhook_endpoint(endpoint)
+        self.message_user(request, _("Webhooks desactivados."), messages.SUCCESS)
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["number", "at", "status_code", "error", "duration_ms"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "endpoint", "event_id", "event_type", "state", "attempts", "created_at"]
+    list_select_related = ["endpoint__entity"]
+    list_filter = ["state", "event_type"]
+    search_fields = ["=event_id"]
+    inlines = [WebhookAttemptInline]
