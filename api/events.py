@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agreements import selectors
-from agreements.api.common import PAGE_PARAMETERS, EntityApi, errors, paginate, paginated
 from agreements.events import EVENT_TYPES, EventType, events_after
 from agreements.models import WebhookDelivery
-from agreements.throttling import EntityFeedThrottle
+from api.common import PAGE_PARAMETERS, EntityApi, errors, paginate, paginated
+from api.throttling import EntityFeedThrottle
 from registry.models import Registrant
 
 CURSOR = re.compile(r"^(?:0|[1-9]\d{0,17})$")
