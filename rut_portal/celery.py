@@ -29,4 +29,9 @@ def schedule_periodic_jobs(sender: Celery, **kwargs: Any) -> None:
         },
         # Citizen portal: open the videoatención agenda ahead, drop old sign-in counters.
         "sweep-portal": {"task": "portal.tasks.sweep_portal", "schedule": 3600.0},
+        # Open statistics (/estadisticas/): the page only reads what this computes.
+        "publish-statistics": {
+            "task": "open_data.tasks.publish_statistics",
+            "schedule": float(settings.OPEN_DATA_PUBLISH_SECONDS),
+        },
     }

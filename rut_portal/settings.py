@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "documents",
     "portal",
     "agreements",
+    "open_data",
     "demo",
     # Last: its post_migrate handler grants role permissions of every app above.
     "accounts",
@@ -223,6 +224,8 @@ EXTRA_NON_BUSINESS_DAYS = envlist("EXTRA_NON_BUSINESS_DAYS", "")
 # that died is claimed again once its DEADLINE_LEASE_SECONDS lease runs out.
 DEADLINE_SWEEP_SECONDS = envint("DEADLINE_SWEEP_SECONDS", 60)
 DEADLINE_LEASE_SECONDS = envint("DEADLINE_LEASE_SECONDS", 300)
+# Open statistics (/estadisticas/): beat recomputes the published figures this often.
+OPEN_DATA_PUBLISH_SECONDS = envint("OPEN_DATA_PUBLISH_SECONDS", 3600)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/v1/", include("agreements.urls")),
     path("documentos/", include("documents.urls")),
     path("mi-rut/", include("portal.urls")),
+    path("estadisticas/", include("open_data.urls")),
     path("", include("registry.urls")),
 ]
