@@ -201,6 +201,17 @@ def compute_registrant_figures() -> list[tuple[str, str, int]]:
     return sorted((row["state"], row["kind"], row["n"]) for row in rows)
 
 
+def _compute_all() -> tuple[dict[str, dict[Key, _Cell]], list[tuple[str, str, int]]]:
+    """Every figure from one view of the data: on PostgreSQL the queries share a REPEATABLE READ
+    snapshot, so a case decided while they run cannot make one level disagree with another."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return compute_case_figures(), compute_registrant_figures()
+
+
 def publish_statistics() -> Publication:
     """Compute every figure and publish them as the newest Snapshot, replacing older ones.
 
@@ -209,8 +220,7 @@ def publish_statistics() -> Publication:
     """
     started = time.perf_counter()
     computed_at = timezone.now()
-    levels = compute_case_figures()
-    registrants = compute_registrant_figures()
+    levels, registrants = _compute_all()
     with transaction.atomic():
         snapshot = Snapshot.objects.create(
             computed_at=computed_at, seconds=round(time.perf_counter() - started, 3)

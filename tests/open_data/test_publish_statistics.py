@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from open_data.models import CaseFigure, Level, RegistrantFigure, Snapshot
@@ -26,7 +27,8 @@ def _month_bounds(month: date) -> tuple[Any, Any]:
     """Bogotá midnights of the month and the next, as the database stores datetimes."""
     start = datetime(month.year, month.month, 1, tzinfo=BOGOTA)
     following = (start + timedelta(days=32)).replace(day=1)
-    return tuple(connection.ops.adapt_datetimefield_value(d) for d in (start, following))
+    adapt = connection.ops.adapt_datetimefield_value
+    return adapt(start), adapt(following)
 
 
 def _sql_count(column: str, figure: CaseFigure) -> int:
@@ -81,13 +83,13 @@ def _decided_rows() -> list[dict[str, Any]]:
 
 
 def _expected_durations(level: str, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    fields = {
+    fields: tuple[str, ...] = {
         Level.DETAIL: ("month", "case_type", "seccional_id"),
         Level.MONTH: ("month",),
         Level.CASE_TYPE: ("case_type",),
         Level.SECCIONAL: ("seccional_id",),
         Level.TOTAL: (),
-    }[level]
+    }[Level(level)]
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[tuple(row[name] for name in fields)].append(row)
@@ -277,3 +279,23 @@ def test_percentile_cont_interpolates_between_the_closest_ranks(values, fraction
     if len(values) > 1 and expected is not None:
         quantiles = statistics.quantiles(values, n=10, method="inclusive")
         assert percentile_cont(values, 0.9) == pytest.approx(quantiles[-1])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_every_figure_comes_from_one_repeatable_read_snapshot(
+    reference_data,
+) -> None:
+    insert_cases(plan_cases(30))
+
+    with CaptureQueriesContext(connection) as queries:
+        publish_statistics()
+
+    statements = [q["sql"] for q in queries]
+    isolation = statements.index("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    reads = [i for i, sql in enumerate(statements) if "procedures_case" in sql]
+    assert isolation < min(reads)
+    # The reads end, and their transaction commits, before the snapshot is written.
+    commit = statements.index("COMMIT", max(reads))
+    insert = next(i for i, sql in enumerate(statements) if "INSERT INTO" in sql)
+    assert max(reads) < commit < insert
