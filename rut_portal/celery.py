@@ -34,4 +34,9 @@ def schedule_periodic_jobs(sender: Celery, **kwargs: Any) -> None:
             "task": "agreements.tasks.dispatch_webhooks_task",
             "schedule": float(settings.WEBHOOK_DISPATCH_SECONDS),
         },
+        # Open statistics (/estadisticas/): the page only reads what this computes.
+        "publish-statistics": {
+            "task": "open_data.tasks.publish_statistics",
+            "schedule": float(settings.OPEN_DATA_PUBLISH_SECONDS),
+        },
     }

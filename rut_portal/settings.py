@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "documents",
     "portal",
     "agreements",
+    "open_data",
     "demo",
     # Last: its post_migrate handler grants role permissions of every app above.
     "accounts",
@@ -231,6 +232,8 @@ DEADLINE_LEASE_SECONDS = envint("DEADLINE_LEASE_SECONDS", 300)
 EVENTS_SETTLE_SECONDS = envint("EVENTS_SETTLE_SECONDS", 10)
 WEBHOOK_DISPATCH_SECONDS = envint("WEBHOOK_DISPATCH_SECONDS", 15)
 WEBHOOK_REQUIRE_HTTPS = envbool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+# Open statistics (/estadisticas/): beat recomputes the published figures this often.
+OPEN_DATA_PUBLISH_SECONDS = envint("OPEN_DATA_PUBLISH_SECONDS", 3600)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
