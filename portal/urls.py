@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import account, appointments, documents, home, inscription, requests
+from portal.views import account, appointments, documents, home, inscription, privacy, requests
 
 app_name = "portal"
 urlpatterns = [
@@ -37,6 +37,7 @@ urlpatterns = [
     path("formatos/<str:number>.pdf", documents.format_pdf, name="format_pdf"),
     path("rut.pdf", documents.rut_pdf, name="rut_pdf"),
     path("formulario/<str:form_number>.pdf", documents.form_version_pdf, name="form_pdf"),
+    path("consultas/", privacy.consultation_log, name="consultations"),
     path("citas/", appointments.appointment_list, name="appointments"),
     path("citas/nueva/", appointments.appointment_new, name="appointment_new"),
     path("citas/<int:pk>/mover/", appointments.appointment_move, name="appointment_move"),
