@@ -45,6 +45,7 @@ urlpatterns = [
     path("notificaciones/<int:pk>.pdf", documents.communication_pdf, name="communication_pdf"),
     path("formatos/<str:number>.pdf", documents.format_pdf, name="format_pdf"),
     path("rut.pdf", documents.rut_pdf, name="rut_pdf"),
+    path("rut-en-una-fecha/", documents.rut_as_of, name="rut_as_of"),
     path("formulario/<str:form_number>.pdf", documents.form_version_pdf, name="form_pdf"),
     path("consultas/", privacy.consultation_log, name="consultations"),
     path("salud/correo/", health.email_fix, name="health_email_fix"),
