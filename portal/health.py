@@ -59,6 +59,8 @@ def _days(n: int) -> str:
 
 def email_check(account: CitizenAccount, registrant: Registrant, today: date) -> HealthCheck | None:
     """The RUT's email must be the one the citizen confirmed: DIAN notifies there."""
+    if registrant.state in (Registrant.State.CANCELLED, Registrant.State.LAPSED):
+        return None  # no record left to notify about
     registered = registrant.email.strip().lower()
     if account.is_activated and registered and registered == account.email.strip().lower():
         return None

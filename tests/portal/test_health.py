@@ -95,6 +95,14 @@ def test_an_email_in_the_rut_the_citizen_never_confirmed_is_warned(account, offi
     assert "otro@example.co" in check.message
 
 
+def test_a_cancelled_rut_without_email_is_not_warned(account):
+    registrant = make_natural(document_number=account.document_number, email="")
+    registrant = change_state(registrant, transition_name="cancel", by=None)
+    account = _link(account, registrant)
+
+    assert "email" not in _codes(account)
+
+
 def test_the_email_fix_signed_with_its_code_puts_the_confirmed_email_in_the_rut_and_clears(
     client, account, django_capture_on_commit_callbacks
 ):
