@@ -207,3 +207,18 @@ def test_a_past_date_certificate_shows_the_version_then_in_force_and_verifies_by
         f"Vigente del {v2_on:%d/%m/%Y} al {until:%d/%m/%Y}"
     )
     screenshot(page, "portal-verificar-rut-en-una-fecha")
+
+    # An official of the seccional draws the RUT on the first version's day from the admin...
+    record = f"/admin/registry/registrant/{registrant.pk}/change/"
+    admin = _admin_log_in(open_page, official, record)
+    admin.get_by_role("link", name="RUT en una fecha").click()
+    admin.get_by_label("Fecha").fill(v1_on.isoformat())
+    with admin.expect_response(lambda r: "fecha=" in r.url) as drawn:
+        admin.get_by_role("button", name="Generar el certificado (PDF)").click()
+    assert drawn.value.headers["content-type"] == "application/pdf"
+    # ...and the citizen sees that consultation.
+    page.goto("/mi-rut/consultas/")
+    assert (
+        f"Certificado del RUT al {v1_on:%d/%m/%Y}"
+        in page.get_by_test_id("consultations").inner_text()
+    )
