@@ -59,11 +59,13 @@ def _merged(registrant: Registrant) -> QuerySet[DataAccessLog, Key]:
         DataAccessLog.objects.filter(registrant=registrant)
         .annotate(source=Value(OFFICIAL, output_field=CharField()))
         .values_list("at", "id", "source")
+        .order_by()  # SQLite refuses an ORDER BY (the models' default) inside a UNION
     )
     entities = (
         _entity_queries(registrant)
         .annotate(source=Value(ENTITY, output_field=CharField()))
         .values_list("at", "id", "source")
+        .order_by()
     )
     merged: QuerySet[DataAccessLog, Key] = officials.union(entities, all=True)  # type: ignore[arg-type]
     return merged.order_by("-at", "-id")
