@@ -78,6 +78,7 @@ class StoredDocument(models.Model):
     name = models.CharField(_("nombre o razón social"), max_length=400, blank=True)
     state_label = models.CharField(_("estado"), max_length=60, blank=True)
     issued_on = models.DateField(_("fecha del documento"))
+    validity = models.CharField(_("vigencia de la versión"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("generado"), auto_now_add=True)
 
     class Meta:

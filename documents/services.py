@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.codes import display_code, verification_code
@@ -28,14 +29,18 @@ from documents.contexts import (
     communication_spec,
     formulario_001_spec,
     official_format_spec,
+    rut_as_of_spec,
+    version_period_on,
 )
 from documents.models import StoredDocument
 from documents.rendering import qr_png, render_pdf, template_version
-from rut_portal.errors import Conflict
+from rut_portal.errors import Conflict, DomainError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from procedures.models import Case, Communication, OfficialFormat
-    from registry.models import FormVersion
+    from registry.models import FormVersion, Registrant
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,27 @@ def communication_pdf(communication: Communication) -> StoredDocument:
 def cancellation_resolution_pdf(case: Case) -> StoredDocument:
     """The resolution of an approved cancellation; NoApprovedCancellation otherwise."""
     return _stored(cancellation_resolution_spec(case))
+
+
+def rut_as_of_pdf(registrant: Registrant, *, on: date, today: date) -> StoredDocument:
+    """Certificado del RUT en una fecha: the Formulario 001 version in force at the end of `on`.
+
+    Raises DomainError (field "fecha") for a future day or a day before the first version.
+    """
+    if on > today:
+        raise DomainError(_("Elija la fecha de hoy o una fecha pasada."), field="fecha")
+    period = version_period_on(registrant.pk, on)
+    if period is None:
+        first = registrant.form_versions.order_by("version").values_list("created_at", flat=True)
+        message = _("El %(on)s este RUT aún no tenía Formulario 001.") % {
+            "on": on.strftime("%d/%m/%Y")
+        }
+        if first:
+            message += " " + _("El primero es del %(first)s.") % {
+                "first": timezone.localdate(first[0]).strftime("%d/%m/%Y")
+            }
+        raise DomainError(message, field="fecha")
+    return _stored(rut_as_of_spec(period, on=on, issued_on=today))
 
 
 def content_key(spec: DocumentSpec) -> str:
@@ -140,6 +166,7 @@ def _save(
                 name=spec.facts.name[:400],
                 state_label=spec.facts.state,
                 issued_on=spec.facts.issued_on,
+                validity=spec.facts.validity,
                 **spec.sources,
             )
     except IntegrityError as exc:

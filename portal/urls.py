@@ -1,6 +1,15 @@
 from django.urls import path
 
-from portal.views import account, appointments, documents, home, inscription, requests
+from portal.views import (
+    account,
+    appointments,
+    documents,
+    health,
+    home,
+    inscription,
+    privacy,
+    requests,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -36,7 +45,10 @@ urlpatterns = [
     path("notificaciones/<int:pk>.pdf", documents.communication_pdf, name="communication_pdf"),
     path("formatos/<str:number>.pdf", documents.format_pdf, name="format_pdf"),
     path("rut.pdf", documents.rut_pdf, name="rut_pdf"),
+    path("rut-en-una-fecha/", documents.rut_as_of, name="rut_as_of"),
     path("formulario/<str:form_number>.pdf", documents.form_version_pdf, name="form_pdf"),
+    path("consultas/", privacy.consultation_log, name="consultations"),
+    path("salud/correo/", health.email_fix, name="health_email_fix"),
     path("citas/", appointments.appointment_list, name="appointments"),
     path("citas/nueva/", appointments.appointment_new, name="appointment_new"),
     path("citas/<int:pk>/mover/", appointments.appointment_move, name="appointment_move"),

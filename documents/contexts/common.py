@@ -39,6 +39,7 @@ class DocumentKind(models.TextChoices):
         "cancellation_resolution",
         gettext_lazy("Resolución de cancelación del RUT"),
     )
+    RUT_AS_OF = "rut_as_of", gettext_lazy("Certificado del RUT en una fecha")
 
 
 FORMAT_KINDS: dict[str, str] = {
@@ -57,15 +58,20 @@ class PublicFacts:
     name: str
     state: str
     issued_on: date
+    # The period a historical certificate's version was in force ("Vigente del … al …").
+    validity: str = ""
 
     def as_json(self) -> dict[str, str]:
-        return {
+        facts = {
             "number": self.number,
             "nit": self.nit,
             "name": self.name,
             "state": self.state,
             "issued_on": self.issued_on.isoformat(),
         }
+        if self.validity:  # only when set: the keys of every other document stay as they were
+            facts["validity"] = self.validity
+        return facts
 
 
 @dataclass

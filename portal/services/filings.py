@@ -35,7 +35,12 @@ from procedures.services.processing import grant_case
 from procedures.services.withdrawals import receive_withdrawal
 from registry.models import Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
-from registry.validation import RegistrantData, data_from_json, data_to_json
+from registry.validation import (
+    RegistrantData,
+    data_from_json,
+    data_from_registrant,
+    data_to_json,
+)
 from rut_portal.errors import Conflict, DomainError
 
 # The responsibility each withdrawal request removes (casilla 53); WITHDRAWN_BY_REQUEST says
@@ -84,6 +89,25 @@ def start_update(
         kind=PendingFiling.Kind.UPDATE,
         payload={"data": data_to_json(data), "base_revision": base_revision},
         summary=summary,
+    )
+
+
+def start_confirmed_email_update(account: CitizenAccount) -> PendingFiling:
+    """'Salud de mi RUT' fix: an actualización putting the account's confirmed email in the RUT.
+
+    It is signed and applied like any other actualización of the contact data.
+    """
+    if not account.is_activated:
+        raise DomainError(_("Confirme primero el correo de su cuenta."))
+    registrant = _registrant_of(account)
+    data = data_from_registrant(registrant)
+    before, after = data.email, account.email.strip().lower()
+    data.email = after
+    return start_update(
+        account,
+        data=data,
+        base_revision=registrant.revision,
+        summary=[Change(_("Correo electrónico"), before, after)] if before != after else [],
     )
 
 

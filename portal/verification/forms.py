@@ -26,3 +26,17 @@ class VerificationCodeForm(forms.Form):
                 _("El código tiene 12 letras y números (sin I, L, O ni U); revíselo.")
             )
         return code
+
+
+class AsOfDateForm(forms.Form):
+    """The day whose RUT the certificate shows (Certificado del RUT en una fecha)."""
+
+    fecha = forms.DateField(
+        label=_("Fecha"),
+        help_text=_("El certificado muestra la versión del Formulario 001 vigente ese día."),
+        error_messages={
+            "required": _("Elija la fecha."),
+            "invalid": _("Escriba la fecha como aaaa-mm-dd."),
+        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -8,4 +8,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("verificar/", views.verify_form, name="verify_form"),
     path("verificar/<str:code>/", views.verify, name="verify"),
     path("<str:code>/pdf/", views.download, name="download"),
+    path(
+        "rut-en-una-fecha/<int:registrant_id>/",
+        views.official_rut_as_of,
+        name="official_rut_as_of",
+    ),
 ]

@@ -7,13 +7,19 @@ import logging
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from documents.codes import display_code
 from documents.selectors import can_download, document_by_code, verify_document
-from portal.verification.forms import VerificationCodeForm
+from portal.verification.forms import AsOfDateForm, VerificationCodeForm
+from procedures.selectors import registrant_visible_to
+from registry.models import Registrant
+from registry.services.data_access import log_data_access
+from rut_portal.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -85,3 +91,52 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+def official_rut_as_of(request: HttpRequest, registrant_id: int) -> HttpResponseBase:
+    """For officials: the RUT of an inscrito as it stood on a date, within their scope.
+
+    Scope is the case page's: the official's seccional, or an open case there. Each certificate
+    an official draws is a view of personal data and goes to the data-access log.
+    """
+    from django.contrib import admin
+
+    from documents.services import rut_as_of_pdf
+
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return redirect_to_login(request.get_full_path(), login_url="admin:login")
+    if not user.has_perm("registry.view_formversion"):
+        raise PermissionDenied
+    registrant = get_object_or_404(Registrant.objects.select_related("seccional"), pk=registrant_id)
+    context = {**admin.site.each_context(request), "registrant": registrant}
+    if not registrant_visible_to(user, registrant):
+        message = _(
+            "El inscrito pertenece a la %(seccional)s y no tiene trámites abiertos en la suya: "
+            "no puede consultar sus datos."
+        ) % {"seccional": registrant.seccional.name}
+        return render(
+            request, "admin/rut_refused.html", {**context, "message": message}, status=403
+        )
+    form = AsOfDateForm(request.GET if "fecha" in request.GET else None)
+    if form.is_valid():
+        day = form.cleaned_data["fecha"]
+        try:
+            document = rut_as_of_pdf(registrant, on=day, today=timezone.localdate())
+        except DomainError as exc:
+            form.add_error("fecha", exc.message)
+        else:
+            log_data_access(
+                user=user,
+                registrant=registrant,
+                what=_("Certificado del RUT al %(on)s") % {"on": day.strftime("%d/%m/%Y")},
+            )
+            response = FileResponse(
+                document.file.open("rb"),
+                content_type="application/pdf",
+                filename=f"RUT-{registrant.nit or registrant.pk}-al-{day:%Y-%m-%d}.pdf",
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
+    return render(request, "documents/official_rut_as_of.html", {**context, "form": form})

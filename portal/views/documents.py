@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal import selectors
 from portal.models import CitizenAccount
-from portal.views.common import citizen_required
+from portal.views.common import add_domain_error, citizen_required
 from procedures.models import Case, CaseType, Decision, OfficialFormat
+from rut_portal.errors import DomainError
 
 if TYPE_CHECKING:
     from documents.models import StoredDocument
@@ -60,6 +63,33 @@ def form_version_pdf(
     if version is None:
         raise Http404
     return _serve(formulario_001_pdf(version, copy=True), f"formulario-001-{form_number}.pdf")
+
+
+@require_GET
+@citizen_required
+def rut_as_of(request: HttpRequest, account: CitizenAccount) -> HttpResponseBase:
+    """The RUT as it stood on a chosen day: a certificate of the version then in force."""
+    from documents.services import rut_as_of_pdf
+    from portal.verification.forms import AsOfDateForm
+
+    registrant = account.registrant
+    if registrant is None:
+        return render(request, "portal/no_rut.html", {"account": account})
+    form = AsOfDateForm(request.GET if "fecha" in request.GET else None)
+    if form.is_valid():
+        day = form.cleaned_data["fecha"]
+        try:
+            document = rut_as_of_pdf(registrant, on=day, today=timezone.localdate())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return _serve(document, f"RUT-{registrant.nit or 'sin-nit'}-al-{day:%Y-%m-%d}.pdf")
+    versions = selectors.form_versions(registrant)
+    return render(
+        request,
+        "portal/rut_as_of.html",
+        {"account": account, "registrant": registrant, "form": form, "versions": versions},
+    )
 
 
 @require_GET

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal import selectors
+from portal.health import rut_health
 from portal.models import Appointment
 from portal.services import inscription
 from portal.services.accounts import citizen_account_of
@@ -56,5 +57,6 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
             "cases": selectors.cases_of(account)[:5],
             "next_appointment": next_appointment,
             "withdrawals": withdrawals,
+            "health": rut_health(account, today=timezone.localdate()),
         },
     )
