@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementEntity, DeathFeedEntry, DeathFeedUpload, EntityKind, Scope
+from deadlines.rules import AUTHORITY_PRIORITY, decision_due_on
 from deadlines.services import schedule_alike_cases_deadlines
 from procedures.models import (
     Case,
@@ -44,7 +45,6 @@ from procedures.models import (
     RequesterKind,
 )
 from procedures.services.common import CASE_SEQUENCE
-from procedures.services.intake import AUTHORITY_PRIORITY, legal_due_date
 from procedures.services.processing import deceased_cancellable_responsibilities
 from registry.models import DocumentType, PersonType, Registrant
 from rut_portal.bulk import insert_many
@@ -448,7 +448,7 @@ def _create_cases(batch: _Batch) -> dict[int, int]:
         return {}
     upload, entity = batch.upload, batch.upload.entity
     today = timezone.localdate()
-    due_on = legal_due_date(
+    due_on = decision_due_on(
         Case(
             case_type=CaseType.CANCELLATION_EX_OFFICIO, requester_kind=RequesterKind.CIVIL_REGISTRY
         ),

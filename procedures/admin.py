@@ -21,11 +21,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import can_act_in, is_central, seccional_of
+from deadlines.rules import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from deadlines.selectors import due_day
 from procedures import admin_views as views
 from procedures.models import Case, Petition, Referral
 from procedures.services.assignment import OPEN_STATES
-from procedures.services.intake import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from registry.admin import registrant_search
 from registry.models import Registrant
 

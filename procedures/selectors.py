@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from procedures.deadlines import add_months
+from deadlines.rules import update_due_on
 from procedures.models import Case, CaseType
 from registry.models import Registrant
 
@@ -32,7 +32,7 @@ def sanction_indicators(registrant: Registrant) -> list[Indicator]:
     ).order_by("received_at")
     for case in updates:
         assert case.fact_date is not None
-        limit = add_months(case.fact_date, 1)
+        limit = update_due_on(case.fact_date)
         filed = timezone.localdate(case.received_at)
         if filed > limit:
             indicators.append(

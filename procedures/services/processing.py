@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from deadlines.rules import lift_eligible_on
 from documents.tasks import queue_cancellation_resolution, queue_official_format
-from procedures.deadlines import add_months
 from procedures.models import (
     Case,
     CaseStep,
@@ -62,7 +62,6 @@ DEFAULT_DECEASED_ALLOWED = frozenset(
         responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
     }
 )
-FICTITIOUS_SUSPENSION_YEARS = 5  # proveedores / exportadores ficticios
 
 
 def deceased_cancellable_responsibilities() -> frozenset[str]:
@@ -345,7 +344,7 @@ def _check_lift_allowed(case: Case, today: date) -> None:
     if last is None or last.cause not in (Cause.FICTITIOUS_SUPPLIER, Cause.FICTITIOUS_EXPORTER):
         return
     assert last.decided_at is not None
-    ends = add_months(timezone.localdate(last.decided_at), 12 * FICTITIOUS_SUSPENSION_YEARS)
+    ends = lift_eligible_on(timezone.localdate(last.decided_at))
     if today < ends and case.requester_kind != RequesterKind.JUDICIAL_AUTHORITY:
         raise Conflict(
             _(

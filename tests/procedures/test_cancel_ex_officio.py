@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from procedures.deadlines import add_business_days
 from procedures.models import Case, CaseDocument, CaseStep, Cause, Communication, RequesterKind
 from procedures.services.communications import close_case, communicate_decision
 from procedures.services.intake import (
@@ -23,6 +22,7 @@ from procedures.services.processing import (
 )
 from registry.models import AuditEntry, Registrant, SeccionalAssignment
 from registry.validation import data_from_registrant
+from rut_portal.business_days import add_business_days
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
 
