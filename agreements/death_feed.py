@@ -45,7 +45,11 @@ from procedures.models import (
     RequesterKind,
 )
 from procedures.services.common import CASE_SEQUENCE
-from procedures.services.processing import deceased_cancellable_responsibilities
+from procedures.services.deceased import (
+    DeceasedWithResponsibilities,
+    deceased_cancellable_responsibilities,
+    require_deceased_cancellable,
+)
 from registry.models import DocumentType, PersonType, Registrant
 from rut_portal.bulk import insert_many
 from rut_portal.errors import DomainError, NotAllowed
@@ -414,11 +418,10 @@ def _outcome(
         return Outcome.ALREADY_IN_PROCESS, (
             _("Trámite %(n)s.") % {"n": number} if number else _("Repetido en el archivo.")
         )
-    blocking = sorted(held.get(pk, set()) - allowed)
-    if blocking:
-        return Outcome.NEEDS_OFFICIAL, _(
-            "Responsabilidades %(codes)s: la cancelación de oficio no procede por esta vía."
-        ) % {"codes": ", ".join(blocking)}
+    try:
+        require_deceased_cancellable(held.get(pk, ()), allowed=allowed)
+    except DeceasedWithResponsibilities as refusal:
+        return Outcome.NEEDS_OFFICIAL, refusal.message
     return Outcome.CASE_CREATED, ""
 
 

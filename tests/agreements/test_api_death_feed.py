@@ -8,6 +8,7 @@ from agreements.death_feed import process_death_feed
 from agreements.models import DeathFeedEntry, DeathFeedUpload
 from deadlines.models import Deadline, Rule
 from procedures.models import Case, CaseDocument, CaseStep, Cause, Channel, RequesterKind
+from procedures.services.deceased import DeceasedWithResponsibilities
 from procedures.services.intake import CaseRequest, attach_document, receive_case
 from registry.models import Registrant
 from registry.services.states import change_state
@@ -75,7 +76,8 @@ def test_a_feed_becomes_cases_where_the_rule_allows_and_a_report_for_the_rest(
     ]
     income_tax = feed.entries.get(registrant=people["income_tax"])
     assert income_tax.outcome == DeathFeedEntry.Outcome.NEEDS_OFFICIAL
-    assert "05" in income_tax.detail
+    # The same refusal, word for word, an official gets from submit_for_approval (art. 17).
+    assert income_tax.detail == DeceasedWithResponsibilities(["05"]).message
     # Nothing in the registry changes until an official and the director act on the case.
     people["no_responsibilities"].refresh_from_db()
     assert people["no_responsibilities"].state == Registrant.State.ACTIVE
