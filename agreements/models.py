@@ -267,3 +267,96 @@ class QueryLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.entity_id} {self.nit}"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of the entity's where the registry POSTs its change feed, signed with `secret`.
+
+    Endpoints are registered by the DIAN (`manage.py create_webhook_endpoint`), never by the
+    entity through the API: the registry only calls addresses an agreement names.
+    """
+
+    entity = models.ForeignKey(
+        AgreementEntity, on_delete=models.PROTECT, related_name="webhook_endpoints"
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    # Kept in clear: it is the HMAC key every delivery is signed with. Shown once at creation.
+    secret = models.CharField(max_length=100, editable=False)
+    is_active = models.BooleanField(_("activo"), default=True)
+    # Id of the last change feed event queued for this endpoint (agreements.events).
+    cursor = models.BigIntegerField(_("último evento encolado"), default=0)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["entity_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.entity})"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, sent until the endpoint answers 2xx or the attempts run out."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pendiente")
+        DELIVERED = "delivered", _("Entregado")
+        FAILED = "failed", _("Fallido")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    event_id = models.BigIntegerField(_("evento"))
+    event_type = models.CharField(_("tipo de evento"), max_length=30)
+    # The event as it is sent, frozen when queued: every attempt sends the same body.
+    payload = models.JSONField(_("contenido"))
+    state = models.CharField(
+        _("estado"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    next_attempt_at = models.DateTimeField(_("próximo intento"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("última respuesta"), null=True)
+    last_error = models.CharField(_("último error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("entregado"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("entrega de webhook")
+        verbose_name_plural = _("entregas de webhook")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="webhook_delivery_once_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id}:{self.event_id} {self.state}"
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery and what the endpoint answered: the log the entity reads."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    number = models.PositiveSmallIntegerField(_("intento"))
+    at = models.DateTimeField(_("cuándo"))
+    status_code = models.PositiveSmallIntegerField(_("respuesta HTTP"), null=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duración (ms)"))
+
+    class Meta:
+        verbose_name = _("intento de entrega")
+        verbose_name_plural = _("intentos de entrega")
+        ordering = ["delivery_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}#{self.number} {self.status_code or self.error}"

@@ -11,6 +11,9 @@ from agreements.models import (
     ApiToken,
     DeathFeedEntry,
     DeathFeedUpload,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from agreements.services import hash_token
 from procedures.models import Case, CaseDocument, CaseStep
@@ -83,3 +86,27 @@ def death_feed_report(upload: DeathFeedUpload, *, outcomes: list[str]) -> QueryS
         .select_related("registrant", "case")
         .order_by("line")
     )
+
+
+def webhook_endpoints_of_entity(entity: AgreementEntity) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(entity=entity).order_by("id")
+
+
+def webhook_deliveries_of_entity(
+    entity: AgreementEntity,
+    *,
+    state: str | None = None,
+    event_id: int | None = None,
+    endpoint_id: int | None = None,
+) -> QuerySet[WebhookDelivery]:
+    """The delivery log of the entity's endpoints, newest first, with every attempt."""
+    deliveries = WebhookDelivery.objects.filter(endpoint__entity=entity)
+    if state:
+        deliveries = deliveries.filter(state=state)
+    if event_id is not None:
+        deliveries = deliveries.filter(event_id=event_id)
+    if endpoint_id is not None:
+        deliveries = deliveries.filter(endpoint_id=endpoint_id)
+    return deliveries.prefetch_related(
+        Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("number"))
+    ).order_by("-id")

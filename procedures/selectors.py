@@ -3,13 +3,53 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import can_act_in, is_central, scope_to_seccional, seccional_of
 from deadlines.rules import update_due_on
-from procedures.models import Case, CaseType
+from procedures.models import Case, CaseType, Petition, Referral
+from procedures.services.assignment import OPEN_STATES
 from registry.models import Registrant
+
+# --- Which official may see what (one function per rule; every channel calls them) ------------
+
+
+def scope_cases(queryset: QuerySet[Case], user: Any) -> QuerySet[Case]:
+    """The cases an official may see: their seccional's; the central level and superusers: all."""
+    return scope_to_seccional(queryset, user)
+
+
+def scope_petitions(queryset: QuerySet[Petition], user: Any) -> QuerySet[Petition]:
+    """The petitions an official may see: those filed in their seccional; central: all."""
+    return scope_to_seccional(queryset, user)
+
+
+def scope_referrals(queryset: QuerySet[Referral], user: Any) -> QuerySet[Referral]:
+    """Referrals of their seccional's cases, or without a case, of their seccional's inscritos."""
+    if is_central(user):
+        return queryset
+    code = seccional_of(user)
+    if not code:
+        return queryset.none()
+    return queryset.filter(
+        Q(case__seccional_id=code) | Q(case__isnull=True, registrant__seccional_id=code)
+    )
+
+
+def registrant_visible_to(user: Any, registrant: Registrant) -> bool:
+    """Their seccional's inscritos, or one with an open case there (a reactivation received)."""
+    if can_act_in(user, registrant.seccional_id):
+        return True
+    code = seccional_of(user)
+    if not code:
+        return False
+    return Case.objects.filter(
+        registrant=registrant, seccional_id=code, state__in=OPEN_STATES
+    ).exists()
 
 
 @dataclass(frozen=True)

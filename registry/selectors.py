@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Case, IntegerField, Model, Value, When
+from django.db.models import Case, IntegerField, Model, Q, Value, When
 from django.utils.translation import gettext as _
 
 from registry import reference_cache
-from registry.models import Department, Municipality, Registrant, Seccional
+from registry.models import Department, DocumentType, Municipality, Registrant, Seccional
 from registry.nit import MAX_BASE_DIGITS, InvalidNit, parse_nit
 from registry.services.common import normalize_name
 
@@ -106,3 +106,21 @@ def search_registrants(text: str, *, limit: int = 20) -> list[Registrant]:
         .order_by("rank", "search_name", "pk")[:limit]
     )
     return [_with_places(registrant) for registrant in found]
+
+
+_NIT_OR_DOCUMENT = re.compile(r"(\d[\d. ]*)(-\s*\d)?")
+
+
+def registrant_search(term: str) -> Q:
+    """A NIT (with or without DV) or a document number by their indexes; else part of a name."""
+    term = term.strip()
+    if not term:
+        return Q()
+    if match := _NIT_OR_DOCUMENT.fullmatch(term):
+        digits = re.sub(r"\D", "", match.group(1))
+        # Listing every document type lets PostgreSQL use the (type, number) unique index.
+        types = list(DocumentType.objects.values_list("code", flat=True))
+        return Q(nit=digits.lstrip("0") or "0") | Q(
+            document_type_id__in=types, document_number=digits
+        )
+    return Q(search_name__contains=normalize_name(term))

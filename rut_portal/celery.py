@@ -29,4 +29,14 @@ def schedule_periodic_jobs(sender: Celery, **kwargs: Any) -> None:
         },
         # Citizen portal: open the videoatención agenda ahead, drop old sign-in counters.
         "sweep-portal": {"task": "portal.tasks.sweep_portal", "schedule": 3600.0},
+        # Agreements: queue new change-feed events for webhooks, send the deliveries due.
+        "dispatch-webhooks": {
+            "task": "agreements.tasks.dispatch_webhooks_task",
+            "schedule": float(settings.WEBHOOK_DISPATCH_SECONDS),
+        },
+        # Open statistics (/estadisticas/): the page only reads what this computes.
+        "publish-statistics": {
+            "task": "open_data.tasks.publish_statistics",
+            "schedule": float(settings.OPEN_DATA_PUBLISH_SECONDS),
+        },
     }

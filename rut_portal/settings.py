@@ -49,6 +49,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
+    # Before django.contrib.admin: its templates/admin/ override the admin's own.
+    "backoffice",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "documents",
     "portal",
     "agreements",
+    "open_data",
     "demo",
     # Last: its post_migrate handler grants role permissions of every app above.
     "accounts",
@@ -223,6 +226,14 @@ EXTRA_NON_BUSINESS_DAYS = envlist("EXTRA_NON_BUSINESS_DAYS", "")
 # that died is claimed again once its DEADLINE_LEASE_SECONDS lease runs out.
 DEADLINE_SWEEP_SECONDS = envint("DEADLINE_SWEEP_SECONDS", 60)
 DEADLINE_LEASE_SECONDS = envint("DEADLINE_LEASE_SECONDS", 300)
+# Agreements' change feed (agreements/events.py): events younger than EVENTS_SETTLE_SECONDS are
+# held back, so that a transaction committing late cannot slip behind a reader's cursor. Beat
+# dispatches webhooks every WEBHOOK_DISPATCH_SECONDS; endpoints must be https unless DEBUG.
+EVENTS_SETTLE_SECONDS = envint("EVENTS_SETTLE_SECONDS", 10)
+WEBHOOK_DISPATCH_SECONDS = envint("WEBHOOK_DISPATCH_SECONDS", 15)
+WEBHOOK_REQUIRE_HTTPS = envbool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+# Open statistics (/estadisticas/): beat recomputes the published figures this often.
+OPEN_DATA_PUBLISH_SECONDS = envint("OPEN_DATA_PUBLISH_SECONDS", 3600)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

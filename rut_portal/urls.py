@@ -1,10 +1,10 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("api/v1/", include("agreements.urls")),
-    path("documentos/", include("documents.urls")),
+    path("admin/", include("backoffice.urls")),
+    path("api/v1/", include("api.urls")),
+    path("documentos/", include("portal.verification.urls")),
     path("mi-rut/", include("portal.urls")),
-    path("", include("registry.urls")),
+    path("estadisticas/", include("open_data.urls")),
+    path("", include("portal.public.urls")),
 ]

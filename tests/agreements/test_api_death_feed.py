@@ -276,7 +276,7 @@ def test_a_file_that_cannot_be_a_feed_is_refused_and_nothing_is_stored(
 
 
 def test_a_huge_upload_is_refused(civil_registry_client, monkeypatch):
-    import agreements.api.death_feeds as api
+    import api.death_feeds as api
 
     monkeypatch.setattr(api.DeathFeedsApi, "max_request_bytes", 1000)
     big = csv_file([row(str(10_000_000 + n)) for n in range(100)])

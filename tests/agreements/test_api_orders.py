@@ -103,7 +103,7 @@ def test_a_document_that_is_not_a_pdf_is_refused_and_no_case_is_opened(court_cli
 
 
 def test_a_document_too_large_is_refused(court_client, registrant, monkeypatch):
-    import agreements.api.cases as api
+    import api.cases as api
 
     monkeypatch.setattr(api, "MAX_DOCUMENT_BYTES", 10)
 
@@ -115,7 +115,7 @@ def test_a_document_too_large_is_refused(court_client, registrant, monkeypatch):
 
 
 def test_a_huge_request_is_refused_before_reading_it(court_client, registrant, monkeypatch):
-    import agreements.api.cases as api
+    import api.cases as api
 
     monkeypatch.setattr(api.OrderCreateApi, "max_request_bytes", 100)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from agreements.throttling import PublicLookupThrottle
+from api.throttling import PublicLookupThrottle
 from registry.services.registration import pre_register
 from tests.factories import legal_data, make_legal, make_natural
 

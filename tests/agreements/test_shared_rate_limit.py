@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from agreements.checks import check_shared_rate_limit_cache
-from agreements.throttling import PublicLookupThrottle
+from api.throttling import PublicLookupThrottle
 from tests.factories import make_natural
 
 # Database 15 of the test Redis: the broker uses 0 and nothing else here uses 15.

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from demo.portal import load_demo_citizen
 from demo.procedures import load_demo_cases
 from demo.registry import DEMO_PASSWORD, load_demo_data
+from open_data.services.statistics import publish_statistics
 
 
 class Command(BaseCommand):
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         result = load_demo_data()
         cases = load_demo_cases()
         citizen = load_demo_citizen(password=DEMO_PASSWORD)
+        # Figures derived from the data above, so /estadisticas/ has something to show before
+        # beat's first run (refreshed on every load: it writes no registry data).
+        statistics = publish_statistics()
         if cases:
             self.stdout.write(self.style.SUCCESS(f"Trámites de demostración creados: {cases}"))
         if result.created:
@@ -34,6 +38,10 @@ class Command(BaseCommand):
                     "Los datos de demostración ya estaban cargados; no se cambió nada."
                 )
             )
+        self.stdout.write(
+            f"Estadísticas abiertas publicadas en /estadisticas/ "
+            f"({statistics.case_figures} cifras de trámites)."
+        )
         existed = "  (ya existía: su contraseña no se cambió)"
         self.stdout.write(f"\nUsuarios de demostración (contraseña {DEMO_PASSWORD}):")
         self.stdout.write("  En /admin/ (funcionarios y superusuario), con su usuario:")

@@ -1,0 +1,445 @@
+"""Officials and directors work their cases here: the inbox, the case page with one button per
+available transition, the approval queue and the dashboard (views in backoffice.views).
+
+Nothing in this module changes a row: there is no change form, no save_model and no delete.
+Every change is a button that calls a service.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import can_act_in, is_central, seccional_of
+from backoffice import views
+from deadlines.rules import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
+from deadlines.selectors import due_day
+from procedures.models import Case, Petition, Referral
+from procedures.selectors import scope_petitions, scope_referrals
+from procedures.services.assignment import OPEN_STATES
+from registry.models import Registrant
+from registry.selectors import registrant_search
+
+CASE_NUMBER = re.compile(r"\d{4}-\d{1,7}")
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class InboxFilter(admin.SimpleListFilter):
+    """The official's quick views of their inbox."""
+
+    title = _("bandeja")
+    parameter_name = "bandeja"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        items = [
+            ("sin_asignar", _("Sin asignar")),
+            ("mios", _("Asignados a mí")),
+            ("vencen_hoy", _("Vencen hoy")),
+            ("vencidos", _("Vencidos")),
+        ]
+        if request.user.has_perm("procedures.approve_cancellation"):
+            items.append(("por_aprobar", _("Pendientes de mi aprobación")))
+        return items
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        today = timezone.localdate()
+        value = self.value()
+        if value == "sin_asignar":
+            return queryset.filter(assigned_to__isnull=True, state__in=OPEN_STATES)
+        if value == "mios":
+            return queryset.filter(assigned_to_id=request.user.pk, state__in=OPEN_STATES)
+        if value == "vencen_hoy":
+            return queryset.filter(due_on=today, state__in=views.UNDECIDED_STATES)
+        if value == "vencidos":
+            return queryset.filter(due_on__lt=today, state__in=views.UNDECIDED_STATES)
+        if value == "por_aprobar":
+            return queryset.filter(state=Case.State.AWAITING_APPROVAL).exclude(
+                prepared_by_id=request.user.pk
+            )
+        return queryset
+
+
+class SeccionalFilter(admin.SimpleListFilter):
+    """For the central level only: officials see their own seccional anyway."""
+
+    title = _("seccional")
+    parameter_name = "seccional"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        from registry.models import Seccional
+
+        return [(s.code, f"{s.code} {s.city}") for s in Seccional.objects.order_by("code")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(seccional_id=self.value()) if self.value() else queryset
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "number_label",
+        "case_type",
+        "registrant_label",
+        "state_badge",
+        "assigned_label",
+        "received_on",
+        "due_label",
+        "next_step",
+    ]
+    list_filter = [InboxFilter, "state", "case_type", "channel", "cause"]
+    list_select_related = ["registrant", "assigned_to", "seccional"]
+    search_fields = ["number"]
+    search_help_text = _(
+        "Número del trámite (2026-0000123), NIT (con o sin DV), número de documento o parte "
+        "del nombre del inscrito."
+    )
+    ordering = ["-priority", "received_at"]
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = views.KeysFirstPaginator
+    actions = ["approve_selected"]
+
+    # --- Permissions: reading is scoped; every change is a service behind a button ---
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("procedures.process_case"))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("procedures.approve_cancellation"))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        return views.scope_cases(super().get_queryset(request), request.user)
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        if is_central(request.user):
+            return [InboxFilter, SeccionalFilter, "state", "case_type", "channel", "cause"]
+        return list(self.list_filter)
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        if is_central(request.user):
+            return [*self.list_display[:3], "seccional_code", *self.list_display[3:]]
+        return list(self.list_display)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Case], search_term: str
+    ) -> tuple[QuerySet[Case], bool]:
+        """Each kind of term goes to its own index: number, NIT or document, or name."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if CASE_NUMBER.fullmatch(term):
+            return queryset.filter(number=term), False
+        people = Registrant.objects.filter(registrant_search(term))
+        return queryset.filter(registrant__in=people.values("pk")), False
+
+    # --- Columns ---
+
+    @admin.display(description=_("número"), ordering="number")
+    def number_label(self, case: Case) -> str:
+        """The number, and the priority the order of the inbox follows (judicial first)."""
+        badge: str
+        if case.priority >= JUDICIAL_PRIORITY:
+            badge = format_html(
+                '<br><span class="rut-badge rut-badge-judicial">{}</span>', _("Judicial")
+            )
+        elif case.priority >= AUTHORITY_PRIORITY:
+            badge = format_html(
+                '<br><span class="rut-badge rut-badge-authority">{}</span>', _("Autoridad")
+            )
+        else:
+            badge = ""
+        return format_html('<span class="rut-nowrap">{}</span>{}', case.number, badge)
+
+    @admin.display(description=_("inscrito"))
+    def registrant_label(self, case: Case) -> str:
+        registrant = case.registrant
+        if registrant is None:
+            return "—"
+        return format_html(
+            '<span class="rut-nowrap">{}</span><br><small>{}</small>',
+            registrant.formatted_nit or _("sin NIT"),
+            registrant.display_name,
+        )
+
+    @admin.display(description=_("seccional"), ordering="seccional_id")
+    def seccional_code(self, case: Case) -> str:
+        return f"{case.seccional_id} {case.seccional.city}"
+
+    @admin.display(description=_("estado"), ordering="state")
+    def state_badge(self, case: Case) -> str:
+        return format_html(
+            '<span class="rut-state rut-state-{}">{}</span>', case.state, case.get_state_display()
+        )
+
+    @admin.display(description=_("asignado a"), ordering="assigned_to__first_name")
+    def assigned_label(self, case: Case) -> str:
+        if case.assigned_to is None:
+            return format_html('<span class="rut-muted">{}</span>', _("Sin asignar"))
+        return case.assigned_to.get_full_name() or case.assigned_to.get_username()
+
+    @admin.display(description=_("recibido"), ordering="received_at")
+    def received_on(self, case: Case) -> str:
+        return timezone.localtime(case.received_at).strftime("%d/%m/%Y")
+
+    @admin.display(description=_("vence"), ordering="due_on")
+    def due_label(self, case: Case) -> str:
+        if case.due_on is None:
+            return "—"
+        due = case.due_on.strftime("%d/%m/%Y")
+        if case.state not in views.UNDECIDED_STATES:
+            return due
+        status = due_day(case.due_on)
+        assert status is not None
+        if status.is_overdue or status.is_due_today:
+            badge = "rut-badge-overdue" if status.is_overdue else "rut-badge-today"
+            return format_html(
+                '{}<br><span class="rut-badge {}">{}</span>', due, badge, status.label()
+            )
+        return format_html("{}<br><small>{}</small>", due, status.label())
+
+    @admin.display(description=_("siguiente paso"))
+    def next_step(self, case: Case) -> str:
+        url = reverse("admin:procedures_case_action", args=[case.pk, "tomar"])
+        if case.assigned_to_id is None and case.state in OPEN_STATES:
+            return format_html('<a class="button rut-small" href="{}">{}</a>', url, _("Tomar"))
+        if case.state == Case.State.AWAITING_APPROVAL:
+            return format_html('<a href="{}">{}</a>', views.case_url(case), _("Revisar"))
+        return ""
+
+    # --- Views ---
+
+    def get_urls(self) -> list[URLPattern]:
+        def wrap(view: Any, **extra: Any) -> Any:
+            def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                return view(self, request, *args, **kwargs)
+
+            return self.admin_site.admin_view(wrapper)
+
+        custom = [
+            path(
+                "aprobaciones/", wrap(views.approval_queue_view), name="procedures_case_approvals"
+            ),
+            path("tablero/", wrap(views.dashboard_view), name="procedures_case_dashboard"),
+            path(
+                "<int:object_id>/accion/<slug:action_key>/",
+                wrap(views.case_action_view),
+                name="procedures_case_action",
+            ),
+            path(
+                "<int:object_id>/soporte/<int:document_id>/",
+                wrap(views.case_document_view),
+                name="procedures_case_document",
+            ),
+            path(
+                "<int:object_id>/pdf/<slug:source>/<int:source_id>/",
+                wrap(views.case_pdf_view),
+                name="procedures_case_pdf",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return views.receive_case_view(self, request)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The case page: facts, buttons, timeline, deadlines, documents, communications."""
+        if not object_id.isdigit():
+            return HttpResponseRedirect(reverse("admin:procedures_case_changelist"))
+        case = views.load_case(object_id)
+        if not self.has_view_permission(request, case):
+            return views.refused(request, str(_("No tiene permiso para ver trámites.")))
+        if not can_act_in(request.user, case.seccional_id):
+            return views.refused(request, views.scope_refusal(case), case=case)
+        return TemplateResponse(
+            request,
+            "admin/procedures/case/case_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"{_('Trámite')} {case.number}",
+                "media": self.media,
+                **views.case_page_context(request, case),
+            },
+        )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra = {
+            "title": _("Bandeja de trámites"),
+            "can_approve": self.has_approve_permission(request),
+            "my_seccional": seccional_of(request.user),
+        }
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    @admin.action(
+        description=_("Aprobar los seleccionados (con su firma)"), permissions=["approve"]
+    )
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Case]) -> HttpResponse:
+        ids = list(queryset.values_list("pk", flat=True))
+        url = reverse("admin:procedures_case_approvals")
+        return HttpResponseRedirect(f"{url}?{urlencode({'ids': ids}, doseq=True)}")
+
+
+# --- Petitions (PQSRD) and referrals -----------------------------------------------------------
+
+
+@admin.register(Petition)
+class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "subject",
+        "requested_case_type",
+        "channel",
+        "requester_name",
+        "seccional",
+        "state",
+        "received_at",
+    ]
+    list_filter = ["state", "channel", "requested_case_type"]
+    list_select_related = ["seccional"]
+    search_fields = ["=number", "requester_name"]
+    ordering = ["state", "-received_at"]
+    show_full_result_count = False
+    fields = readonly_fields = (
+        "number",
+        "state",
+        "subject",
+        "requested_case_type",
+        "channel",
+        "registrant",
+        "requester_name",
+        "requester_email",
+        "seccional",
+        "received_at",
+        "answer",
+        "answered_by",
+        "answered_at",
+    )
+    change_form_template = "admin/procedures/petition/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Petition]:
+        queryset = super().get_queryset(request).select_related("registrant", "answered_by")
+        return scope_petitions(queryset, request.user)
+
+    def get_urls(self) -> list[URLPattern]:
+        def answer(request: HttpRequest, object_id: str) -> HttpResponse:
+            return views.answer_petition_view(self, request, object_id)
+
+        return [
+            path(
+                "<int:object_id>/responder/",
+                self.admin_site.admin_view(answer),
+                name="procedures_petition_answer",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        extra = {"can_answer": request.user.has_perm("procedures.process_case")}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+
+class OpenReferralFilter(admin.SimpleListFilter):
+    title = _("situación")
+    parameter_name = "situacion"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("abiertas", _("Abiertas")), ("cerradas", _("Cerradas"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+        if self.value() == "abiertas":
+            return queryset.filter(closed_at__isnull=True)
+        if self.value() == "cerradas":
+            return queryset.filter(closed_at__isnull=False)
+        return queryset
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["kind", "registrant", "case", "created_at", "created_by", "closed_at"]
+    list_filter = [OpenReferralFilter, "kind"]
+    list_select_related = ["registrant", "case", "created_by"]
+    search_fields = ["case__number", "registrant__nit"]
+    ordering = ["-created_at"]
+    show_full_result_count = False
+    fields = readonly_fields = (
+        "kind",
+        "registrant",
+        "case",
+        "visit",
+        "reason",
+        "created_by",
+        "created_at",
+        "closed_at",
+        "closed_by",
+        "resolution",
+    )
+    change_form_template = "admin/procedures/referral/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Referral]:
+        queryset = super().get_queryset(request).select_related("visit", "closed_by")
+        return scope_referrals(queryset, request.user)
+
+    def get_urls(self) -> list[URLPattern]:
+        def close(request: HttpRequest, object_id: str) -> HttpResponse:
+            return views.close_referral_view(self, request, object_id)
+
+        return [
+            path(
+                "<int:object_id>/cerrar/",
+                self.admin_site.admin_view(close),
+                name="procedures_referral_close",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        extra = {"can_close": request.user.has_perm("procedures.process_case")}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})

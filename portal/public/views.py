@@ -1,0 +1,110 @@
+"""Public pages: the portal's home and the Consulta del estado del RUT."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from portal.public.forms import RutLookupForm
+from registry.models import Registrant
+from registry.nit import InvalidNit
+from registry.selectors import registrant_by_nit
+
+STATE_NOTES = {
+    Registrant.State.ACTIVE: _("La inscripción en el RUT está vigente."),
+    Registrant.State.SUSPENDED: _("La inscripción está suspendida."),
+    Registrant.State.CANCELLED: _("La inscripción fue cancelada."),
+    Registrant.State.PROVISIONAL: _(
+        "NIT provisional: queda en firme cuando se presenta la certificación bancaria dentro del "
+        "plazo (Decreto 2460 de 2013, art. 10)."
+    ),
+    Registrant.State.LAPSED: _(
+        "El NIT provisional perdió su validez porque no se presentó a tiempo la certificación "
+        "bancaria."
+    ),
+}
+
+
+@cache
+def _country_names() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+
+
+def country_name(code: str) -> str:
+    """Spanish name of an ISO 3166 country ('FR' → 'Francia')."""
+    country = pycountry.countries.get(alpha_2=code)
+    return _country_names().gettext(country.name) if country else code
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """The data of a RUT anyone may see (Decreto 2460 de 2013, art. 4 par. 2); the rest is
+    reserved, so the template never receives the inscrito itself."""
+
+    nit: str
+    identification_number: str
+    name: str
+    address: str
+    municipality: str
+    department: str
+    country: str
+    state: str
+    state_label: str
+    state_note: str
+
+    @classmethod
+    def of(cls, registrant: Registrant) -> PublicRecord:
+        return cls(
+            nit=registrant.formatted_nit,
+            identification_number=registrant.document_number or registrant.nit or "",
+            name=registrant.display_name,
+            address=registrant.address,
+            municipality=registrant.municipality.name if registrant.municipality else "",
+            department=registrant.department.name if registrant.department else "",
+            country="" if registrant.country == "CO" else country_name(registrant.country),
+            state=registrant.state,
+            state_label=registrant.get_state_display(),
+            state_note=str(STATE_NOTES.get(registrant.state, "")),
+        )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/home.html", {"form": RutLookupForm()})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico: browsers ask for it on pages that name no icon (the admin, a PDF's tab).
+
+    Not a permanent redirect: the static URL carries the file's hash, which changes with it.
+    """
+    return HttpResponseRedirect(static("img/favicon.svg"))
+
+
+@require_GET
+def rut_lookup(request: HttpRequest) -> HttpResponse:
+    """Consulta del estado del RUT by NIT; pre-inscriptions have no NIT and are not found."""
+    form = RutLookupForm(request.GET if "nit" in request.GET else None)
+    record, not_found = None, False
+    if form.is_valid():
+        try:
+            registrant = registrant_by_nit(form.cleaned_data["nit"])
+        except InvalidNit as exc:
+            form.add_error("nit", exc.message)
+        else:
+            record = PublicRecord.of(registrant) if registrant else None
+            not_found = registrant is None
+    return render(
+        request,
+        "registry/rut_lookup.html",
+        {"form": form, "record": record, "not_found": not_found},
+    )

@@ -1,0 +1,1 @@
+"""Documents by their code: public verification, and the download of stored PDFs."""
