@@ -2,13 +2,13 @@
 
 A file of deceased persons (CSV or JSON lines) is checked and stored when it arrives, then
 processed in the background in batches. Each row becomes a cancelación de oficio case, received
-exactly as procedures.services.intake.receive_case + attach_document would receive it, legal
-deadlines included, when the rule allows: a natural person with no responsibilities, or only the
-simplified / no-responsable ones. Every other row becomes a line of the report (for an official,
-or why nothing was done).
+by procedures.services.bulk_intake.receive_alike_cases (what receive_case + attach_document
+write, legal deadlines included), when procedures.services.deceased allows it: a natural person
+with no responsibilities, or only the simplified / no-responsable ones. Every other row becomes a
+line of the report (for an official, or why nothing was done).
 
 The bulk path exists for speed (100,000 rows against a registry of millions): it looks rows up
-and writes cases, steps, documents and report lines a batch at a time, in one transaction per
+and has cases, steps, documents and report lines written a batch at a time, in one transaction per
 batch, under row locks on the inscritos it touches. A batch is applied once: the upload row
 remembers how many rows are done, so a retried or resumed task carries on where it stopped.
 """
@@ -27,25 +27,19 @@ from itertools import islice
 from typing import IO, Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementEntity, DeathFeedEntry, DeathFeedUpload, EntityKind, Scope
-from deadlines.services import schedule_alike_cases_deadlines
-from procedures.models import (
-    Case,
-    CaseDocument,
-    CaseStep,
-    CaseType,
-    Cause,
-    Channel,
-    Mode,
-    RequesterKind,
+from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode, RequesterKind
+from procedures.services.bulk_intake import AlikeCase, StoredDocument, receive_alike_cases
+from procedures.services.deceased import (
+    DeceasedWithResponsibilities,
+    deceased_cancellable_responsibilities,
+    require_deceased_cancellable,
 )
-from procedures.services.common import CASE_SEQUENCE
-from procedures.services.intake import AUTHORITY_PRIORITY, legal_due_date
-from procedures.services.processing import deceased_cancellable_responsibilities
+from procedures.services.intake import CaseRequest
 from registry.models import DocumentType, PersonType, Registrant
 from rut_portal.bulk import insert_many
 from rut_portal.errors import DomainError, NotAllowed
@@ -414,135 +408,60 @@ def _outcome(
         return Outcome.ALREADY_IN_PROCESS, (
             _("Trámite %(n)s.") % {"n": number} if number else _("Repetido en el archivo.")
         )
-    blocking = sorted(held.get(pk, set()) - allowed)
-    if blocking:
-        return Outcome.NEEDS_OFFICIAL, _(
-            "Responsabilidades %(codes)s: la cancelación de oficio no procede por esta vía."
-        ) % {"codes": ", ".join(blocking)}
+    try:
+        require_deceased_cancellable(held.get(pk, ()), allowed=allowed)
+    except DeceasedWithResponsibilities as refusal:
+        return Outcome.NEEDS_OFFICIAL, refusal.message
     return Outcome.CASE_CREATED, ""
 
 
-def _next_case_numbers(count: int, year: int) -> list[str]:
-    """`count` case numbers from the same sequence as next_case_number, in one round trip."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [CASE_SEQUENCE, count])
-            values = sorted(row[0] for row in cursor.fetchall())
-        else:  # SQLite: the counter row, as registry.nit.next_value does
-            cursor.execute(
-                "UPDATE registry_counter SET value = value + %s WHERE name = %s RETURNING value",
-                [count, CASE_SEQUENCE],
-            )
-            last = cursor.fetchone()[0]
-            values = list(range(last - count + 1, last + 1))
-    return [f"{year}-{value:07d}" for value in values]
-
-
 def _create_cases(batch: _Batch) -> dict[int, int]:
-    """Cases, their document, their two steps and their legal deadlines, as receive_case +
-    attach_document write them.
-
-    Returns {line: case id}.
-    """
+    """The batch's cases, received by procedures' bulk intake; returns {line: case id}."""
     if not batch.new_cases:
         return {}
     upload, entity = batch.upload, batch.upload.entity
-    today = timezone.localdate()
-    due_on = legal_due_date(
-        Case(
-            case_type=CaseType.CANCELLATION_EX_OFFICIO, requester_kind=RequesterKind.CIVIL_REGISTRY
-        ),
-        today,
+    request = CaseRequest(
+        case_type=CaseType.CANCELLATION_EX_OFFICIO,
+        channel=Channel.AGREEMENT_API,
+        cause=Cause.DECEASED,
+        requester_kind=RequesterKind.CIVIL_REGISTRY,
+        requester_name=entity.name,
+        requester_email=entity.email,
+        mode=Mode.EX_OFFICIO,
+        act_issuer=entity.name,
+        act_is_final=True,
     )
-    rows = [row for row, _registrant in batch.new_cases]
-    seccionales = [seccional for _row, (_id, seccional) in batch.new_cases]
     facts = _(
         "La Registraduría reporta la defunción el %(date)s (registro civil de defunción "
         "%(cert)s), en el reporte N.º %(id)s, línea %(line)s."
     )
-    shared = {
-        "case_type": CaseType.CANCELLATION_EX_OFFICIO,
-        "mode": Mode.EX_OFFICIO,
-        "channel": Channel.AGREEMENT_API,
-        "cause": Cause.DECEASED,
-        "requester_kind": RequesterKind.CIVIL_REGISTRY,
-        "requester_name": entity.name,
-        "requester_email": entity.email,
-        "requester_user_id": entity.user_id,
-        "act_issuer": entity.name,
-        "act_is_final": True,
-        "payload": {"via_attorney": False},
-        "priority": AUTHORITY_PRIORITY,
-        "due_on": due_on,
-    }
-    registrant_ids = [registrant_id for _row, (registrant_id, _s) in batch.new_cases]
-    case_ids = insert_many(
-        Case,
-        template=shared,
-        varying={
-            "number": _next_case_numbers(len(rows), today.year),
-            "registrant_id": registrant_ids,
-            "seccional_id": seccionales,
-            "received_at_seccional_id": seccionales,
-            "act_number": [row.certificate for row in rows],
-            "act_date": [row.death_date for row in rows],
-            "facts": [
-                facts
-                % {
-                    "date": row.death_date.strftime("%d/%m/%Y") if row.death_date else "",
-                    "cert": row.certificate,
-                    "id": upload.pk,
-                    "line": row.line,
-                }
-                for row in rows
-            ],
-            "fact_date": [row.death_date for row in rows],
-        },
-    )
-    insert_many(
-        CaseStep,
-        template={
-            "kind": CaseStep.Kind.RECEIVED,
-            "to_state": Case.State.RECEIVED,
-            "actor_id": entity.user_id,
-            "details": {"channel": Channel.AGREEMENT_API, "refiled_from": ""},
-        },
-        varying={"case_id": case_ids},
-    )
     description = _("Reporte de defunciones N.º %(id)s, línea %(line)s")
-    document_ids = insert_many(
-        CaseDocument,
-        template={
-            "kind": CaseDocument.Kind.DEATH_RECORD,
-            "file": upload.file.name,
-            "sha256": upload.sha256,
-            "uploaded_by_id": entity.user_id,
-        },
-        varying={
-            "case_id": case_ids,
-            "description": [description % {"id": upload.pk, "line": row.line} for row in rows],
-        },
-    )
-    insert_many(
-        CaseStep,
-        template={
-            "kind": CaseStep.Kind.DOCUMENT_ADDED,
-            "from_state": Case.State.RECEIVED,
-            "to_state": Case.State.RECEIVED,
-            "actor_id": entity.user_id,
-        },
-        varying={
-            "case_id": case_ids,
-            "details": [
-                {"document": pk, "kind": CaseDocument.Kind.DEATH_RECORD} for pk in document_ids
-            ],
-        },
-    )
-    # The terms depend on none of the columns that vary: every case is received on the same day,
-    # from the same requester, at the seccional of its own inscrito (so nothing to forward).
-    received_at = Case.objects.filter(pk=case_ids[0]).values_list("received_at", flat=True).get()
-    schedule_alike_cases_deadlines(
-        Case(**shared, received_at=received_at), list(zip(case_ids, registrant_ids, strict=True))
+    rows = [row for row, _registrant in batch.new_cases]
+    cases = [
+        AlikeCase(
+            registrant_id=registrant_id,
+            seccional_id=seccional,
+            act_number=row.certificate,
+            act_date=row.death_date,
+            facts=facts
+            % {
+                "date": row.death_date.strftime("%d/%m/%Y") if row.death_date else "",
+                "cert": row.certificate,
+                "id": upload.pk,
+                "line": row.line,
+            },
+            fact_date=row.death_date,
+            document_description=description % {"id": upload.pk, "line": row.line},
+        )
+        for row, (registrant_id, seccional) in batch.new_cases
+    ]
+    case_ids = receive_alike_cases(
+        request,
+        cases,
+        by=entity.user,
+        document=StoredDocument(
+            kind=CaseDocument.Kind.DEATH_RECORD, name=str(upload.file.name), sha256=upload.sha256
+        ),
     )
     return {row.line: case_id for row, case_id in zip(rows, case_ids, strict=True)}
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 
-from procedures.deadlines import extra_non_business_days
+from rut_portal.business_days import extra_non_business_days
 
 
 @register()

@@ -1,8 +1,10 @@
-"""The legal terms, each with its unit and basis, and when a case or an inscrito is under one.
+"""Every legal term, priority and forwarding condition, each with its unit and basis, once.
 
-Pure functions of a row's own fields (plus the calendar): no clock reads, no queries. The
-services turn a Plan into a Deadline row; the selectors and the sweeper ask `is_met` whether the
-duty a case deadline protects has been fulfilled, from the case row alone.
+Intake (a case's due date and priority), the deadline rows, the lift and late-update checks and
+the documents all read them from here. Pure functions of a row's own fields (plus the calendar
+in rut_portal.business_days): no clock reads, no queries. The services turn a Plan into a
+Deadline row; the selectors and the sweeper ask `is_met` whether the duty a case deadline
+protects has been fulfilled, from the case row alone.
 """
 
 from __future__ import annotations
@@ -10,20 +12,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deadlines.models import Rule
-from procedures.deadlines import Term, Unit, add_months, due_date, provisional_nit_term
-from procedures.models import CANCELLATION_TYPES, Case, CaseType, Cause, Decision, RequesterKind
+from procedures.models import (
+    AUTHORITY_KINDS,
+    Case,
+    CaseType,
+    Cause,
+    Decision,
+    RequesterKind,
+)
 from registry.models import Registrant
+from rut_portal.business_days import Term, Unit, add_months, due_date
 
 PROCEDURE = "Procedimiento de cancelación de oficio y reactivación del RUT"
 
-# Procedure 3.2: resolved within the act's term or at most three days after receipt; Ley 4 de
-# 1913, art. 62 makes "days" business days.
+# Procedure 3.2: resolved within the term the act states or at most three days after receipt;
+# Ley 4 de 1913, art. 62 makes "days" business days.
 EX_OFFICIO_CANCELLATION = Term(3, Unit.BUSINESS_DAYS, f"{PROCEDURE}, 3.2")
-# Procedure 3.2: an order of a judicial authority is carried out at once and first.
+# Procedure 3.2: an order of a judicial authority is carried out at once and first, within the
+# terms the order itself prescribes when it prescribes one.
 JUDICIAL_ORDER = Term(0, Unit.BUSINESS_DAYS, f"{PROCEDURE}, 3.2 (orden judicial)")
 # Procedure 3.2: an order of a DIAN area is carried out at once, unless the order sets a term.
 DIAN_AREA_ORDER = Term(0, Unit.BUSINESS_DAYS, f"{PROCEDURE}, 3.2 (área de la DIAN)")
@@ -31,7 +42,7 @@ DIAN_AREA_ORDER = Term(0, Unit.BUSINESS_DAYS, f"{PROCEDURE}, 3.2 (área de la DI
 FORWARDING = Term(1, Unit.BUSINESS_DAYS, f"{PROCEDURE}, actividad 4")
 # Decreto 2460 de 2013, art. 16: effective at the latest the business day after receipt.
 SUSPENSION = Term(1, Unit.BUSINESS_DAYS, "Decreto 2460 de 2013, art. 16")
-# Procedure 3.2: a reactivation is immediate.
+# Procedure 3.2: a reactivation is immediate, from the receipt of the request or the order.
 REACTIVATION = Term(0, Unit.BUSINESS_DAYS, f"{PROCEDURE}, 3.2")
 # Decreto 2460 de 2013, art. 15 par. 1 (Estatuto Tributario, art. 671): five years of suspension,
 # then lifted on request. An eligibility date, not a term that ends, so it does not roll over.
@@ -39,11 +50,24 @@ FICTITIOUS_SUSPENSION = Term(5, Unit.YEARS, "Decreto 2460 de 2013, art. 15 par. 
 # Decreto 2460 de 2013, art. 13 (Estatuto Tributario, art. 658-3): update within the month after
 # the fact that requires it.
 UPDATE_DUTY = Term(1, Unit.MONTHS, "Decreto 2460 de 2013, art. 13")
+# Ley 1437 de 2011, art. 74 and 76: the recurso de reposición against a resolution is filed
+# within the ten business days after its notification.
+APPEAL = Term(10, Unit.BUSINESS_DAYS, "Ley 1437 de 2011, art. 74 y 76")
 # Citizen portal: reminders go out one hour before the appointment.
 APPOINTMENT_REMINDER_BEFORE = timedelta(hours=1)
 
+# Procedure 3.2: a judicial order is carried out "de manera inmediata y preferente", so it goes
+# first in every inbox; other authorities' orders come next, then requests.
 JUDICIAL_PRIORITY = 10
+AUTHORITY_PRIORITY = 5
 FICTITIOUS_CAUSES = frozenset({Cause.FICTITIOUS_SUPPLIER, Cause.FICTITIOUS_EXPORTER})
+
+# The case types a term to decide applies to, and the deadline rule that stands for it.
+DECISION_RULE: dict[str, str] = {
+    CaseType.CANCELLATION_EX_OFFICIO: Rule.EX_OFFICIO_CANCELLATION,
+    CaseType.SUSPENSION: Rule.SUSPENSION,
+    CaseType.REACTIVATION: Rule.REACTIVATION,
+}
 
 # What the sweeper does when each rule falls due (names registered in deadlines.actions).
 ESCALATE = "escalate"
@@ -116,22 +140,87 @@ def _plan(rule: str, key: str, start: date, term: Term, *, priority: int = 0) ->
         )
 
 
-def decision_term(case: Case) -> Term:
-    """The term to decide a cancelación de oficio, by who ordered it (procedure 3.2)."""
-    if case.requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
-        return JUDICIAL_ORDER
-    if case.act_term_days:
-        return Term(case.act_term_days, Unit.BUSINESS_DAYS, _("Término fijado en el acto"))
-    if case.requester_kind == RequesterKind.DIAN_AREA:
-        return DIAN_AREA_ORDER
-    return EX_OFFICIO_CANCELLATION
+def provisional_nit_term() -> Term:
+    """Decreto 2460 de 2013, art. 10 lit. a: a provisional NIT is activated within 15 days."""
+    return Term(
+        settings.PROVISIONAL_NIT_DAYS, Unit.BUSINESS_DAYS, "Decreto 2460 de 2013, art. 10 lit. a"
+    )
+
+
+def provisional_nit_expires_on(issued_on: date) -> date:
+    """The last day a provisional NIT issued on `issued_on` can be activated (art. 10 lit. a)."""
+    return due_date(issued_on, provisional_nit_term())
+
+
+def priority_of(requester_kind: str) -> int:
+    """The place of a case in the inboxes, by who asks (procedure 3.2: judicial orders first)."""
+    if requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
+        return JUDICIAL_PRIORITY
+    if requester_kind in AUTHORITY_KINDS:
+        return AUTHORITY_PRIORITY
+    return 0
+
+
+def act_term(case: Case) -> Term | None:
+    """The term the ordering act states for itself, recorded on the case when it states one."""
+    if case.act_term_days is None:
+        return None
+    return Term(
+        case.act_term_days, Unit.BUSINESS_DAYS, f"{PROCEDURE}, 3.2 (término fijado en el acto)"
+    )
+
+
+def decision_term(case: Case) -> Term | None:
+    """The term to decide or carry out a case, or None when no rule sets one.
+
+    A cancelación de oficio (procedure 3.2) takes the term its act states when it states one;
+    otherwise an order of a judge or of a DIAN area is immediate and any other within three
+    business days. A suspension is effective at the latest the next business day (art. 16) and a
+    reactivation immediate (procedure 3.2), whatever the order says.
+    """
+    if case.case_type == CaseType.CANCELLATION_EX_OFFICIO:
+        stated = act_term(case)
+        if stated is not None:
+            return stated
+        if case.requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
+            return JUDICIAL_ORDER
+        if case.requester_kind == RequesterKind.DIAN_AREA:
+            return DIAN_AREA_ORDER
+        return EX_OFFICIO_CANCELLATION
+    if case.case_type == CaseType.SUSPENSION:
+        return SUSPENSION
+    if case.case_type == CaseType.REACTIVATION:
+        return REACTIVATION
+    return None
+
+
+def decision_due_on(case: Case, received_on: date) -> date | None:
+    """The last day to decide a case received on `received_on` (the case's due date)."""
+    term = decision_term(case)
+    return None if term is None else due_date(received_on, term)
+
+
+def stays_where_received(case: Case) -> bool:
+    """Procedure, activity 3: a reactivation is handled where it is received; an inscription has
+    no seccional of its own yet. Every other case of an inscrito belongs to the seccional of the
+    inscrito's domicile (procedure 3.1; Decreto 2460 de 2013, art. 16 for suspensions)."""
+    return case.case_type in (CaseType.REACTIVATION, CaseType.REGISTRATION) or (
+        case.registrant is None
+    )
+
+
+def competent_seccional(case: Case) -> str:
+    """The seccional that must resolve the case (procedure 3.1 and activity 3)."""
+    if stays_where_received(case):
+        return case.seccional_id
+    assert case.registrant is not None
+    return case.registrant.seccional_id
 
 
 def needs_forwarding(case: Case) -> bool:
-    """A cancellation received at a seccional other than the inscrito's (activity 3)."""
-    return (
-        case.case_type in CANCELLATION_TYPES
-        and case.registrant is not None
+    """Received at a seccional other than the competent one: forwarded with its supports."""
+    return not stays_where_received(case) and (
+        case.registrant is not None
         and case.registrant.seccional_id != case.received_at_seccional_id
     )
 
@@ -140,28 +229,15 @@ def case_plans(case: Case) -> list[Plan | Unplannable]:
     """The deadlines a case is under, given its current row."""
     received_on = timezone.localdate(case.received_at)
     key = case_key(case.pk)
+    priority = max(priority_of(case.requester_kind), case.priority)
     plans: list[Plan | Unplannable] = []
-    if case.case_type == CaseType.CANCELLATION_EX_OFFICIO:
-        priority = (
-            JUDICIAL_PRIORITY if case.requester_kind == RequesterKind.JUDICIAL_AUTHORITY else 0
-        )
+    term = decision_term(case)
+    if term is not None:
         plans.append(
-            _plan(
-                Rule.EX_OFFICIO_CANCELLATION,
-                key,
-                received_on,
-                decision_term(case),
-                priority=max(priority, case.priority),
-            )
+            _plan(DECISION_RULE[case.case_type], key, received_on, term, priority=priority)
         )
     if needs_forwarding(case):
-        plans.append(_plan(Rule.FORWARDING, key, received_on, FORWARDING, priority=case.priority))
-    if case.case_type == CaseType.SUSPENSION:
-        plans.append(_plan(Rule.SUSPENSION, key, received_on, SUSPENSION, priority=case.priority))
-    if case.case_type == CaseType.REACTIVATION:
-        plans.append(
-            _plan(Rule.REACTIVATION, key, received_on, REACTIVATION, priority=case.priority)
-        )
+        plans.append(_plan(Rule.FORWARDING, key, received_on, FORWARDING, priority=priority))
     if (
         case.case_type == CaseType.SUSPENSION
         and case.cause in FICTITIOUS_CAUSES
@@ -172,12 +248,18 @@ def case_plans(case: Case) -> list[Plan | Unplannable]:
     return plans
 
 
+def lift_eligible_on(suspended_on: date) -> date:
+    """The first day a suspension for a fictitious supplier or exporter may be lifted on request
+    (art. 15 par. 1): the same date five years on."""
+    return add_months(suspended_on, 12 * FICTITIOUS_SUSPENSION.amount)
+
+
 def _eligibility_plan(case: Case) -> Plan | Unplannable:
     """Lifting is possible from the same date five years on (the lift check in processing.py)."""
     assert case.decided_at is not None
     suspended_on = timezone.localdate(case.decided_at)
     try:
-        eligible_on = add_months(suspended_on, 12 * FICTITIOUS_SUSPENSION.amount)
+        eligible_on = lift_eligible_on(suspended_on)
     except (ValueError, OverflowError) as exc:
         return Unplannable(Rule.FICTITIOUS_SUSPENSION, case_key(case.pk), str(exc))
     starts = timezone.make_aware(datetime.combine(eligible_on, time.min))

@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 
 from deadlines import rules
 from deadlines.models import Deadline, Rule
-from procedures.deadlines import business_days_between
 from procedures.models import Case, CaseType
+from rut_portal.business_days import business_days_between
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import can_act_in, is_central, scope_to_seccional, seccional_of
-from procedures.deadlines import add_months
+from deadlines.rules import update_due_on
 from procedures.models import Case, CaseType, Petition, Referral
 from procedures.services.assignment import OPEN_STATES
 from registry.models import Registrant
@@ -72,7 +72,7 @@ def sanction_indicators(registrant: Registrant) -> list[Indicator]:
     ).order_by("received_at")
     for case in updates:
         assert case.fact_date is not None
-        limit = add_months(case.fact_date, 1)
+        limit = update_due_on(case.fact_date)
         filed = timezone.localdate(case.received_at)
         if filed > limit:
             indicators.append(

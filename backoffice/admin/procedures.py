@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import can_act_in, is_central, seccional_of
 from backoffice import views
+from deadlines.rules import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from deadlines.selectors import due_day
 from procedures.models import Case, Petition, Referral
 from procedures.selectors import scope_petitions, scope_referrals
 from procedures.services.assignment import OPEN_STATES
-from procedures.services.intake import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from registry.models import Registrant
 from registry.selectors import registrant_search
 

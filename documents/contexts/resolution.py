@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from deadlines.rules import APPEAL
 from documents.contexts.common import (
     DocumentKind,
     DocumentSpec,
@@ -134,9 +135,9 @@ def cancellation_resolution_spec(case: Case) -> DocumentSpec:
         ),
         _(
             "Contra esta resolución procede el recurso de reposición ante quien la expidió, "
-            "dentro de los diez (10) días hábiles siguientes a su notificación (Ley 1437 de "
-            "2011, art. 74 y 76)."
-        ),
+            "dentro de los %(term)s siguientes a su notificación (%(basis)s)."
+        )
+        % {"term": APPEAL.describe(), "basis": APPEAL.basis},
     ]
     return DocumentSpec(
         kind=DocumentKind.CANCELLATION_RESOLUTION,

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Appointment, AppointmentReason, CitizenAccount, Slot
-from procedures.deadlines import next_business_day
 from registry.models import Seccional
+from rut_portal.business_days import next_business_day
 from rut_portal.errors import Conflict, DomainError
 
 # The default agenda of every seccional: times of day and places per time. The daily quota is

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
@@ -88,6 +89,26 @@ def save_case(case: Case, fields: list[str]) -> None:
 
 def next_case_number(year: int) -> str:
     return f"{year}-{next_value(CASE_SEQUENCE):07d}"
+
+
+def next_case_numbers(count: int, year: int) -> list[str]:
+    """`count` case numbers from next_case_number's sequence, in increasing order, in one round
+    trip (bulk_intake)."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [CASE_SEQUENCE, count])
+            values = sorted(int(row[0]) for row in cursor.fetchall())
+        else:  # SQLite: the counter row registry.nit.next_value keeps (created on first use)
+            cursor.execute(
+                "INSERT INTO registry_counter (name, value) VALUES (%s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + %s RETURNING value",
+                [CASE_SEQUENCE, count, count],
+            )
+            last = int(cursor.fetchone()[0])
+            values = list(range(last - count + 1, last + 1))
+    return [f"{year}-{value:07d}" for value in values]
 
 
 def next_format_number(kind: str) -> str:

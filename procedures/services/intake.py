@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import seccional_of
-from deadlines.rules import decision_term
+from deadlines.rules import competent_seccional, decision_due_on, priority_of
 from deadlines.services import sync_case_deadlines
-from procedures.deadlines import due_date, next_business_day
 from procedures.models import (
     AUTHORITY_KINDS,
     AUTHORIZED_CHANNELS,
@@ -46,9 +45,6 @@ from rut_portal.errors import Conflict, DomainError, InvalidData
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-JUDICIAL_PRIORITY = 10
-AUTHORITY_PRIORITY = 5
-
 
 @dataclass
 class CaseRequest:
@@ -74,7 +70,17 @@ class CaseRequest:
     from_abroad: bool = False
 
 
-def _validate_request(request: CaseRequest) -> None:
+def needs_act(requester_kind: str) -> bool:
+    """An order of an authority other than a DIAN area comes with its act (procedure 6.1)."""
+    return requester_kind in AUTHORITY_KINDS - {RequesterKind.DIAN_AREA}
+
+
+def validate_request(request: CaseRequest, *, alike: bool = False) -> None:
+    """Refuse a request the procedure does not admit, with every field error at once.
+
+    `alike`: the request is the shared part of many cases (bulk_intake), whose inscritos come
+    apart, so no inscrito is required here.
+    """
     errors: dict[str, list[str]] = {}
     if request.case_type not in CaseType.values:
         raise InvalidData({"case_type": [_("Tipo de trámite desconocido.")]})
@@ -98,7 +104,7 @@ def _validate_request(request: CaseRequest) -> None:
             request.registrant.state != Registrant.State.PRE_REGISTERED
         ):
             errors["registrant"] = [_("Esa persona ya está inscrita en el RUT.")]
-    elif request.registrant is None:
+    elif request.registrant is None and not alike:
         errors["registrant"] = [_("Indique el inscrito.")]
     if request.case_type == CaseType.UPDATE and request.data is None:
         errors["data"] = [_("Indique los datos que se actualizan.")]
@@ -106,8 +112,7 @@ def _validate_request(request: CaseRequest) -> None:
         errors["requester_kind"] = [_("Solicitante desconocido.")]
     if not request.requester_name.strip():
         errors["requester_name"] = [_("Indique el nombre del solicitante.")]
-    is_order = request.requester_kind in AUTHORITY_KINDS - {RequesterKind.DIAN_AREA}
-    if is_order and not (request.act_number and request.act_date):
+    if needs_act(request.requester_kind) and not (request.act_number and request.act_date):
         errors["act_number"] = [_("Indique el número y la fecha del acto que ordena la actuación.")]
     if request.act_date and request.act_date > timezone.localdate():
         errors["act_date"] = [_("La fecha del acto no puede ser futura.")]
@@ -149,54 +154,34 @@ def _validate_request(request: CaseRequest) -> None:
         )
 
 
-def _priority(request: CaseRequest) -> int:
-    if request.requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
-        return JUDICIAL_PRIORITY
-    if request.requester_kind in AUTHORITY_KINDS:
-        return AUTHORITY_PRIORITY
-    return 0
-
-
-def legal_due_date(case: Case, received_on: date) -> date | None:
-    """The term the procedure or the decree sets for deciding the case (deadlines.rules)."""
-    if case.case_type == CaseType.CANCELLATION_EX_OFFICIO:
-        return due_date(received_on, decision_term(case))
-    if case.case_type == CaseType.SUSPENSION:
-        return next_business_day(received_on)  # effective at the latest the next business day
-    if case.case_type == CaseType.REACTIVATION:
-        return received_on  # immediate (procedure 3.2)
-    return None
-
-
-@transaction.atomic
-def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None = None) -> Case:
-    """Activity 1: register a request as a case, with its requester, act and legal term."""
-    _validate_request(request)
-    received_at = (
-        seccional
-        or seccional_of(by)
-        or (request.registrant.seccional_id if request.registrant else DEFAULT_SECCIONAL)
-    )
-    registrant = request.registrant
+def request_payload(request: CaseRequest) -> dict[str, object]:
+    """What the case keeps of the request besides its columns (the form data is added apart)."""
     payload: dict[str, object] = {"via_attorney": request.via_attorney}
     if request.bank_certificate_date:
         payload["bank_certificate_date"] = request.bank_certificate_date.isoformat()
-    if request.case_type == CaseType.REGISTRATION and registrant is None:
-        assert request.data is not None
-        registrant = pre_register(request.data, by=by)
-    elif request.data is not None:
-        assert registrant is not None
-        payload.update(data=data_to_json(request.data), base_revision=registrant.revision)
-    today = timezone.localdate()
+    return payload
+
+
+def new_case(
+    request: CaseRequest,
+    *,
+    by: User | None,
+    number: str,
+    registrant: Registrant | None,
+    seccional: str,
+    payload: dict[str, object],
+    today: date,
+) -> Case:
+    """The unsaved case a request becomes, with its priority and due date (deadlines.rules)."""
     case = Case(
-        number=next_case_number(today.year),
+        number=number,
         case_type=request.case_type,
         mode=request.mode,
         channel=request.channel,
         cause=request.cause,
         registrant=registrant,
-        seccional_id=received_at,
-        received_at_seccional_id=received_at,
+        seccional_id=seccional,
+        received_at_seccional_id=seccional,
         requester_kind=request.requester_kind,
         requester_name=request.requester_name,
         requester_email=request.requester_email,
@@ -211,21 +196,53 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         facts=request.facts,
         fact_date=request.fact_date,
         payload=payload,
-        priority=_priority(request),
+        priority=priority_of(request.requester_kind),
         refiled_from=request.refiled_from,
         from_abroad=request.from_abroad,
     )
-    case.due_on = legal_due_date(case, today)
+    case.due_on = decision_due_on(case, today)
+    return case
+
+
+def received_details(request: CaseRequest) -> dict[str, str]:
+    """The details of the RECEIVED step on the case's timeline."""
+    return {"channel": request.channel, "refiled_from": getattr(request.refiled_from, "number", "")}
+
+
+@transaction.atomic
+def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None = None) -> Case:
+    """Activity 1: register a request as a case, with its requester, act and legal term."""
+    validate_request(request)
+    received_at = (
+        seccional
+        or seccional_of(by)
+        or (request.registrant.seccional_id if request.registrant else DEFAULT_SECCIONAL)
+    )
+    registrant = request.registrant
+    payload = request_payload(request)
+    if request.case_type == CaseType.REGISTRATION and registrant is None:
+        assert request.data is not None
+        registrant = pre_register(request.data, by=by)
+    elif request.data is not None:
+        assert registrant is not None
+        payload.update(data=data_to_json(request.data), base_revision=registrant.revision)
+    today = timezone.localdate()
+    case = new_case(
+        request,
+        by=by,
+        number=next_case_number(today.year),
+        registrant=registrant,
+        seccional=received_at,
+        payload=payload,
+        today=today,
+    )
     case.save()
     sync_case_deadlines(case)
     record_step(
         case,
         kind=CaseStep.Kind.RECEIVED,
         by=by,
-        details={
-            "channel": case.channel,
-            "refiled_from": getattr(request.refiled_from, "number", ""),
-        },
+        details=received_details(request),
     )
     return case
 
@@ -339,13 +356,6 @@ def check_requirements(case: Case, *, by: User | None, met: bool, reason: str = 
     return case
 
 
-def competent_seccional(case: Case) -> str:
-    """Activity 3: a reactivation stays where it was received; the rest go to the inscrito's."""
-    if case.case_type in (CaseType.REACTIVATION, CaseType.REGISTRATION) or case.registrant is None:
-        return case.seccional_id
-    return case.registrant.seccional_id
-
-
 @transaction.atomic
 def decide_jurisdiction(case: Case, *, by: User | None) -> Case:
     """Activities 3-4: take the case, or forward it with its supports to the competent seccional."""
@@ -361,7 +371,8 @@ def decide_jurisdiction(case: Case, *, by: User | None) -> Case:
     require_transition(case, "forward", by)
     origin = case.seccional_id
     case.forward(to=case.registrant.seccional)  # type: ignore[union-attr]
-    # Procedure activity 4: forwarded at the latest the day after it was received.
+    # Procedure activity 4: forwarded at the latest the day after it was received (the
+    # FORWARDING term of deadlines.rules, settled by save_case).
     save_case(case, ["state", "seccional", "assigned_to"])
     record_step(
         case,

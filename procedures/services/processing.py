@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from deadlines.rules import lift_eligible_on
 from documents.tasks import queue_cancellation_resolution, queue_official_format
-from procedures.deadlines import add_months
 from procedures.models import (
     Case,
     CaseStep,
@@ -33,9 +32,9 @@ from procedures.services.common import (
     save_case,
 )
 from procedures.services.communications import send_certified_rut
+from procedures.services.deceased import require_deceased_cancellable
 from procedures.services.requirements import require_complete_checklist
 from procedures.services.withdrawals import withdrawal_of
-from registry import responsibilities
 from registry.models import Registrant
 from registry.services.common import acting_user
 from registry.services.registration import formalize_registration
@@ -50,26 +49,6 @@ if TYPE_CHECKING:
 
 class FourEyesViolation(NotAllowed):
     """The official who prepared a cancellation cannot approve it."""
-
-
-# Responsibilities a deceased person may hold and still be cancelled ex officio from the civil
-# registry's report: none, or only simplified regime / no responsable (configurable).
-DEFAULT_DECEASED_ALLOWED = frozenset(
-    {
-        responsibilities.VAT_SIMPLIFIED_REGIME,
-        responsibilities.CONSUMPTION_SIMPLIFIED_REGIME,
-        responsibilities.NOT_VAT_RESPONSIBLE,
-        responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
-    }
-)
-FICTITIOUS_SUSPENSION_YEARS = 5  # proveedores / exportadores ficticios
-
-
-def deceased_cancellable_responsibilities() -> frozenset[str]:
-    """Responsibilities that still allow cancelling a deceased person from the civil registry."""
-    return frozenset(
-        getattr(settings, "DECEASED_CANCELLABLE_RESPONSIBILITIES", DEFAULT_DECEASED_ALLOWED)
-    )
 
 
 def _require_in_process(case: Case) -> None:
@@ -223,17 +202,7 @@ def _check_cancellation_rules(case: Case) -> None:
                 % {"n": pending}
             )
     if case.cause == Cause.DECEASED:
-        allowed = deceased_cancellable_responsibilities()
-        held = set(registrant.responsibilities.values_list("code", flat=True))
-        if held - set(allowed):
-            raise Conflict(
-                _(
-                    "La persona fallecida tiene responsabilidades %(codes)s: la "
-                    "cancelación de oficio no procede por esta vía; trámitela un "
-                    "funcionario."
-                )
-                % {"codes": ", ".join(sorted(held - set(allowed)))}
-            )
+        require_deceased_cancellable(registrant.responsibilities.values_list("code", flat=True))
 
 
 @transaction.atomic
@@ -345,7 +314,7 @@ def _check_lift_allowed(case: Case, today: date) -> None:
     if last is None or last.cause not in (Cause.FICTITIOUS_SUPPLIER, Cause.FICTITIOUS_EXPORTER):
         return
     assert last.decided_at is not None
-    ends = add_months(timezone.localdate(last.decided_at), 12 * FICTITIOUS_SUSPENSION_YEARS)
+    ends = lift_eligible_on(timezone.localdate(last.decided_at))
     if today < ends and case.requester_kind != RequesterKind.JUDICIAL_AUTHORITY:
         raise Conflict(
             _(

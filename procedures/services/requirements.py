@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from procedures.deadlines import add_months
 from procedures.models import Case, CaseStep, CaseType, Mode, RequirementCheck
 from procedures.services.common import lock_case, record_step, require_scope
 from registry import responsibilities
+from rut_portal.business_days import add_months
 from rut_portal.errors import Conflict, DomainError
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from procedures.deadlines import due_date, provisional_nit_term
 from registry.models import FormVersion, Registrant
 from registry.services.common import (
     issue_form_version,
@@ -30,8 +29,9 @@ if TYPE_CHECKING:
 def provisional_nit_expires_on(registrant: Registrant) -> date | None:
     if registrant.provisional_nit_issued_at is None:
         return None
-    issued = timezone.localdate(registrant.provisional_nit_issued_at)
-    return due_date(issued, provisional_nit_term())
+    from deadlines.rules import provisional_nit_expires_on as expires_on  # deadlines imports us
+
+    return expires_on(timezone.localdate(registrant.provisional_nit_issued_at))
 
 
 @transaction.atomic

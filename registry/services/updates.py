@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from procedures.deadlines import add_months
 from registry.models import DOCUMENT_AS_NIT, FormVersion, Registrant, SeccionalAssignment
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.services.common import (
@@ -30,6 +29,7 @@ from registry.services.record import (
     set_scalars,
 )
 from registry.validation import IDENTIFICATION_FIELDS, RegistrantData, validate_registrant_data
+from rut_portal.business_days import add_months
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.death_feed import process_death_feed
 from agreements.models import DeathFeedEntry, DeathFeedUpload
-from deadlines.models import Deadline, Rule
-from procedures.models import Case, CaseDocument, CaseStep, Cause, Channel, RequesterKind
-from procedures.services.intake import CaseRequest, attach_document, receive_case
+from deadlines.models import Rule
+from procedures.models import Case, CaseStep, Cause
+from procedures.services.deceased import DeceasedWithResponsibilities
 from registry.models import Registrant
 from registry.services.states import change_state
 from tests.clock import TODAY
@@ -75,79 +75,34 @@ def test_a_feed_becomes_cases_where_the_rule_allows_and_a_report_for_the_rest(
     ]
     income_tax = feed.entries.get(registrant=people["income_tax"])
     assert income_tax.outcome == DeathFeedEntry.Outcome.NEEDS_OFFICIAL
-    assert "05" in income_tax.detail
+    # The same refusal, word for word, an official gets from submit_for_approval (art. 17).
+    assert income_tax.detail == DeceasedWithResponsibilities(["05"]).message
     # Nothing in the registry changes until an official and the director act on the case.
     people["no_responsibilities"].refresh_from_db()
     assert people["no_responsibilities"].state == Registrant.State.ACTIVE
 
 
-def test_a_feed_case_is_received_exactly_as_receive_case_would_receive_it(
+def test_a_feed_case_is_received_by_the_bulk_intake_with_the_feed_as_its_document(
     civil_registry, civil_registry_client, django_capture_on_commit_callbacks
 ):
-    bulk_person, single_person = (
-        make_natural(responsibilities=[]),
-        make_natural(responsibilities=[]),
-    )
+    person = make_natural(responsibilities=[])
     with django_capture_on_commit_callbacks(execute=True):
-        upload(civil_registry_client, csv_file([row(bulk_person, "123")]))
-    bulk = Case.objects.get(registrant=bulk_person)
-    single = receive_case(
-        CaseRequest(
-            case_type="cancellation_ex_officio",
-            channel=Channel.AGREEMENT_API,
-            cause=Cause.DECEASED,
-            requester_kind=RequesterKind.CIVIL_REGISTRY,
-            requester_name=civil_registry.name,
-            requester_email=civil_registry.email,
-            registrant=single_person,
-            mode="ex_officio",
-            act_number="123",
-            act_date=DEATH,
-            act_issuer=civil_registry.name,
-            act_is_final=True,
-            facts=bulk.facts,
-            fact_date=DEATH,
-        ),
-        by=civil_registry.user,
-    )
-    attach_document(
-        single,
-        kind=CaseDocument.Kind.DEATH_RECORD,
-        file=SimpleUploadedFile("r.csv", b"x"),
-        by=civil_registry.user,
-        description=bulk.documents.get().description,
-    )
-    ignored = {"id", "number", "registrant", "received_at"}
-    fields = [f.attname for f in Case._meta.concrete_fields if f.name not in ignored]
-    assert {f: getattr(bulk, f) for f in fields} == {f: getattr(single, f) for f in fields}
+        upload(civil_registry_client, csv_file([row(person, "123")]))
 
-    def timeline(case):
-        return [
-            (s.kind, s.from_state, s.to_state, s.actor_id, sorted(s.details))
-            for s in case.steps.order_by("id")
-        ]
-
-    assert timeline(bulk) == timeline(single)
-    skip = {"id", "case", "file", "sha256", "uploaded_at"}
-    document_fields = [f.attname for f in CaseDocument._meta.concrete_fields if f.name not in skip]
-    bulk_document, single_document = bulk.documents.get(), single.documents.get()
-    assert {f: getattr(bulk_document, f) for f in document_fields} == {
-        f: getattr(single_document, f) for f in document_fields
-    }
+    case = Case.objects.get(registrant=person)
     feed = DeathFeedUpload.objects.get()
-    assert (bulk_document.file.name, bulk_document.sha256) == (feed.file.name, feed.sha256)
-    assert [s.details["channel"] for s in bulk.steps.filter(kind=CaseStep.Kind.RECEIVED)] == [
-        "agreement_api"
+    assert (case.act_number, case.act_date, case.fact_date) == ("123", DEATH, DEATH)
+    assert (case.requester_user, case.requester_kind) == (civil_registry.user, "civil_registry")
+    assert case.facts.endswith(f"en el reporte N.º {feed.pk}, línea 2.")
+    document = case.documents.get()
+    assert (document.file.name, document.sha256) == (feed.file.name, feed.sha256)
+    assert document.description == f"Reporte de defunciones N.º {feed.pk}, línea 2"
+    assert [s.kind for s in case.steps.order_by("id")] == [
+        CaseStep.Kind.RECEIVED,
+        CaseStep.Kind.DOCUMENT_ADDED,
     ]
-
-    def terms(case):
-        skip = {"id", "key", "case", "registrant", "created_at"}
-        names = [f.attname for f in Deadline._meta.concrete_fields if f.name not in skip]
-        return [{n: getattr(d, n) for n in names} for d in case.deadlines.order_by("rule")]
-
-    assert terms(bulk) == terms(single)
-    assert [d.rule for d in bulk.deadlines.all()] == [Rule.EX_OFFICIO_CANCELLATION]
-    assert bulk.deadlines.get().registrant == bulk_person
+    assert [d.rule for d in case.deadlines.all()] == [Rule.EX_OFFICIO_CANCELLATION]
+    assert feed.entries.get().case == case
 
 
 def test_the_same_file_twice_does_nothing_the_second_time(

@@ -3,8 +3,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from deadlines.rules import JUDICIAL_PRIORITY
 from procedures.models import Case, CaseDocument, CaseStep
-from procedures.services.intake import JUDICIAL_PRIORITY
 from tests.clock import TODAY
 from tests.factories import make_natural, pdf_upload
 

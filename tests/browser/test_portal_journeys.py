@@ -19,11 +19,11 @@ from django.core import mail
 
 from portal.models import Appointment, AppointmentReason, CitizenAccount, Slot
 from portal.services import accounts, appointments
-from procedures.deadlines import next_business_day
 from procedures.models import Case, CaseType
 from procedures.services.communications import communicate_decision
 from procedures.services.intake import check_requirements, decide_jurisdiction
 from procedures.services.processing import approve_cancellation, submit_for_approval
+from rut_portal.business_days import next_business_day
 from tests.factories import make_natural
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

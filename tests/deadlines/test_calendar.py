@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from procedures.deadlines import (
+from deadlines.rules import provisional_nit_term
+from rut_portal.business_days import (
     Term,
     Unit,
     add_business_days,
@@ -17,7 +18,6 @@ from procedures.deadlines import (
     extra_non_business_days,
     is_business_day,
     next_business_day,
-    provisional_nit_term,
 )
 
 

@@ -14,9 +14,9 @@ from deadlines.services import (
     settle_registrant_deadlines,
     sweep_due_deadlines,
 )
-from procedures.deadlines import add_business_days
 from registry.models import AuditEntry, Registrant
 from registry.services.provisional_nit import activate_provisional_nit, provisional_nit_expires_on
+from rut_portal.business_days import add_business_days
 from tests.deadlines.helpers import after
 from tests.factories import make_legal, make_natural
 

@@ -12,10 +12,10 @@ from deadlines.services import (
     settle_case_deadlines,
     sync_case_deadlines,
 )
-from procedures.deadlines import add_business_days, add_months, next_business_day
 from procedures.models import CaseDocument, CaseType, Cause, Channel, RequesterKind
 from procedures.services.intake import attach_document, check_requirements, decide_jurisdiction
 from procedures.services.processing import grant_case
+from rut_portal.business_days import add_business_days, add_months, next_business_day
 from tests.deadlines.helpers import receive, received_on
 from tests.factories import judicial_cancellation_request, make_legal, make_natural, pdf_upload
 
@@ -50,7 +50,50 @@ def test_an_authority_cancellation_gets_three_business_days_or_the_acts_own_term
     assert (deadline.priority, deadline.term) == (plain.priority, "3 días hábiles")
     act = _only(with_term, Rule.EX_OFFICIO_CANCELLATION)
     assert act.due_on == add_business_days(received_on(with_term), 10)
-    assert act.legal_basis == "Término fijado en el acto"
+    assert act.legal_basis.endswith("3.2 (término fijado en el acto)")
+    assert with_term.due_on == act.due_on  # the case page reads the same day
+
+
+def test_a_judicial_order_that_states_its_own_term_is_due_when_that_term_ends(official):
+    # Procedure 3.2: a judicial order is carried out "según los términos prescritos por la
+    # misma"; only when it prescribes none is it immediate ("vence hoy").
+    registrant = make_natural(by=official)
+    case = receive(official, **vars(judicial_cancellation_request(registrant, act_term_days=5)))
+
+    deadline = _only(case, Rule.EX_OFFICIO_CANCELLATION)
+    assert case.act_term_days == 5
+    assert deadline.due_on == add_business_days(received_on(case), 5) == case.due_on
+    assert deadline.term == "5 días hábiles"
+    assert deadline.priority == 10  # still preferente
+    assert "3.2 (término fijado en el acto)" in deadline.legal_basis
+
+
+def test_a_dian_area_order_that_states_a_term_is_due_when_that_term_ends(official):
+    case = receive(
+        official,
+        registrant=make_natural(by=official),
+        channel=Channel.INTERNAL,
+        requester_kind=RequesterKind.DIAN_AREA,
+        requester_name="Fiscalización",
+        cause=Cause.DECEASED,
+        act_term_days=2,
+    )
+    assert _only(case, Rule.EX_OFFICIO_CANCELLATION).due_on == add_business_days(
+        received_on(case), 2
+    )
+
+
+def test_a_reactivation_is_immediate_even_when_the_order_states_a_term(official):
+    # Procedure 3.2: "La reactivación se realizará de manera inmediata".
+    person = make_natural(by=official)
+    case = receive(
+        official,
+        registrant=person,
+        case_type=CaseType.REACTIVATION,
+        cause=Cause.AUTHORITY_ORDER,
+        act_term_days=10,
+    )
+    assert case.due_on == received_on(case) == _only(case, Rule.REACTIVATION).due_on
 
 
 def test_an_order_of_a_dian_area_without_a_term_is_immediate(official):
@@ -81,6 +124,34 @@ def test_a_cancellation_for_another_seccional_must_be_forwarded_the_next_busines
     assert forwarding.state == Deadline.State.CANCELLED
     assert forwarding.result.startswith("Cumplido: el trámite")
     assert _only(case, Rule.EX_OFFICIO_CANCELLATION).state == Deadline.State.PENDING
+
+
+def test_a_suspension_received_at_another_seccional_gets_its_forwarding_term(official):
+    # Decreto 2460 de 2013, art. 16: the suspension order goes to the seccional of the inscrito's
+    # domicile; procedure 3.1 and activity 4: forwarded there at the latest the next day.
+    company = make_legal(by=official)  # domiciled in Medellín, received in Bogotá
+    case = receive(
+        official, registrant=company, case_type=CaseType.SUSPENSION, channel=Channel.OFFICIAL_MAIL
+    )
+
+    forwarding = _only(case, Rule.FORWARDING)
+    assert forwarding.due_on == next_business_day(received_on(case))
+    assert "actividad 4" in forwarding.legal_basis
+
+    attach_document(case, kind=CaseDocument.Kind.ACT, file=pdf_upload(), by=official)
+    case = decide_jurisdiction(check_requirements(case, by=official, met=True), by=official)
+    assert case.seccional_id == company.seccional_id  # intake forwarded it under the same rule
+    forwarding.refresh_from_db()
+    assert forwarding.state == Deadline.State.CANCELLED
+
+
+def test_a_reactivation_stays_where_it_was_received_and_has_no_forwarding_term(official):
+    # Procedure, activity 3: a reactivation is handled where it is received.
+    company = make_legal(by=official)
+    case = receive(
+        official, registrant=company, case_type=CaseType.REACTIVATION, cause=Cause.AUTHORITY_ORDER
+    )
+    assert not Deadline.objects.filter(case=case, rule=Rule.FORWARDING).exists()
 
 
 def test_a_cancellation_received_where_the_inscrito_belongs_needs_no_forwarding(official):

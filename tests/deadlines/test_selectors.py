@@ -16,11 +16,11 @@ from deadlines.selectors import (
     overdue_deadlines,
 )
 from deadlines.services import schedule_provisional_nit, sweep_due_deadlines
-from procedures.deadlines import add_business_days, business_days_between
 from procedures.models import CaseType, Cause, Channel, RequesterKind
 from procedures.services.intake import check_requirements, decide_jurisdiction
 from procedures.services.processing import grant_case
 from registry.validation import data_from_registrant
+from rut_portal.business_days import add_business_days, business_days_between
 from tests.clock import morning
 from tests.deadlines.helpers import after, receive, received_on
 from tests.factories import judicial_cancellation_request, make_legal, make_natural

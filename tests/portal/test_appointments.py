@@ -18,7 +18,7 @@ from deadlines.services import sweep_due_deadlines
 from portal.models import Appointment, AppointmentReason, Slot
 from portal.services import appointments
 from portal.services.appointments import SlotFull
-from procedures.deadlines import next_business_day
+from rut_portal.business_days import next_business_day
 from tests.portal.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

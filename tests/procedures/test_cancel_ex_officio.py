@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from procedures.deadlines import add_business_days
 from procedures.models import Case, CaseDocument, CaseStep, Cause, Communication, RequesterKind
 from procedures.services.communications import close_case, communicate_decision
+from procedures.services.deceased import DeceasedWithResponsibilities
 from procedures.services.intake import (
     attach_document,
     check_requirements,
@@ -23,6 +23,7 @@ from procedures.services.processing import (
 )
 from registry.models import AuditEntry, Registrant, SeccionalAssignment
 from registry.validation import data_from_registrant
+from rut_portal.business_days import add_business_days
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
 
@@ -234,7 +235,11 @@ def test_a_deceased_person_with_responsibilities_is_not_cancelled_by_this_route(
 
     with pytest.raises(Conflict) as error:
         submit_for_approval(case, by=official)
-    assert "responsabilidades 05" in error.value.message
+    # Decreto 2460 de 2013, art. 17 num. 2 lit. a, from procedures.services.deceased.
+    assert error.value.message == DeceasedWithResponsibilities(["05"]).message
+    assert "Niegue la cancelación" in error.value.message
+    case.refresh_from_db()
+    assert case.state == Case.State.IN_PROCESS
 
 
 def test_seccionales_of_the_last_five_years_are_notified(registrant, official, director):

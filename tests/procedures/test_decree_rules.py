@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from procedures.deadlines import add_months
 from procedures.models import (
     Case,
     CaseDocument,
@@ -31,6 +30,7 @@ from procedures.services.processing import grant_case
 from procedures.services.requirements import checklist, record_requirement
 from procedures.services.visits import close_referral, record_visit, refer, schedule_visit
 from registry.models import Registrant, RegistrantKind
+from rut_portal.business_days import add_months
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 from tests.clock import TODAY
 from tests.factories import legal_data, make_natural, natural_data, pdf_upload

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from procedures.deadlines import next_business_day
 from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode, RequesterKind
 from procedures.services.intake import (
     CaseRequest,
@@ -25,6 +24,7 @@ from procedures.services.visits import record_visit
 from procedures.services.withdrawals import receive_withdrawal
 from registry.models import Registrant
 from registry.validation import data_from_registrant
+from rut_portal.business_days import next_business_day
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 from tests.factories import legal_data, make_legal, make_natural, pdf_upload
 

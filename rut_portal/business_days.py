@@ -1,4 +1,7 @@
-"""Pure business-day arithmetic for legal terms (no clock reads, no database).
+"""The business-day calendar and term arithmetic (no clock reads, no database).
+
+Which term each rule sets (its amount, unit and legal basis) is defined once, in
+deadlines/rules.py; this module only counts days.
 
 Colombian business days are Monday to Friday except national holidays, with the Ley Emiliani
 moves (Ley 51 de 1983) that the `holidays` package already applies. Extra closing days (a day
@@ -138,10 +141,3 @@ def due_date(start: date, term: Term) -> date:
     else:
         end = add_months(start, 12 * term.amount)
     return business_day_on_or_after(end)
-
-
-def provisional_nit_term() -> Term:
-    # Decreto 2460 de 2013, art. 10 lit. a: activated within 15 days of its issue.
-    return Term(
-        settings.PROVISIONAL_NIT_DAYS, Unit.BUSINESS_DAYS, "Decreto 2460 de 2013, art. 10 lit. a"
-    )
