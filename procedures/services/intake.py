@@ -38,9 +38,10 @@ from procedures.services.common import (
     save_case,
 )
 from registry.models import Registrant
+from registry.responsibilities import WITHDRAWN_BY_REQUEST
 from registry.services.common import DEFAULT_SECCIONAL, acting_user
 from registry.services.registration import pre_register
-from registry.validation import RegistrantData, data_to_json
+from registry.validation import RegistrantData, data_from_registrant, data_to_json
 from rut_portal.errors import Conflict, DomainError, InvalidData
 
 if TYPE_CHECKING:
@@ -72,6 +73,9 @@ class CaseRequest:
     via_attorney: bool = False
     bank_certificate_date: date | None = None
     from_abroad: bool = False
+    # Retiro de IVA (48) or del impuesto al consumo (33): the responsibility this actualización
+    # withdraws by its own request (Decreto 2460 de 2013, art. 13 par. 3); "" for any other case.
+    withdrawal: str = ""
 
 
 def _validate_request(request: CaseRequest) -> None:
@@ -100,7 +104,9 @@ def _validate_request(request: CaseRequest) -> None:
             errors["registrant"] = [_("Esa persona ya está inscrita en el RUT.")]
     elif request.registrant is None:
         errors["registrant"] = [_("Indique el inscrito.")]
-    if request.case_type == CaseType.UPDATE and request.data is None:
+    if request.withdrawal:
+        _validate_withdrawal(request, errors)
+    elif request.case_type == CaseType.UPDATE and request.data is None:
         errors["data"] = [_("Indique los datos que se actualizan.")]
     if request.requester_kind not in RequesterKind.values:
         errors["requester_kind"] = [_("Solicitante desconocido.")]
@@ -149,6 +155,31 @@ def _validate_request(request: CaseRequest) -> None:
         )
 
 
+def _validate_withdrawal(request: CaseRequest, errors: dict[str, list[str]]) -> None:
+    """A withdrawal is an actualización of an inscrito who holds the responsibility it removes."""
+    if request.case_type != CaseType.UPDATE or request.withdrawal not in WITHDRAWN_BY_REQUEST:
+        errors["withdrawal"] = [
+            _("El retiro de IVA o del impuesto al consumo es un trámite de actualización.")
+        ]
+    elif (
+        request.registrant is not None
+        and not request.registrant.responsibilities.filter(code=request.withdrawal).exists()
+    ):
+        errors["withdrawal"] = [
+            _("El inscrito no tiene la responsabilidad %(code)s; no hay nada que retirar.")
+            % {"code": request.withdrawal}
+        ]
+
+
+def _withdrawal_data(registrant: Registrant, withdrawn: str) -> RegistrantData:
+    """The record with the withdrawn responsibility replaced by its "no responsable" code."""
+    data = data_from_registrant(registrant)
+    data.responsibilities = sorted(
+        {*data.responsibilities} - {withdrawn} | {WITHDRAWN_BY_REQUEST[withdrawn]}
+    )
+    return data
+
+
 def _priority(request: CaseRequest) -> int:
     if request.requester_kind == RequesterKind.JUDICIAL_AUTHORITY:
         return JUDICIAL_PRIORITY
@@ -181,12 +212,19 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
     payload: dict[str, object] = {"via_attorney": request.via_attorney}
     if request.bank_certificate_date:
         payload["bank_certificate_date"] = request.bank_certificate_date.isoformat()
-    if request.case_type == CaseType.REGISTRATION and registrant is None:
-        assert request.data is not None
-        registrant = pre_register(request.data, by=by)
-    elif request.data is not None:
+    data = request.data
+    if request.withdrawal:
         assert registrant is not None
-        payload.update(data=data_to_json(request.data), base_revision=registrant.revision)
+        # The desk receives a withdrawal without the form's data: the proposal is the record
+        # with the responsibility swapped; Formato 1767 may still change it.
+        payload["withdrawal"] = request.withdrawal
+        data = data or _withdrawal_data(registrant, request.withdrawal)
+    if request.case_type == CaseType.REGISTRATION and registrant is None:
+        assert data is not None
+        registrant = pre_register(data, by=by)
+    elif data is not None:
+        assert registrant is not None
+        payload.update(data=data_to_json(data), base_revision=registrant.revision)
     today = timezone.localdate()
     case = Case(
         number=next_case_number(today.year),
