@@ -161,13 +161,33 @@ def cause_applies(cause: str, *, kind: str, person_type: str) -> bool:
     return True
 
 
-def causes_for(case_type: str, registrant: Registrant) -> list[Cause]:
-    """The causes of this case type that fit the inscrito, in the order they are declared."""
+def cause_open_to(cause: str, *, case_type: str, requester_kind: str) -> bool:
+    """Whether this requester may invoke the cause.
+
+    Procedure of cancelación de oficio y reactivación, 3.2: a user who presents an authority's
+    order to have the RUT cancelled is refused; the authority sends its order (ejecutoriada)
+    to the DIAN itself.
+    """
+    return not (
+        case_type in CANCELLATION_TYPES
+        and cause == Cause.AUTHORITY_ORDER
+        and requester_kind == RequesterKind.USER
+    )
+
+
+def causes_for(
+    case_type: str, registrant: Registrant, *, requester_kind: str | None = None
+) -> list[Cause]:
+    """The causes of this case type that fit the inscrito (and the requester, when given)."""
     return [
         cause
         for cause in Cause
         if cause in CAUSES_BY_TYPE[case_type]
         and cause_applies(cause, kind=registrant.kind, person_type=registrant.person_type)
+        and (
+            requester_kind is None
+            or cause_open_to(cause, case_type=case_type, requester_kind=requester_kind)
+        )
     ]
 
 

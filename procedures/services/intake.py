@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import seccional_of
 from deadlines.rules import decision_term
@@ -28,6 +29,7 @@ from procedures.models import (
     Mode,
     RequesterKind,
     cause_applies,
+    cause_open_to,
 )
 from procedures.services.common import (
     lock_case,
@@ -46,6 +48,13 @@ from rut_portal.errors import Conflict, DomainError, InvalidData
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+# Procedure of cancelación de oficio y reactivación, 3.2.
+USER_PRESENTS_ORDER = gettext_lazy(
+    "La cancelación por orden de autoridad no se tramita a solicitud del usuario, aunque "
+    "presente copia de la orden: la autoridad que la emitió debe enviarla directamente a la "
+    "DIAN, debidamente ejecutoriada (procedimiento de cancelación de oficio, numeral 3.2)."
+)
 
 JUDICIAL_PRIORITY = 10
 AUTHORITY_PRIORITY = 5
@@ -95,6 +104,10 @@ def _validate_request(request: CaseRequest) -> None:
             )
             % {"cause": Cause(request.cause).label, "kind": registrant.get_kind_display().lower()}
         ]
+    elif not cause_open_to(
+        request.cause, case_type=request.case_type, requester_kind=request.requester_kind
+    ):
+        errors["cause"] = [str(USER_PRESENTS_ORDER)]
     if request.case_type == CaseType.REGISTRATION:
         if request.data is None and request.registrant is None:
             errors["data"] = [_("La inscripción necesita los datos del formulario.")]

@@ -165,3 +165,30 @@ def test_a_withdrawal_is_only_received_as_an_update_of_whoever_holds_it(official
         "El retiro de IVA o del impuesto al consumo es un trámite de actualización."
     ]
     assert not Case.objects.exists()
+
+
+def test_the_desk_refuses_a_user_presenting_an_authoritys_order_to_cancel(official) -> None:
+    """Procedure of cancelación de oficio y reactivación, 3.2: the order must come from the
+    authority itself, ejecutoriada; presented by the user in person it is not processed."""
+    registrant = registrant_in(OWN)
+
+    response = client_for(official).post(
+        ADD,
+        _form(
+            registrant,
+            case_type="cancellation_on_request",
+            mode="assisted",
+            channel="in_person",
+            cause="authority_order",
+            requester_kind="user",
+            requester_name=registrant.display_name,
+            document_kind="judicial_order",
+        ),
+    )
+
+    assert response.context["form"].errors["cause"] == [
+        "La cancelación por orden de autoridad no se tramita a solicitud del usuario, aunque "
+        "presente copia de la orden: la autoridad que la emitió debe enviarla directamente a la "
+        "DIAN, debidamente ejecutoriada (procedimiento de cancelación de oficio, numeral 3.2)."
+    ]
+    assert not Case.objects.exists()
