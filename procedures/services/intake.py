@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +20,9 @@ from procedures.deadlines import due_date, next_business_day
 from procedures.models import (
     AUTHORITY_KINDS,
     AUTHORIZED_CHANNELS,
+    CANCELLATION_TYPES,
     CAUSES_BY_TYPE,
+    OPEN_STATES,
     Case,
     CaseDocument,
     CaseStep,
@@ -39,6 +41,8 @@ from procedures.services.common import (
     require_transition,
     save_case,
 )
+from procedures.services.eligibility import require_request_open
+from procedures.services.obligations import require_reactivation_obligations_met
 from registry.models import Registrant
 from registry.responsibilities import WITHDRAWN_BY_REQUEST
 from registry.services.common import DEFAULT_SECCIONAL, acting_user
@@ -154,6 +158,13 @@ def _validate_request(request: CaseRequest) -> None:
             _("El canal no está autorizado para este trámite: se radica como petición."),
             field="channel",
         )
+    if request.registrant is not None and request.requester_kind == RequesterKind.USER:
+        # An authority's order is received even so, to be answered; a user's request is not.
+        # Read the state afresh: the caller's copy may predate a change of state.
+        current = Registrant.objects.get(pk=request.registrant.pk)
+        require_request_open(current, case_type=request.case_type)
+    if request.registrant is not None and request.case_type == CaseType.CANCELLATION_ON_REQUEST:
+        require_reactivation_obligations_met(request.registrant)
     if (
         request.case_type == CaseType.CANCELLATION_EX_OFFICIO
         and request.requester_kind == RequesterKind.USER
@@ -191,6 +202,49 @@ def _withdrawal_data(registrant: Registrant, withdrawn: str) -> RegistrantData:
         {*data.responsibilities} - {withdrawn} | {WITHDRAWN_BY_REQUEST[withdrawn]}
     )
     return data
+
+
+def open_case_of_same_kind(case: Case) -> Case | None:
+    """The undecided cancellation of the same kind already filed for this inscrito, if any."""
+    if case.case_type not in CANCELLATION_TYPES or case.registrant_id is None:
+        return None
+    return (
+        Case.objects.filter(
+            registrant_id=case.registrant_id, case_type=case.case_type, state__in=OPEN_STATES
+        )
+        .exclude(pk=case.pk)
+        .first()
+    )
+
+
+def _refuse_second_open_case(open_case: Case) -> None:
+    raise Conflict(
+        _(
+            "El inscrito ya tiene abierto el trámite %(number)s de %(type)s (estado «%(state)s»): "
+            "no se radica otro igual mientras ese no se decida; agregue allí los nuevos soportes."
+        )
+        % {
+            "number": open_case.number,
+            "type": open_case.get_case_type_display().lower(),
+            "state": open_case.get_state_display(),
+        },
+        field="registrant",
+    )
+
+
+def _save_new_case(case: Case) -> None:
+    """Insert the case; a second open cancellation of the same kind is refused, naming the first."""
+    if (open_case := open_case_of_same_kind(case)) is not None:
+        _refuse_second_open_case(open_case)
+    try:
+        with transaction.atomic():  # savepoint: the caller's transaction stays usable
+            case.save()
+    except IntegrityError:
+        # Two requests at once: the constraint one_open_cancellation_per_kind stopped this one.
+        open_case = open_case_of_same_kind(case)
+        if open_case is None:
+            raise
+        _refuse_second_open_case(open_case)
 
 
 def _priority(request: CaseRequest) -> int:
@@ -267,7 +321,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         from_abroad=request.from_abroad,
     )
     case.due_on = legal_due_date(case, today)
-    case.save()
+    _save_new_case(case)
     sync_case_deadlines(case)
     record_step(
         case,
