@@ -25,13 +25,19 @@ from procedures.models import (
     VerificationVisit,
 )
 from registry.models import CustomsQuality, Department, Municipality, Responsibility
+from registry.responsibilities import CONSUMPTION_TAX, VAT
 
 # Types an official receives in the admin; inscriptions and updates carry a whole Formulario 001
 # and come through the portal's assisted wizard.
+# Actualizaciones come from the portal's assistant, except a retiro de IVA or de consumo filed at
+# the desk (Formato 1767): it is received as an actualización marked with its withdrawal.
 RECEIVABLE_TYPES = [
-    (value, label)
-    for value, label in CaseType.choices
-    if value not in (CaseType.REGISTRATION, CaseType.UPDATE)
+    (value, label) for value, label in CaseType.choices if value != CaseType.REGISTRATION
+]
+WITHDRAWAL_CHOICES = [
+    ("", _("No es un retiro")),
+    (VAT, _("Retiro de IVA (48 → 49)")),
+    (CONSUMPTION_TAX, _("Retiro del impuesto al consumo (33 → 50)")),
 ]
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -166,6 +172,12 @@ class ReceiveCaseForm(DocumentFieldsMixin):
         label=_("Término fijado en el acto (días hábiles)"), min_value=0, required=False
     )
     facts = forms.CharField(label=_("Hechos"), widget=TEXTAREA, required=False)
+    withdrawal = forms.ChoiceField(
+        label=_("Retiro de responsabilidad"),
+        choices=WITHDRAWAL_CHOICES,
+        required=False,
+        help_text=_("Solo para una actualización: Decreto 2460 de 2013, art. 13 par. 3."),
+    )
 
 
 class GroupedForm(forms.Form):

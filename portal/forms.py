@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import selectors
 from portal.models import AppointmentReason
-from procedures.models import CaseDocument, CaseType, causes_for
+from procedures.models import CaseDocument, CaseType, RequesterKind, causes_for
 from registry.models import Registrant, Seccional
 from registry.responsibilities import (
     BOOKKEEPING,
@@ -502,8 +502,11 @@ class CancellationForm(forms.Form):
     def __init__(self, *args: Any, registrant: Registrant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the causes written for this kind of inscrito: a persona natural is not offered
-        # the liquidation of a company or the end of a consortium.
-        causes = causes_for(CaseType.CANCELLATION_ON_REQUEST, registrant)
+        # the liquidation of a company or the end of a consortium; nobody is offered an
+        # authority's order, which the authority itself sends (procedure 3.2).
+        causes = causes_for(
+            CaseType.CANCELLATION_ON_REQUEST, registrant, requester_kind=RequesterKind.USER
+        )
         choice_field(self, "cause").choices = [("", _("— Elija —"))] + [
             (c.value, c.label) for c in causes
         ]

@@ -161,13 +161,33 @@ def cause_applies(cause: str, *, kind: str, person_type: str) -> bool:
     return True
 
 
-def causes_for(case_type: str, registrant: Registrant) -> list[Cause]:
-    """The causes of this case type that fit the inscrito, in the order they are declared."""
+def cause_open_to(cause: str, *, case_type: str, requester_kind: str) -> bool:
+    """Whether this requester may invoke the cause.
+
+    Procedure of cancelación de oficio y reactivación, 3.2: a user who presents an authority's
+    order to have the RUT cancelled is refused; the authority sends its order (ejecutoriada)
+    to the DIAN itself.
+    """
+    return not (
+        case_type in CANCELLATION_TYPES
+        and cause == Cause.AUTHORITY_ORDER
+        and requester_kind == RequesterKind.USER
+    )
+
+
+def causes_for(
+    case_type: str, registrant: Registrant, *, requester_kind: str | None = None
+) -> list[Cause]:
+    """The causes of this case type that fit the inscrito (and the requester, when given)."""
     return [
         cause
         for cause in Cause
         if cause in CAUSES_BY_TYPE[case_type]
         and cause_applies(cause, kind=registrant.kind, person_type=registrant.person_type)
+        and (
+            requester_kind is None
+            or cause_open_to(cause, case_type=case_type, requester_kind=requester_kind)
+        )
     ]
 
 
@@ -175,6 +195,10 @@ class Decision(models.TextChoices):
     GRANTED = "granted", _("Procede")
     DENIED = "denied", _("No procede")
     REQUIREMENTS_NOT_MET = "requirements_not_met", _("No cumple requisitos")
+
+
+# Undecided states: a case here is still open (a decided one only awaits communication).
+OPEN_STATES = ("received", "requirements_met", "in_process", "awaiting_approval")
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -199,6 +223,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     cause = models.CharField(_("causal"), max_length=30, choices=Cause.choices)
     state = FSMField(_("estado"), default=State.RECEIVED, choices=State.choices, protected=True)
     decision = models.CharField(_("decisión"), max_length=25, choices=Decision.choices, blank=True)
+    proposed_decision = models.CharField(
+        _("decisión propuesta al director"),
+        max_length=25,
+        choices=[(Decision.GRANTED, _("Procede")), (Decision.DENIED, _("No procede"))],
+        blank=True,
+    )
     priority = models.PositiveSmallIntegerField(
         _("prioridad"), default=0, help_text=_("Las órdenes judiciales son preferentes.")
     )
@@ -305,6 +335,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(fields=["due_on"], name="case_due_on"),
         ]
+        constraints = [
+            # The last guard behind intake's check: one undecided cancellation of each kind
+            # per inscrito, even when two requests arrive at the same moment.
+            models.UniqueConstraint(
+                fields=["registrant", "case_type"],
+                condition=Q(case_type__in=sorted(CANCELLATION_TYPES), state__in=OPEN_STATES),
+                name="one_open_cancellation_per_kind",
+            )
+        ]
         permissions = [
             ("process_case", _("Puede tramitar casos")),
             ("approve_cancellation", _("Puede aprobar cancelaciones (director seccional)")),
@@ -317,6 +356,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def is_cancellation(self) -> bool:
         return self.case_type in CANCELLATION_TYPES
+
+    @property
+    def denial_needs_approval(self) -> bool:
+        """Four eyes both ways: refusing a cancellation or an authority's (judicial, DIAN-area,
+        ...) order needs the director's approval, exactly as granting a cancellation does."""
+        return self.is_cancellation or self.requester_kind in AUTHORITY_KINDS
+
+    @property
+    def proposes_denial(self) -> bool:
+        return self.proposed_decision == Decision.DENIED
 
     # --- State machine (bodies only set this row's fields) ---
     # django-fsm types a condition as taking any Model, hence the casts to Case in conditions=.
@@ -368,6 +417,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     def submit_for_approval(self, *, by: User | None) -> None:
         self.prepared_by = by
+        self.proposed_decision = Decision.GRANTED
+
+    @transition(
+        field=state,
+        source=State.IN_PROCESS,
+        target=State.AWAITING_APPROVAL,
+        permission="procedures.process_case",
+        conditions=[lambda c: cast(Case, c).denial_needs_approval],
+    )
+    def submit_denial_for_approval(self, *, by: User | None) -> None:
+        self.prepared_by = by
+        self.proposed_decision = Decision.DENIED
 
     @transition(
         field=state,
@@ -377,15 +438,28 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     def return_with_observations(self, *, observations: str) -> None:
         self.observations = observations
+        self.proposed_decision = ""
 
     @transition(
         field=state,
         source=State.AWAITING_APPROVAL,
         target=State.DECIDED,
         permission="procedures.approve_cancellation",
+        conditions=[lambda c: not cast(Case, c).proposes_denial],
     )
     def approve(self, *, by: User, at: datetime) -> None:
         self.decision = Decision.GRANTED
+        self.decided_by, self.decided_at = by, at
+
+    @transition(
+        field=state,
+        source=State.AWAITING_APPROVAL,
+        target=State.DECIDED,
+        permission="procedures.approve_cancellation",
+        conditions=[lambda c: cast(Case, c).proposes_denial],
+    )
+    def approve_denial(self, *, by: User, at: datetime) -> None:
+        self.decision = Decision.DENIED
         self.decided_by, self.decided_at = by, at
 
     @transition(
@@ -401,9 +475,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.IN_PROCESS, State.AWAITING_APPROVAL],
+        source=State.IN_PROCESS,
         target=State.DECIDED,
         permission="procedures.process_case",
+        conditions=[lambda c: not cast(Case, c).denial_needs_approval],
     )
     def deny(self, *, by: User | None, at: datetime) -> None:
         self.decision = Decision.DENIED
@@ -595,13 +670,26 @@ class Communication(models.Model):
 
 
 class PendingObligation(models.Model):
-    """An obligation an official found pending; it blocks a cancellation on request."""
+    """An obligation an official found pending; it blocks a cancellation on request.
+
+    Recorded on a reactivation, it is one of the obligations that motivated it.
+    """
 
     registrant = models.ForeignKey(
         Registrant, on_delete=models.PROTECT, related_name="pending_obligations"
     )
     description = models.CharField(_("obligación"), max_length=300)
     period = models.CharField(_("periodo"), max_length=40, blank=True)
+    # The case it was recorded in. On a reactivation: an obligation that motivated it, which a
+    # new cancellation request waits for (procedure of cancelación de oficio y reactivación, 3.2).
+    case = models.ForeignKey(
+        "Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obligations",
+        verbose_name=_("trámite"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

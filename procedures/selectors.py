@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from accounts.scope import can_act_in, is_central, scope_to_seccional, seccional_of
 from deadlines.rules import update_due_on
@@ -50,6 +51,28 @@ def registrant_visible_to(user: Any, registrant: Registrant) -> bool:
     return Case.objects.filter(
         registrant=registrant, seccional_id=code, state__in=OPEN_STATES
     ).exists()
+
+
+# The registrant transition each kind of request leads to when it is granted: a request is open
+# to an inscrito only when its state allows that transition (Decreto 2460 de 2013, art. 13-17;
+# a cancelled RUT comes back only by reactivation, procedure 3.2).
+REQUEST_TRANSITIONS: dict[str, str] = {
+    CaseType.UPDATE: "update",
+    CaseType.SUSPENSION: "suspend",
+    CaseType.LIFT_SUSPENSION: "lift_suspension",
+    CaseType.CANCELLATION_ON_REQUEST: "cancel",
+    CaseType.CANCELLATION_EX_OFFICIO: "cancel",
+    CaseType.REACTIVATION: "reactivate",
+}
+
+
+def requests_open_to(registrant: Registrant) -> frozenset[str]:
+    """The case types this inscrito may request in its present state (withdrawals are updates)."""
+    return frozenset(
+        case_type
+        for case_type, name in REQUEST_TRANSITIONS.items()
+        if can_proceed(getattr(registrant, name))
+    )
 
 
 @dataclass(frozen=True)

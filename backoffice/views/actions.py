@@ -205,6 +205,18 @@ def _deny(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     return Outcome(_("Decidido: no procede."), case)
 
 
+def _propose_denial(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
+    case = processing.propose_denial(case, by=actor(request), reason=data["reason"])
+    return Outcome(
+        _("Enviado al director: la decisión de que no procede espera su aprobación."), case
+    )
+
+
+def _approve_denial(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
+    case = processing.approve_denial(case, by=actor(request), reason=data["reason"])
+    return Outcome(_("Aprobado: no procede. Falta comunicar la decisión."), case)
+
+
 def _communicate(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     sent = communications.communicate_decision(case, by=actor(request))
     return Outcome(
@@ -479,6 +491,28 @@ ACTIONS: tuple[CaseAction, ...] = (
         danger=True,
     ),
     CaseAction(
+        "proponer-negacion",
+        gettext_lazy("Proponer: no procede"),
+        gettext_lazy(
+            "Una cancelación o una orden de autoridad no se niega sin el director: la "
+            "decisión queda pendiente de su aprobación (cuatro ojos)."
+        ),
+        _plain(f.RequiredReasonForm),
+        _propose_denial,
+        transitions=("submit_denial_for_approval",),
+        danger=True,
+    ),
+    CaseAction(
+        "aprobar-negacion",
+        gettext_lazy("Aprobar: no procede"),
+        gettext_lazy("Su contraseña es la firma de la aprobación. El RUT no cambia."),
+        _approve_form,
+        _approve_denial,
+        transitions=("approve_denial",),
+        danger=True,
+        offered=lambda c, u: c.prepared_by_id != u.pk,
+    ),
+    CaseAction(
         "comunicar",
         gettext_lazy("Comunicar la decisión"),
         gettext_lazy(
@@ -550,12 +584,12 @@ ACTIONS: tuple[CaseAction, ...] = (
         gettext_lazy("Registrar obligación pendiente"),
         gettext_lazy(
             "Una obligación pendiente impide la cancelación a solicitud de parte (Decreto 2460 "
-            "de 2013, art. 17, parágrafo)."
+            "de 2013, art. 17, parágrafo). En una reactivación, registre las que la motivan."
         ),
         _plain(f.ObligationForm),
         _obligation,
         offered=lambda c, u: (
-            c.case_type == CaseType.CANCELLATION_ON_REQUEST
+            c.case_type in (CaseType.CANCELLATION_ON_REQUEST, CaseType.REACTIVATION)
             and c.state in UNDECIDED_STATES
             and u.has_perm(PROCESS)
         ),
@@ -568,7 +602,7 @@ ACTIONS: tuple[CaseAction, ...] = (
         _resolve_form,
         _resolve,
         offered=lambda c, u: (
-            c.case_type == CaseType.CANCELLATION_ON_REQUEST
+            c.case_type in (CaseType.CANCELLATION_ON_REQUEST, CaseType.REACTIVATION)
             and c.state in UNDECIDED_STATES
             and u.has_perm(PROCESS)
         ),

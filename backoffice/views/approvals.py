@@ -71,7 +71,7 @@ def approval_queue_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> 
 
 
 def _bulk_approve(request: HttpRequest, asked: list[str], reason: str) -> None:
-    """Each case through approve_cancellation in its own transaction; report every outcome."""
+    """Each case through approve_proposal in its own transaction; report every outcome."""
     in_scope = {
         str(c.pk): c
         for c in scope_cases(Case.objects.all(), request.user)
@@ -87,7 +87,7 @@ def _bulk_approve(request: HttpRequest, asked: list[str], reason: str) -> None:
             )
             continue
         try:
-            processing.approve_cancellation(case, by=actor(request), reason=reason)
+            processing.approve_proposal(case, by=actor(request), reason=reason)
         except DomainError as error:
             messages.error(request, f"{case.number}: {error.message}")
         else:

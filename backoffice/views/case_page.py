@@ -286,6 +286,7 @@ def _receive(request: HttpRequest, data: dict[str, Any]) -> Case | Petition:
             act_is_final=data["act_is_final"],
             act_term_days=data["act_term_days"],
             facts=data["facts"],
+            withdrawal=data["withdrawal"],
         ),
         by=actor(request),
     )

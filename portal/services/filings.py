@@ -24,6 +24,7 @@ from portal.models import CitizenAccount, CodePurpose, PendingDocument, PendingF
 from portal.services.codes import issue_code, verify_code
 from procedures.models import Case, CaseType, Cause, Channel, Mode, RequesterKind
 from procedures.services.communications import close_case, communicate_decision
+from procedures.services.eligibility import require_request_open
 from procedures.services.intake import (
     CaseRequest,
     attach_document,
@@ -31,6 +32,7 @@ from procedures.services.intake import (
     decide_jurisdiction,
     receive_case,
 )
+from procedures.services.obligations import require_reactivation_obligations_met
 from procedures.services.processing import grant_case
 from procedures.services.withdrawals import receive_withdrawal
 from registry.models import Registrant
@@ -82,6 +84,7 @@ def start_update(
     account: CitizenAccount, *, data: RegistrantData, base_revision: int, summary: list[Change]
 ) -> PendingFiling:
     """Keep an actualización until it is signed; the record is not touched yet."""
+    require_request_open(_registrant_of(account), case_type=CaseType.UPDATE)
     if not summary:
         raise DomainError(_("No cambió ningún dato."))
     return _create(
@@ -121,6 +124,7 @@ def start_withdrawal(
     facts: str,
 ) -> PendingFiling:
     """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official."""
+    require_request_open(_registrant_of(account), case_type=CaseType.UPDATE)
     held = WITHDRAWALS[kind]
     granted = WITHDRAWN_BY_REQUEST[held]
     if held not in data.responsibilities:
@@ -147,6 +151,9 @@ def start_cancellation(
     documents: list[tuple[str, UploadedFile]],
 ) -> PendingFiling:
     """Keep a solicitud de cancelación and its supporting documents until it is signed."""
+    registrant = _registrant_of(account)
+    require_request_open(registrant, case_type=CaseType.CANCELLATION_ON_REQUEST)
+    require_reactivation_obligations_met(registrant)
     filing = _create(
         account,
         kind=PendingFiling.Kind.CANCELLATION,

@@ -14,6 +14,8 @@ from portal.services import inscription
 from portal.services.accounts import citizen_account_of
 from portal.views.common import citizen_required
 from portal.views.requests import WITHDRAWAL_KINDS
+from procedures.models import CaseType
+from procedures.selectors import requests_open_to
 from registry.selectors import registrant_by_document
 
 
@@ -38,7 +40,12 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
     )
     # A withdrawal is offered only to whoever holds the responsibility it removes.
     held = set(registrant.responsibilities.values_list("code", flat=True)) if registrant else set()
-    withdrawals = {kind: code in held for kind, (_f, _d, code) in WITHDRAWAL_KINDS.items()}
+    # What the inscrito's state lets them request (procedures.selectors.requests_open_to).
+    open_to = requests_open_to(registrant) if registrant else frozenset()
+    may_update = CaseType.UPDATE in open_to
+    withdrawals = {
+        kind: may_update and code in held for kind, (_f, _d, code) in WITHDRAWAL_KINDS.items()
+    }
     next_appointment = (
         selectors.appointments_of(account)
         .filter(state=Appointment.State.BOOKED, slot__starts_at__gt=timezone.now())
@@ -58,5 +65,7 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
             "next_appointment": next_appointment,
             "withdrawals": withdrawals,
             "health": rut_health(account, today=timezone.localdate()),
+            "may_update": may_update,
+            "may_cancel": CaseType.CANCELLATION_ON_REQUEST in open_to,
         },
     )

@@ -29,6 +29,8 @@ from portal.models import CitizenAccount, PendingFiling
 from portal.services import filings
 from portal.services.codes import CodeError
 from portal.views.common import add_domain_error, citizen_required
+from procedures.models import CaseType
+from procedures.services.eligibility import require_request_open
 from registry.models import ActivityRole, Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT
 from registry.services.updates import (
@@ -64,6 +66,22 @@ def _linked(account: CitizenAccount) -> Registrant | None:
 
 def _no_rut(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
     return render(request, "portal/no_rut.html", {"account": account})
+
+
+def _closed_to(
+    request: HttpRequest, account: CitizenAccount, registrant: Registrant, case_type: str
+) -> HttpResponse | None:
+    """The refusal page when the inscrito's state rules the request out, before any form."""
+    try:
+        require_request_open(registrant, case_type=case_type)
+    except DomainError as exc:
+        return render(
+            request,
+            "portal/request_refused.html",
+            {"account": account, "registrant": registrant, "message": exc.message},
+            status=409,
+        )
+    return None
 
 
 def _initial(data: RegistrantData) -> dict[str, Any]:
@@ -150,6 +168,8 @@ def update_menu(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
     registrant = _linked(account)
     if registrant is None:
         return _no_rut(request, account)
+    if refused := _closed_to(request, account, registrant, CaseType.UPDATE):
+        return refused
     return render(
         request,
         "portal/update_menu.html",
@@ -185,6 +205,8 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
     registrant = _linked(account)
     if registrant is None:
         return _no_rut(request, account)
+    if refused := _closed_to(request, account, registrant, CaseType.UPDATE):
+        return refused
     title, form_class = SECTIONS[section]
     data = data_from_registrant(registrant)
     kwargs: dict[str, Any] = {"initial": _initial(data)}
@@ -246,6 +268,8 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
     registrant = _linked(account)
     if registrant is None:
         return _no_rut(request, account)
+    if refused := _closed_to(request, account, registrant, CaseType.UPDATE):
+        return refused
     filing_kind, declarations, held = WITHDRAWAL_KINDS[kind]
     form = WithdrawalForm(request.POST or None, declarations=declarations)
     has_it = registrant.responsibilities.filter(code=held).exists()
@@ -284,6 +308,8 @@ def cancellation(request: HttpRequest, account: CitizenAccount) -> HttpResponse:
     registrant = _linked(account)
     if registrant is None:
         return _no_rut(request, account)
+    if refused := _closed_to(request, account, registrant, CaseType.CANCELLATION_ON_REQUEST):
+        return refused
     form = CancellationForm(request.POST or None, request.FILES or None, registrant=registrant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

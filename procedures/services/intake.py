@@ -8,9 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import seccional_of
 from deadlines.rules import competent_seccional, decision_due_on, priority_of
@@ -18,7 +19,9 @@ from deadlines.services import sync_case_deadlines
 from procedures.models import (
     AUTHORITY_KINDS,
     AUTHORIZED_CHANNELS,
+    CANCELLATION_TYPES,
     CAUSES_BY_TYPE,
+    OPEN_STATES,
     Case,
     CaseDocument,
     CaseStep,
@@ -27,6 +30,7 @@ from procedures.models import (
     Mode,
     RequesterKind,
     cause_applies,
+    cause_open_to,
 )
 from procedures.services.common import (
     lock_case,
@@ -36,14 +40,24 @@ from procedures.services.common import (
     require_transition,
     save_case,
 )
+from procedures.services.eligibility import require_request_open
+from procedures.services.obligations import require_reactivation_obligations_met
 from registry.models import Registrant
+from registry.responsibilities import WITHDRAWN_BY_REQUEST
 from registry.services.common import DEFAULT_SECCIONAL, acting_user
 from registry.services.registration import pre_register
-from registry.validation import RegistrantData, data_to_json
+from registry.validation import RegistrantData, data_from_registrant, data_to_json
 from rut_portal.errors import Conflict, DomainError, InvalidData
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+# Procedure of cancelación de oficio y reactivación, 3.2.
+USER_PRESENTS_ORDER = gettext_lazy(
+    "La cancelación por orden de autoridad no se tramita a solicitud del usuario, aunque "
+    "presente copia de la orden: la autoridad que la emitió debe enviarla directamente a la "
+    "DIAN, debidamente ejecutoriada (procedimiento de cancelación de oficio, numeral 3.2)."
+)
 
 
 @dataclass
@@ -68,6 +82,9 @@ class CaseRequest:
     via_attorney: bool = False
     bank_certificate_date: date | None = None
     from_abroad: bool = False
+    # Retiro de IVA (48) or del impuesto al consumo (33): the responsibility this actualización
+    # withdraws by its own request (Decreto 2460 de 2013, art. 13 par. 3); "" for any other case.
+    withdrawal: str = ""
 
 
 def needs_act(requester_kind: str) -> bool:
@@ -97,6 +114,10 @@ def validate_request(request: CaseRequest, *, alike: bool = False) -> None:
             )
             % {"cause": Cause(request.cause).label, "kind": registrant.get_kind_display().lower()}
         ]
+    elif not cause_open_to(
+        request.cause, case_type=request.case_type, requester_kind=request.requester_kind
+    ):
+        errors["cause"] = [str(USER_PRESENTS_ORDER)]
     if request.case_type == CaseType.REGISTRATION:
         if request.data is None and request.registrant is None:
             errors["data"] = [_("La inscripción necesita los datos del formulario.")]
@@ -106,7 +127,9 @@ def validate_request(request: CaseRequest, *, alike: bool = False) -> None:
             errors["registrant"] = [_("Esa persona ya está inscrita en el RUT.")]
     elif request.registrant is None and not alike:
         errors["registrant"] = [_("Indique el inscrito.")]
-    if request.case_type == CaseType.UPDATE and request.data is None:
+    if request.withdrawal:
+        _validate_withdrawal(request, errors)
+    elif request.case_type == CaseType.UPDATE and request.data is None:
         errors["data"] = [_("Indique los datos que se actualizan.")]
     if request.requester_kind not in RequesterKind.values:
         errors["requester_kind"] = [_("Solicitante desconocido.")]
@@ -140,6 +163,13 @@ def validate_request(request: CaseRequest, *, alike: bool = False) -> None:
             _("El canal no está autorizado para este trámite: se radica como petición."),
             field="channel",
         )
+    if request.registrant is not None and request.requester_kind == RequesterKind.USER:
+        # An authority's order is received even so, to be answered; a user's request is not.
+        # Read the state afresh: the caller's copy may predate a change of state.
+        current = Registrant.objects.get(pk=request.registrant.pk)
+        require_request_open(current, case_type=request.case_type)
+    if request.registrant is not None and request.case_type == CaseType.CANCELLATION_ON_REQUEST:
+        require_reactivation_obligations_met(request.registrant)
     if (
         request.case_type == CaseType.CANCELLATION_EX_OFFICIO
         and request.requester_kind == RequesterKind.USER
@@ -152,6 +182,74 @@ def validate_request(request: CaseRequest, *, alike: bool = False) -> None:
             ),
             field="requester_kind",
         )
+
+
+def _validate_withdrawal(request: CaseRequest, errors: dict[str, list[str]]) -> None:
+    """A withdrawal is an actualización of an inscrito who holds the responsibility it removes."""
+    if request.case_type != CaseType.UPDATE or request.withdrawal not in WITHDRAWN_BY_REQUEST:
+        errors["withdrawal"] = [
+            _("El retiro de IVA o del impuesto al consumo es un trámite de actualización.")
+        ]
+    elif (
+        request.registrant is not None
+        and not request.registrant.responsibilities.filter(code=request.withdrawal).exists()
+    ):
+        errors["withdrawal"] = [
+            _("El inscrito no tiene la responsabilidad %(code)s; no hay nada que retirar.")
+            % {"code": request.withdrawal}
+        ]
+
+
+def _withdrawal_data(registrant: Registrant, withdrawn: str) -> RegistrantData:
+    """The record with the withdrawn responsibility replaced by its "no responsable" code."""
+    data = data_from_registrant(registrant)
+    data.responsibilities = sorted(
+        {*data.responsibilities} - {withdrawn} | {WITHDRAWN_BY_REQUEST[withdrawn]}
+    )
+    return data
+
+
+def open_case_of_same_kind(case: Case) -> Case | None:
+    """The undecided cancellation of the same kind already filed for this inscrito, if any."""
+    if case.case_type not in CANCELLATION_TYPES or case.registrant_id is None:
+        return None
+    return (
+        Case.objects.filter(
+            registrant_id=case.registrant_id, case_type=case.case_type, state__in=OPEN_STATES
+        )
+        .exclude(pk=case.pk)
+        .first()
+    )
+
+
+def _refuse_second_open_case(open_case: Case) -> None:
+    raise Conflict(
+        _(
+            "El inscrito ya tiene abierto el trámite %(number)s de %(type)s (estado «%(state)s»): "
+            "no se radica otro igual mientras ese no se decida; agregue allí los nuevos soportes."
+        )
+        % {
+            "number": open_case.number,
+            "type": open_case.get_case_type_display().lower(),
+            "state": open_case.get_state_display(),
+        },
+        field="registrant",
+    )
+
+
+def _save_new_case(case: Case) -> None:
+    """Insert the case; a second open cancellation of the same kind is refused, naming the first."""
+    if (open_case := open_case_of_same_kind(case)) is not None:
+        _refuse_second_open_case(open_case)
+    try:
+        with transaction.atomic():  # savepoint: the caller's transaction stays usable
+            case.save()
+    except IntegrityError:
+        # Two requests at once: the constraint one_open_cancellation_per_kind stopped this one.
+        open_case = open_case_of_same_kind(case)
+        if open_case is None:
+            raise
+        _refuse_second_open_case(open_case)
 
 
 def request_payload(request: CaseRequest) -> dict[str, object]:
@@ -220,12 +318,19 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
     )
     registrant = request.registrant
     payload = request_payload(request)
-    if request.case_type == CaseType.REGISTRATION and registrant is None:
-        assert request.data is not None
-        registrant = pre_register(request.data, by=by)
-    elif request.data is not None:
+    data = request.data
+    if request.withdrawal:
         assert registrant is not None
-        payload.update(data=data_to_json(request.data), base_revision=registrant.revision)
+        # The desk receives a withdrawal without the form's data: the proposal is the record
+        # with the responsibility swapped; Formato 1767 may still change it.
+        payload["withdrawal"] = request.withdrawal
+        data = data or _withdrawal_data(registrant, request.withdrawal)
+    if request.case_type == CaseType.REGISTRATION and registrant is None:
+        assert data is not None
+        registrant = pre_register(data, by=by)
+    elif data is not None:
+        assert registrant is not None
+        payload.update(data=data_to_json(data), base_revision=registrant.revision)
     today = timezone.localdate()
     case = new_case(
         request,
@@ -236,7 +341,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         payload=payload,
         today=today,
     )
-    case.save()
+    _save_new_case(case)
     sync_case_deadlines(case)
     record_step(
         case,

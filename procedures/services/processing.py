@@ -17,6 +17,7 @@ from procedures.models import (
     CaseStep,
     CaseType,
     Cause,
+    Decision,
     Mode,
     OfficialFormat,
     PendingObligation,
@@ -157,11 +158,14 @@ def record_obligation(
     period: str = "",
     case: Case | None = None,
 ) -> PendingObligation:
-    """Note an obligation found pending; a cancellation on request waits until it is met."""
+    """Note an obligation found pending; a cancellation on request waits until it is met.
+
+    Recorded on a reactivation case, it is an obligation that motivated the reactivation.
+    """
     if not description.strip():
         raise DomainError(_("Describa la obligación pendiente."), field="description")
     obligation = PendingObligation.objects.create(
-        registrant=registrant, description=description, period=period, recorded_by=by
+        registrant=registrant, description=description, period=period, recorded_by=by, case=case
     )
     if case is not None:
         record_step(
@@ -213,7 +217,7 @@ def submit_for_approval(case: Case, *, by: User | None, reason: str = "") -> Cas
     _check_cancellation_rules(case)
     before = case.state
     case.submit_for_approval(by=by)
-    save_case(case, ["state", "prepared_by"])
+    save_case(case, ["state", "prepared_by", "proposed_decision"])
     record_step(case, kind=CaseStep.Kind.PREPARED, by=by, from_state=before, reason=reason)
     return case
 
@@ -227,7 +231,7 @@ def return_with_observations(case: Case, *, by: User, observations: str) -> Case
     require_transition(case, "return_with_observations", by)
     before = case.state
     case.return_with_observations(observations=observations)
-    save_case(case, ["state", "observations"])
+    save_case(case, ["state", "observations", "proposed_decision"])
     record_step(case, kind=CaseStep.Kind.RETURNED, by=by, from_state=before, reason=observations)
     return case
 
@@ -410,17 +414,90 @@ def grant_case(case: Case, *, by: User | None, reason: str = "") -> Case:
     return case
 
 
-@transaction.atomic
-def deny_case(case: Case, *, by: User | None, reason: str) -> Case:
-    """Decide that the request does not proceed, saying why."""
+def _require_denial_reason(reason: str) -> None:
     if not reason.strip():
         raise DomainError(
             _("Explique por qué no procede; se le comunicará al solicitante."), field="reason"
         )
+
+
+@transaction.atomic
+def deny_case(case: Case, *, by: User | None, reason: str) -> Case:
+    """Decide that the request does not proceed, saying why.
+
+    A cancellation or an authority's order is refused only with the director's approval:
+    propose_denial, then approve_denial (four eyes both ways).
+    """
+    _require_denial_reason(reason)
     case = lock_case(case)
+    if case.denial_needs_approval:
+        raise NotAllowed(
+            _(
+                "El trámite %(n)s es una cancelación o una orden de autoridad: la decisión de "
+                "que no procede la aprueba el director, como la que procede (cuatro ojos). "
+                "Envíela a aprobación."
+            )
+            % {"n": case.number}
+        )
     require_transition(case, "deny", by)
     before = case.state
     case.deny(by=by, at=timezone.now())
     save_case(case, ["state", "decision", "decided_by", "decided_at"])
     record_step(case, kind=CaseStep.Kind.DENIED, by=by, from_state=before, reason=reason)
     return case
+
+
+@transaction.atomic
+def propose_denial(case: Case, *, by: User | None, reason: str) -> Case:
+    """Put to the director that a cancellation or an authority's order does not proceed."""
+    _require_denial_reason(reason)
+    case = lock_case(case)
+    require_transition(case, "submit_denial_for_approval", by)
+    before = case.state
+    case.submit_denial_for_approval(by=by)
+    save_case(case, ["state", "prepared_by", "proposed_decision"])
+    record_step(
+        case,
+        kind=CaseStep.Kind.PREPARED,
+        by=by,
+        from_state=before,
+        reason=reason,
+        details={"proposed_decision": Decision.DENIED},
+    )
+    return case
+
+
+@transaction.atomic
+def approve_denial(case: Case, *, by: User, reason: str = "") -> Case:
+    """Four eyes: the director (not the preparer) approves that the case does not proceed."""
+    case = lock_case(case)
+    require_transition(case, "approve_denial", by)
+    if case.prepared_by_id == by.pk:
+        raise FourEyesViolation(
+            _(
+                "Usted propuso que no procede: debe aprobarlo otro director o funcionario "
+                "autorizado (control de cuatro ojos)."
+            )
+        )
+    proposal = (
+        case.steps.filter(kind=CaseStep.Kind.PREPARED).values_list("reason", flat=True).last()
+    )
+    before = case.state
+    case.approve_denial(by=by, at=timezone.now())
+    save_case(case, ["state", "decision", "decided_by", "decided_at"])
+    record_step(
+        case,
+        kind=CaseStep.Kind.DENIED,
+        by=by,
+        from_state=before,
+        reason=reason or proposal or "",
+        details={"prepared_by": case.prepared_by_id},
+    )
+    return case
+
+
+def approve_proposal(case: Case, *, by: User, reason: str = "") -> Case:
+    """The director approves what was put to them: the cancellation, or that it does not proceed."""
+    if case.proposes_denial:
+        return approve_denial(case, by=by, reason=reason)
+    return approve_cancellation(case, by=by, reason=reason)

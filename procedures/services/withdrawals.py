@@ -3,6 +3,7 @@ may remove the responsibility they name, which no other actualización can (art.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -20,14 +21,11 @@ def receive_withdrawal(request: CaseRequest, *, responsibility: str, by: User | 
     """Activity 1 for a withdrawal request: an actualización case marked with what it withdraws.
 
     Granting it (processing.grant_case, or record_update) passes the mark to update_registrant,
-    the only way 48 or 33 leave a record.
+    the only way 48 or 33 leave a record. The desk marks it with CaseRequest.withdrawal.
     """
     if request.case_type != CaseType.UPDATE or responsibility not in WITHDRAWN_BY_REQUEST:
         raise ValueError((request.case_type, responsibility))
-    case = receive_case(request, by=by)
-    case.payload["withdrawal"] = responsibility
-    case.save(update_fields=["payload"])
-    return case
+    return receive_case(replace(request, withdrawal=responsibility), by=by)
 
 
 def withdrawal_of(case: Case) -> str:

@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from accounts.models import Role
+from accounts.services import create_official
 from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, RequesterKind
 from procedures.services.intake import (
     CaseRequest,
@@ -18,7 +20,7 @@ from procedures.services.intake import (
     decide_jurisdiction,
     receive_case,
 )
-from procedures.services.processing import deny_case, submit_for_approval
+from procedures.services.processing import approve_denial, propose_denial, submit_for_approval
 from registry.models import Registrant
 from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
 
@@ -55,9 +57,38 @@ def cancellation(
     if state == "awaiting_approval":
         case = submit_for_approval(case, by=preparer)
     if state == "decided":
-        case = deny_case(case, by=None, reason="El acto no está en firme.")
+        # Four eyes both ways: the refusal of an order is approved by a director.
+        case = propose_denial(case, by=None, reason="El acto no está en firme.")
+        case = approve_denial(case, by=_director_of(registrant.seccional_id))
     assert case.state == state, (case.state, state)
     return case
+
+
+def _director_of(seccional: str) -> User:
+    username = f"decisor-{seccional}"
+    existing = User.objects.filter(username=username).first()
+    return existing or create_official(
+        username=username, password="x", role=Role.DIRECTOR, seccional=seccional
+    )
+
+
+def user_update_in_process(registrant: Registrant) -> Case:
+    """A retiro de IVA the inscrito filed at the desk, ready to be decided by one official."""
+    case = receive_case(
+        CaseRequest(
+            case_type=CaseType.UPDATE,
+            channel=Channel.IN_PERSON,
+            cause=Cause.INSCRITO_REQUEST,
+            requester_kind=RequesterKind.USER,
+            requester_name=registrant.display_name,
+            registrant=registrant,
+            withdrawal="48",
+        ),
+        by=None,
+        seccional=registrant.seccional_id,
+    )
+    case = check_requirements(case, by=None, met=True)
+    return decide_jurisdiction(case, by=None)
 
 
 def suspension_in_process(registrant: Registrant) -> Case:

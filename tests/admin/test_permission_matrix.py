@@ -24,6 +24,7 @@ from tests.admin.conftest import (
     client_for,
     registrant_in,
     suspension_in_process,
+    user_update_in_process,
 )
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +109,12 @@ CELLS: dict[str, Cell] = {
         _post("conceder", lambda c, x: {"reason": ""}),
     ),
     "deny": Cell(
+        lambda cast, s: user_update_in_process(registrant_in(s, responsibilities=["05", "48"])),
+        _post("negar", lambda c, x: {"reason": "Sigue vendiendo bienes gravados."}),
+    ),
+    "propose denial": Cell(
         lambda cast, s: cancellation(registrant_in(s), "in_process"),
-        _post("negar", lambda c, x: {"reason": "La orden no identifica al inscrito."}),
+        _post("proponer-negacion", lambda c, x: {"reason": "La orden no identifica al inscrito."}),
     ),
     "communicate": Cell(
         lambda cast, s: cancellation(registrant_in(s), "decided"), _post("comunicar")

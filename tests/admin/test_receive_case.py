@@ -105,3 +105,90 @@ def test_only_officials_receive_cases(citizen, official) -> None:
     page = client_for(official).get(ADD)
     assert page.status_code == 200
     assert "Recibir el trámite" in page.content.decode()
+
+
+def test_the_desk_receives_an_in_person_vat_withdrawal_that_may_drop_48(official) -> None:
+    """Decreto 2460 de 2013, art. 13 par. 3: 48 leaves the record only through its own withdrawal
+    request, which the official marks when receiving it at the desk (Formato 1767)."""
+    registrant = registrant_in(OWN, responsibilities=["05", "48"])
+    client = client_for(official)
+
+    response = client.post(
+        ADD,
+        _form(
+            registrant,
+            case_type="update",
+            mode="assisted",
+            channel="in_person",
+            cause="inscrito_request",
+            requester_kind="user",
+            requester_name=registrant.display_name,
+            withdrawal="48",
+            act_number="",
+            act_date="",
+            act_issuer="",
+            act_is_final="",
+            facts="Cesó la venta de bienes gravados.",
+            document="",
+            document_kind="",
+        ),
+    )
+
+    case = Case.objects.get()
+    assert response["Location"] == reverse("admin:procedures_case_change", args=[case.pk])
+    assert case.payload["withdrawal"] == "48"
+    steps = [
+        ("requisitos", {}),
+        ("competencia", {}),
+        ("requisito-documental", {"code": "applicant_id", "met": "1"}),
+    ]
+    for key, data in steps:
+        client.post(reverse("admin:procedures_case_action", args=[case.pk, key]), data)
+    granted = client.post(
+        reverse("admin:procedures_case_action", args=[case.pk, "conceder"]), {"reason": ""}
+    )
+    assert granted.status_code == 302
+    case.refresh_from_db()
+    assert case.decision == "granted"
+    codes = set(registrant.responsibilities.values_list("code", flat=True))
+    assert codes == {"05", "49"}
+
+
+def test_a_withdrawal_is_only_received_as_an_update_of_whoever_holds_it(official) -> None:
+    registrant = registrant_in(OWN, responsibilities=["05"])
+
+    response = client_for(official).post(
+        ADD, _form(registrant, withdrawal="48", document="", document_kind="")
+    )
+
+    assert response.context["form"].errors["withdrawal"] == [
+        "El retiro de IVA o del impuesto al consumo es un trámite de actualización."
+    ]
+    assert not Case.objects.exists()
+
+
+def test_the_desk_refuses_a_user_presenting_an_authoritys_order_to_cancel(official) -> None:
+    """Procedure of cancelación de oficio y reactivación, 3.2: the order must come from the
+    authority itself, ejecutoriada; presented by the user in person it is not processed."""
+    registrant = registrant_in(OWN)
+
+    response = client_for(official).post(
+        ADD,
+        _form(
+            registrant,
+            case_type="cancellation_on_request",
+            mode="assisted",
+            channel="in_person",
+            cause="authority_order",
+            requester_kind="user",
+            requester_name=registrant.display_name,
+            document_kind="judicial_order",
+        ),
+    )
+
+    assert response.context["form"].errors["cause"] == [
+        "La cancelación por orden de autoridad no se tramita a solicitud del usuario, aunque "
+        "presente copia de la orden: la autoridad que la emitió debe enviarla directamente a la "
+        "DIAN, debidamente ejecutoriada (procedimiento de cancelación de oficio, numeral 3.2)."
+    ]
+    assert not Case.objects.exists()

@@ -140,7 +140,7 @@ def reactivation_case(official: Any, director: Any) -> Case:
         CaseRequest(
             case_type=CaseType.CANCELLATION_ON_REQUEST,
             channel=Channel.IN_PERSON,
-            cause=Cause.AUTHORITY_ORDER,
+            cause=Cause.FOREIGN_INVESTMENT_ENDED,
             requester_kind=RequesterKind.USER,
             requester_name="El inscrito",
             registrant=person,

@@ -70,13 +70,13 @@ def _qr_image_matrix(document: StoredDocument, modules: int) -> list[list[bool]]
         [image] = PdfReader(io.BytesIO(handle.read())).pages[0].images
     picture = Image.open(io.BytesIO(image.data)).convert("L")
     step = picture.width // modules
-    return [
-        [
-            picture.getpixel((x * step + step // 2, y * step + step // 2)) < 128
-            for x in range(modules)
-        ]
-        for y in range(modules)
-    ]
+
+    def dark(x: int, y: int) -> bool:
+        value = picture.getpixel((x * step + step // 2, y * step + step // 2))
+        assert isinstance(value, int)  # a greyscale ("L") pixel
+        return value < 128
+
+    return [[dark(x, y) for x in range(modules)] for y in range(modules)]
 
 
 def test_a_day_in_the_second_versions_period_certifies_the_second_version(registrant):

@@ -183,8 +183,8 @@ def test_a_cancellation_request_carries_its_signed_supports(
         response = signed_in.post(
             reverse("portal:cancellation"),
             {
-                "cause": "authority_order",
-                "facts": "El Juzgado 3 Civil ordenó cancelar mi inscripción.",
+                "cause": "foreign_investment_ended",
+                "facts": "Cancelé definitivamente mi inversión extranjera.",
                 "fact_date": "2026-01-15",
                 "support_kind": "other",
                 "support": support,
@@ -202,10 +202,60 @@ def test_a_cancellation_request_carries_its_signed_supports(
 def test_a_persona_natural_is_offered_only_the_causes_that_fit_a_person(signed_in):
     page = signed_in.get(reverse("portal:cancellation")).content.decode()
 
-    assert "Orden de autoridad competente" in page
+    assert "Terminación de la inversión extranjera" in page
     assert "Liquidación, fusión o escisión" not in page
     assert "Terminación del consorcio" not in page
     assert "Liquidación de la sucesión" not in page
+
+
+def test_an_authoritys_order_is_not_a_cause_a_citizen_can_present(
+    signed_in, registrant, django_capture_on_commit_callbacks
+):
+    """Procedure of cancelación de oficio y reactivación, 3.2: the user who presents an
+    authority's order is refused; the authority sends it, ejecutoriada, to the DIAN itself."""
+    page = signed_in.get(reverse("portal:cancellation")).content.decode()
+    assert "Orden de autoridad competente" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = signed_in.post(
+            reverse("portal:cancellation"),
+            {
+                "cause": "authority_order",
+                "facts": "El Juzgado 3 Civil ordenó cancelar mi inscripción.",
+                "fact_date": "2026-01-15",
+                "support_kind": "judicial_order",
+                "support": SimpleUploadedFile(
+                    "sentencia.pdf", b"%PDF-1.4 orden", "application/pdf"
+                ),
+            },
+        ).content.decode()
+
+    assert "authority_order no es una de las opciones" in posted
+    assert not PendingFiling.objects.exists()
+    assert not Case.objects.filter(registrant=registrant).exists()
+    registrant.refresh_from_db()
+    assert registrant.state == Registrant.State.ACTIVE
+
+
+def test_a_filing_presenting_an_order_is_refused_when_signed_with_the_reason(
+    signed_in, account, registrant, django_capture_on_commit_callbacks
+):
+    """Procedure 3.2, also for a filing left pending from before the cause was withdrawn."""
+    filing = PendingFiling.objects.create(
+        account=account,
+        kind=PendingFiling.Kind.CANCELLATION,
+        payload={"cause": "authority_order", "facts": "Orden del juzgado.", "fact_date": ""},
+        summary=[],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(reverse("portal:sign", args=[filing.pk]), {"action": "resend"})
+    with django_capture_on_commit_callbacks(execute=True):
+        page = signed_in.post(
+            reverse("portal:sign", args=[filing.pk]), {"code": last_code(), "action": "sign"}
+        ).content.decode()
+
+    assert "la autoridad que la emitió debe enviarla directamente a la DIAN" in page
+    assert not Case.objects.filter(registrant=registrant).exists()
 
 
 def test_a_posted_company_cause_is_refused_for_a_persona_natural(signed_in):
@@ -236,7 +286,7 @@ def test_uploads_other_than_small_pdfs_or_images_are_refused(signed_in, name, co
     page = signed_in.post(
         reverse("portal:cancellation"),
         {
-            "cause": "authority_order",
+            "cause": "foreign_investment_ended",
             "facts": "Hechos que quedan escritos",
             "fact_date": "2026-01-15",
             "support_kind": "other",

@@ -130,7 +130,7 @@ def test_an_order_presented_by_the_user_is_not_processed(registrant, official):
             ),
             by=official,
         )
-    assert "la autoridad debe enviarla directamente" in error.value.message
+    assert "debe enviarla directamente a la DIAN" in error.value.message
     assert not Case.objects.exists()
 
 

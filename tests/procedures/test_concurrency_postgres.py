@@ -55,7 +55,7 @@ def test_two_directors_approving_the_same_cancellation_apply_it_once(reference_d
         CaseRequest(
             case_type=CaseType.CANCELLATION_ON_REQUEST,
             channel=Channel.IN_PERSON,
-            cause=Cause.AUTHORITY_ORDER,
+            cause=Cause.FOREIGN_INVESTMENT_ENDED,
             requester_kind=RequesterKind.USER,
             requester_name="X",
             registrant=registrant,

@@ -146,7 +146,7 @@ def test_a_reactivation_is_processed_where_it_was_received_and_is_immediate(
 ):
     person = make_natural(by=official, department="05", municipality="05001", address="CL 1 1")
     cancellation = receive_case(
-        _request(person, CaseType.CANCELLATION_ON_REQUEST, Cause.AUTHORITY_ORDER),
+        _request(person, CaseType.CANCELLATION_ON_REQUEST, Cause.FOREIGN_INVESTMENT_ENDED),
         by=official_of_other_seccional,
     )
     cancellation = submit_for_approval(
