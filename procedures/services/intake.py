@@ -183,7 +183,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         payload["bank_certificate_date"] = request.bank_certificate_date.isoformat()
     if request.case_type == CaseType.REGISTRATION and registrant is None:
         assert request.data is not None
-        registrant = pre_register(request.data, by=by)
+        registrant = pre_register(request.data, by=by, electronic=request.mode == Mode.SELF_SERVICE)
     elif request.data is not None:
         assert registrant is not None
         payload.update(data=data_to_json(request.data), base_revision=registrant.revision)

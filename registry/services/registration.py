@@ -28,6 +28,7 @@ from registry.services.common import (
     save_registrant,
 )
 from registry.services.record import (
+    check_contact_email,
     check_not_registered,
     create_children,
     seccional_for,
@@ -40,14 +41,20 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def pre_register(data: RegistrantData, *, by: User | None) -> Registrant:
-    """Pre-inscripción: store the filled form (no NIT yet, no validity) with its form number."""
-    registrant, _version = _pre_register(data, by=by)
+def pre_register(data: RegistrantData, *, by: User | None, electronic: bool = False) -> Registrant:
+    """Pre-inscripción: store the filled form (no NIT yet, no validity) with its form number.
+
+    `electronic`: filed by the inscrito through the portal (art. 4 par. 1: email mandatory).
+    """
+    registrant, _version = _pre_register(data, by=by, electronic=electronic)
     return registrant
 
 
-def _pre_register(data: RegistrantData, *, by: User | None) -> tuple[Registrant, FormVersion]:
+def _pre_register(
+    data: RegistrantData, *, by: User | None, electronic: bool = False
+) -> tuple[Registrant, FormVersion]:
     validate_registrant_data(data)
+    check_contact_email(data, electronic=electronic)
     check_not_registered(data)
     registrant = Registrant(seccional_id=seccional_for(data))
     set_scalars(registrant, data)

@@ -24,6 +24,7 @@ from registry.services.common import (
 from registry.services.record import (
     SCALAR_FIELDS,
     attname,
+    check_contact_email,
     check_not_registered,
     replace_children,
     seccional_for,
@@ -66,6 +67,7 @@ def update_registrant(
     require_state(registrant, "update")
     require_perm(registrant, "update", by)
     validate_registrant_data(data)
+    check_contact_email(data, electronic=not assisted)
     check_responsibility_withdrawals(registrant, data, withdrawal=withdrawal)
     check_not_registered(data, exclude_pk=registrant.pk)
     if registrant.nit and registrant.document_type_id in DOCUMENT_AS_NIT and registrant.is_natural:
