@@ -22,6 +22,7 @@ from procedures.models import (
     OfficialFormat,
     PendingObligation,
     RequesterKind,
+    RequirementCheck,
     VerificationVisit,
 )
 from procedures.services.common import (
@@ -422,8 +423,18 @@ def _apply_grant(case: Case, by: User | None) -> None:
 
 
 def _bank_certificate(case: Case) -> date | None:
+    """The bank certificate's date: given at filing, or the one the official checked (art. 10)."""
     value = case.payload.get("bank_certificate_date")
-    return date.fromisoformat(value) if value else None
+    if value:
+        return date.fromisoformat(value)
+    checked = (
+        case.requirement_checks.filter(
+            code__startswith="bank_certificate", status=RequirementCheck.Status.MET
+        )
+        .order_by("-id")
+        .first()
+    )
+    return checked.document_date if checked else None
 
 
 @transaction.atomic

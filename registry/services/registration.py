@@ -9,11 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from procedures.deadlines import add_months
+from registry import responsibilities
 from registry.models import (
     DOCUMENT_AS_NIT,
     PROVISIONAL_NIT_KINDS,
     FormVersion,
+    PersonType,
     Registrant,
+    RegistrantKind,
     SeccionalAssignment,
 )
 from registry.nit import Nit, allocate_nit, check_digit
@@ -35,6 +39,7 @@ from registry.services.record import (
     set_scalars,
 )
 from registry.validation import RegistrantData, validate_registrant_data
+from rut_portal.errors import DomainError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -79,6 +84,103 @@ def _pre_register(
         legal_basis="Decreto 2460 de 2013, art. 6",
     )
     return registrant, version
+
+
+# Art. 10: the constancia de titularidad de cuenta is dated no more than one month before.
+BANK_CERTIFICATE_MAX_AGE_MONTHS = 1
+# Art. 10 lit. a num. 3 and lit. d num. 4: kinds that always show it, with no provisional NIT.
+BANK_CERTIFICATE_KINDS = frozenset(
+    {
+        RegistrantKind.CONSORTIUM,
+        RegistrantKind.TEMPORARY_UNION,
+        RegistrantKind.DE_FACTO_PARTNERSHIP,
+    }
+)
+# Art. 10 lit. b num. 2 and lit. c num. 5: a persona natural or an estate shows it when
+# responsible for IVA, the gasoline tax or the consumption tax, or as importer/exporter ...
+BANK_REQUIRED_RESPONSIBILITIES = frozenset(
+    {
+        responsibilities.VAT_COMMON_REGIME,
+        responsibilities.VAT,
+        responsibilities.FUEL_TAX,
+        responsibilities.CONSUMPTION_TAX,
+    }
+)
+# ... except the simplified regimes and the currency exchange professionals (par. 3).
+BANK_EXEMPT_RESPONSIBILITIES = frozenset(
+    {
+        responsibilities.VAT_SIMPLIFIED_REGIME,
+        responsibilities.CONSUMPTION_SIMPLIFIED_REGIME,
+        responsibilities.NOT_VAT_RESPONSIBLE,
+        responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
+        responsibilities.CURRENCY_EXCHANGE_PROFESSIONAL,
+    }
+)
+
+
+def bank_certificate_required(
+    *, kind: str, person_type: str, held: set[str], customs: bool
+) -> bool:
+    """Whether the inscription must show the bank certificate (art. 10, par. 3 exemptions).
+
+    Legal entities of PROVISIONAL_NIT_KINDS may go without it: they get a provisional NIT.
+    """
+    if kind in BANK_CERTIFICATE_KINDS:
+        return True
+    if person_type != PersonType.NATURAL:
+        return False
+    if kind == RegistrantKind.CURRENCY_EXCHANGE:
+        return False
+    if held & BANK_REQUIRED_RESPONSIBILITIES:
+        return True
+    return customs and not held & BANK_EXEMPT_RESPONSIBILITIES
+
+
+def check_bank_certificate_date(certificate_date: date, *, today: date) -> None:
+    """Not future and not older than one month (art. 10 lit. a num. 3, lit. b num. 2)."""
+    if certificate_date > today:
+        raise DomainError(
+            _("La certificación bancaria no puede tener fecha futura."),
+            field="bank_certificate_date",
+        )
+    oldest = add_months(today, -BANK_CERTIFICATE_MAX_AGE_MONTHS)
+    if certificate_date < oldest:
+        raise DomainError(
+            _(
+                "La certificación bancaria del %(date)s tiene más de un mes: debe haberse "
+                "expedido a partir del %(oldest)s (Decreto 2460 de 2013, art. 10)."
+            )
+            % {
+                "date": certificate_date.strftime("%d/%m/%Y"),
+                "oldest": oldest.strftime("%d/%m/%Y"),
+            },
+            field="bank_certificate_date",
+        )
+
+
+def check_bank_certificate(
+    registrant: Registrant, certificate_date: date | None, *, today: date
+) -> None:
+    """The bank certificate rule of art. 10 for formalising this record, in every channel."""
+    if certificate_date is not None:
+        check_bank_certificate_date(certificate_date, today=today)
+        return
+    held = set(registrant.responsibilities.values_list("code", flat=True))
+    if bank_certificate_required(
+        kind=registrant.kind,
+        person_type=registrant.person_type,
+        held=held,
+        customs=registrant.customs_qualities.exists(),
+    ):
+        raise DomainError(
+            _(
+                "Para formalizar la inscripción de %(kind)s se necesita la constancia de "
+                "titularidad de una cuenta corriente o de ahorros activa, de no más de un mes "
+                "(Decreto 2460 de 2013, art. 10)."
+            )
+            % {"kind": registrant.get_kind_display().lower()},
+            field="bank_certificate_date",
+        )
 
 
 def _nit_for(registrant: Registrant) -> Nit:
@@ -126,6 +228,7 @@ def _formalize(
     method = "issue_provisional_nit" if provisional else "formalize"
     require_state(registrant, method)
     require_perm(registrant, method, by)
+    check_bank_certificate(registrant, bank_certificate_date, today=timezone.localdate())
     nit = _nit_for(registrant)
     holder = Registrant.objects.filter(nit=nit.number).exclude(pk=registrant.pk).first()
     if holder is not None:
