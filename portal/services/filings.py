@@ -35,6 +35,8 @@ from procedures.services.processing import grant_case
 from procedures.services.withdrawals import receive_withdrawal
 from registry.models import Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
+from registry.services.registration import electronic_formalization_obstacle
+from registry.services.updates import responsibilities_added
 from registry.validation import RegistrantData, data_from_json, data_to_json
 from rut_portal.errors import Conflict, DomainError
 
@@ -260,8 +262,12 @@ def _file_case(filing: PendingFiling, *, by: Any) -> Case:
         case = receive_case(request, by=by)
     if case.payload.get("base_revision") != payload["base_revision"]:
         raise Conflict(_("Su RUT cambió mientras llenaba la solicitud; revise los datos actuales."))
-    if filing.kind == PendingFiling.Kind.UPDATE:
+    if filing.kind == PendingFiling.Kind.UPDATE and not electronic_formalization_obstacle(
+        person_type=data.resolved_person_type,
+        responsibilities=responsibilities_added(_registrant_of(filing.account), data),
+    ):
         _apply_by_system(case)
+    # Otherwise (art. 9: entering the IVA regime) the case waits for an official to formalise.
     return case
 
 

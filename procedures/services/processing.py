@@ -382,6 +382,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
             by=by,
             case_number=case.number,
             bank_certificate_date=_bank_certificate(case),
+            electronic=by is None and case.mode == Mode.SELF_SERVICE,
         )
     elif case.case_type == CaseType.UPDATE:
         data = data_from_json(case.payload["data"])
@@ -394,6 +395,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
             reason=case.facts,
             case_number=case.number,
             withdrawal=withdrawal_of(case),
+            electronic=by is None and case.mode == Mode.SELF_SERVICE,
         )
     elif case.case_type == CaseType.SUSPENSION:
         change_state(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ from registry.services.record import (
     set_scalars,
 )
 from registry.validation import RegistrantData, validate_registrant_data
-from rut_portal.errors import DomainError
+from rut_portal.errors import DomainError, NotAllowed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -183,6 +184,38 @@ def check_bank_certificate(
         )
 
 
+def electronic_formalization_obstacle(*, person_type: str, responsibilities: set[str]) -> str:
+    """Why the system may not formalise this filing by itself ("" when it may), art. 9.
+
+    Electronic formalisation is for personas naturales of the simplified regime of IVA (today:
+    not responsible for IVA), once the system has verified them; anyone else's filing is a
+    request that an official formalises. The excluded responsibilities are a setting.
+    """
+    if person_type != PersonType.NATURAL:
+        return _(
+            "Solo las personas naturales del régimen simplificado formalizan su trámite por "
+            "medios electrónicos; un funcionario lo formaliza (Decreto 2460 de 2013, art. 9)."
+        )
+    excluded = set(settings.ELECTRONIC_FORMALIZATION_EXCLUDED_RESPONSIBILITIES)
+    held = sorted(responsibilities & excluded)
+    if held:
+        return _(
+            "Con la responsabilidad %(codes)s (responsable de IVA) el trámite no se formaliza "
+            "por medios electrónicos: queda radicado y un funcionario lo formaliza "
+            "(Decreto 2460 de 2013, art. 9)."
+        ) % {"codes": ", ".join(held)}
+    return ""
+
+
+def check_electronic_formalization(*, person_type: str, responsibilities: set[str]) -> None:
+    """Refuse the system's own formalisation outside the scope of art. 9 (every channel)."""
+    reason = electronic_formalization_obstacle(
+        person_type=person_type, responsibilities=responsibilities
+    )
+    if reason:
+        raise NotAllowed(reason, field="responsibilities")
+
+
 def _nit_for(registrant: Registrant) -> Nit:
     if registrant.is_natural and registrant.document_type_id in DOCUMENT_AS_NIT:
         number = registrant.document_number.lstrip("0")
@@ -197,14 +230,22 @@ def formalize_registration(
     by: User | None,
     bank_certificate_date: date | None = None,
     case_number: str = "",
+    electronic: bool = False,
 ) -> Registrant:
     """Formalise a pre-inscripción: assign the NIT and issue the Formulario 001 (Certificado).
 
     New legal entities without a bank certificate get a provisional NIT (art. 10 lit. a).
-    `by=None` is the system acting on a self-service filing it has verified.
+    `electronic`: the system formalises a self-service filing it has verified, which art. 9
+    allows only for personas naturales of the simplified regime.
     """
+    registrant = lock_registrant(registrant)
+    if electronic:
+        check_electronic_formalization(
+            person_type=registrant.person_type,
+            responsibilities=set(registrant.responsibilities.values_list("code", flat=True)),
+        )
     return _formalize(
-        lock_registrant(registrant),
+        registrant,
         by=by,
         bank_certificate_date=bank_certificate_date,
         case_number=case_number,
