@@ -525,11 +525,26 @@ CONSUMPTION_DECLARATIONS = [
 ]
 
 
-class WithdrawalForm(forms.Form):
+class FactDateForm(forms.Form):
+    """Art. 13: the update is due within the month after the fact; the person says when it was."""
+
+    fact_date = forms.DateField(
+        label=_("Fecha del hecho que origina la actualización"),
+        help_text=_(
+            "Por ejemplo, el día del cambio de domicilio o del inicio de la actividad. El RUT se "
+            "actualiza dentro del mes siguiente (Decreto 2460 de 2013, art. 13)."
+        ),
+        widget=_date_widget(),
+        validators=[_not_future],
+    )
+
+
+class WithdrawalForm(FactDateForm):
     """The declarations of Estatuto Tributario art. 437 par. 3 (IVA) or art. 512-13 (consumo)."""
 
     def __init__(self, *args: Any, declarations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["fact_date"].label = _("Fecha en que dejó de realizar actividades gravadas")
         for index, text in enumerate(declarations):
             self.fields[f"declaration_{index}"] = forms.BooleanField(
                 label=text,

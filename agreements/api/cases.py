@@ -40,6 +40,7 @@ from agreements.services import (
     add_case_document,
     file_authority_order,
 )
+from deadlines.selectors import is_update_late
 from procedures.models import Case, CaseDocument, Cause
 from procedures.services.intake import missing_documents
 
@@ -81,10 +82,21 @@ class CaseSerializer(serializers.Serializer):
     act_date = serializers.DateField(allow_null=True)
     act_issuer = serializers.CharField()
     act_is_final = serializers.BooleanField()
+    fact_date = serializers.DateField(
+        allow_null=True, help_text="Fecha del hecho que origina el trámite."
+    )
+    late_update = serializers.SerializerMethodField(
+        help_text="Actualización radicada después del mes siguiente al hecho "
+        "(Decreto 2460 de 2013, art. 13)."
+    )
     received_at = serializers.DateTimeField()
     due_on = serializers.DateField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_late_update(self, case: Case) -> bool:
+        return is_update_late(case)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_nit(self, case: Case) -> str:

@@ -74,18 +74,44 @@ def _create(
     )
 
 
+def _fact_date_change(fact_date: date | None) -> Change:
+    if fact_date is None or fact_date > timezone.localdate():
+        raise DomainError(
+            _(
+                "Indique la fecha del hecho que origina la actualización, que no puede ser "
+                "futura (Decreto 2460 de 2013, art. 13)."
+            ),
+            field="fact_date",
+        )
+    return Change(_("Fecha del hecho"), "", fact_date.strftime("%d/%m/%Y"))
+
+
 @transaction.atomic
 def start_update(
-    account: CitizenAccount, *, data: RegistrantData, base_revision: int, summary: list[Change]
+    account: CitizenAccount,
+    *,
+    data: RegistrantData,
+    base_revision: int,
+    summary: list[Change],
+    fact_date: date | None,
 ) -> PendingFiling:
-    """Keep an actualización until it is signed; the record is not touched yet."""
+    """Keep an actualización until it is signed; the record is not touched yet.
+
+    `fact_date`: when the fact that requires the update happened (art. 13: one month to update).
+    """
     if not summary:
         raise DomainError(_("No cambió ningún dato."))
+    fact = _fact_date_change(fact_date)
+    assert fact_date is not None
     return _create(
         account,
         kind=PendingFiling.Kind.UPDATE,
-        payload={"data": data_to_json(data), "base_revision": base_revision},
-        summary=summary,
+        payload={
+            "data": data_to_json(data),
+            "base_revision": base_revision,
+            "fact_date": fact_date.isoformat(),
+        },
+        summary=[*summary, fact],
     )
 
 
@@ -97,8 +123,14 @@ def start_withdrawal(
     data: RegistrantData,
     base_revision: int,
     facts: str,
+    fact_date: date | None,
 ) -> PendingFiling:
-    """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official."""
+    """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official.
+
+    `fact_date`: when the taxed activities ceased (art. 13: one month to update).
+    """
+    fact = _fact_date_change(fact_date)
+    assert fact_date is not None
     held = WITHDRAWALS[kind]
     granted = WITHDRAWN_BY_REQUEST[held]
     if held not in data.responsibilities:
@@ -110,8 +142,13 @@ def start_withdrawal(
     return _create(
         account,
         kind=kind,
-        payload={"data": data_to_json(data), "base_revision": base_revision, "facts": facts},
-        summary=[Change(_("Responsabilidades"), held, granted)],
+        payload={
+            "data": data_to_json(data),
+            "base_revision": base_revision,
+            "facts": facts,
+            "fact_date": fact_date.isoformat(),
+        },
+        summary=[Change(_("Responsabilidades"), held, granted), fact],
     )
 
 
@@ -254,7 +291,7 @@ def _file_case(filing: PendingFiling, *, by: Any) -> Case:
         cause=Cause.INSCRITO_REQUEST,
         data=data,
         facts=facts,
-        fact_date=timezone.localdate(),
+        fact_date=date.fromisoformat(payload["fact_date"]) if payload.get("fact_date") else None,
     )
     if filing.kind in WITHDRAWALS:
         case = receive_withdrawal(request, responsibility=WITHDRAWALS[filing.kind], by=by)

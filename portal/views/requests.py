@@ -20,6 +20,7 @@ from portal.forms import (
     ActivitiesForm,
     CancellationForm,
     ContactForm,
+    FactDateForm,
     LocationForm,
     NumericCodeForm,
     ResponsibilitiesForm,
@@ -185,7 +186,9 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
     registrant = _linked(account)
     if registrant is None:
         return _no_rut(request, account)
-    title, form_class = SECTIONS[section]
+    title, section_form = SECTIONS[section]
+    # Every section also asks the date of the fact that requires the update (art. 13).
+    form_class = type(f"Update{section_form.__name__}", (section_form, FactDateForm), {})
     data = data_from_registrant(registrant)
     kwargs: dict[str, Any] = {"initial": _initial(data)}
     if section == "responsabilidades":
@@ -213,7 +216,11 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
         if not form.errors:
             try:
                 filing = filings.start_update(
-                    account, data=data, base_revision=registrant.revision, summary=changes
+                    account,
+                    data=data,
+                    base_revision=registrant.revision,
+                    summary=changes,
+                    fact_date=form.cleaned_data["fact_date"],
                 )
                 filings.send_signature_code(filing)
             except DomainError as exc:
@@ -257,6 +264,7 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
                 data=data_from_registrant(registrant),
                 base_revision=registrant.revision,
                 facts=form.facts(),
+                fact_date=form.cleaned_data["fact_date"],
             )
             filings.send_signature_code(filing)
         except DomainError as exc:

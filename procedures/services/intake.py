@@ -111,6 +111,9 @@ def _validate_request(request: CaseRequest) -> None:
         errors["act_number"] = [_("Indique el número y la fecha del acto que ordena la actuación.")]
     if request.act_date and request.act_date > timezone.localdate():
         errors["act_date"] = [_("La fecha del acto no puede ser futura.")]
+    fact_error = update_fact_date_error(request)
+    if fact_error:
+        errors["fact_date"] = [fact_error]
     if request.from_abroad:
         natural = (
             request.data.resolved_person_type
@@ -147,6 +150,25 @@ def _validate_request(request: CaseRequest) -> None:
             ),
             field="requester_kind",
         )
+
+
+def update_fact_date_error(request: CaseRequest) -> str:
+    """Art. 13: an update the inscrito files by self-service says when its fact happened (the
+    month to update runs from it); no fact date is in the future. "" when the request is fine.
+    """
+    if request.fact_date is not None and request.fact_date > timezone.localdate():
+        return _("La fecha del hecho no puede ser futura.")
+    if (
+        request.case_type == CaseType.UPDATE
+        and request.mode == Mode.SELF_SERVICE
+        and request.requester_kind == RequesterKind.USER
+        and request.fact_date is None
+    ):
+        return _(
+            "Indique la fecha del hecho que origina la actualización: el RUT se actualiza "
+            "dentro del mes siguiente (Decreto 2460 de 2013, art. 13)."
+        )
+    return ""
 
 
 def _priority(request: CaseRequest) -> int:

@@ -8,6 +8,7 @@ import pytest
 
 from procedures.models import Case, CaseType
 from tests.browser.test_portal_journeys import last_code, make_account, sign_in, site
+from tests.clock import TODAY
 from tests.factories import make_natural
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +26,7 @@ def test_art_9_an_online_switch_from_49_to_48_is_filed_for_an_official(site: Any
     page.get_by_role("link", name="Responsabilidades").click()
     page.get_by_label("49 No responsable de IVA").uncheck()
     page.get_by_label("48 Impuesto sobre las ventas").check()
+    page.get_by_label("Fecha del hecho que origina la actualización").fill(str(TODAY))
     page.get_by_role("button", name="Continuar a la firma").click()
     page.wait_for_url("**/firmar/*/")
     page.get_by_label("Código").fill(last_code("marta@example.co"))

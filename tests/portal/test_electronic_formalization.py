@@ -13,7 +13,7 @@ from registry.models import Registrant
 from rut_portal.errors import NotAllowed
 from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD
-from tests.portal.test_filings import _sign
+from tests.portal.test_filings import FACT_DATE, _sign
 from tests.portal.test_inscription import STEPS, _post
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_art_9_an_online_switch_from_49_to_48_waits_for_an_official(
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
             reverse("portal:update_section", args=["responsabilidades"]),
-            {"responsibilities": ["05", "48"]},
+            {"responsibilities": ["05", "48"], "fact_date": FACT_DATE},
             follow=True,
         )
     assert "Firmar la solicitud" in response.content.decode()
