@@ -542,13 +542,43 @@ class FactDateForm(forms.Form):
 class WithdrawalForm(FactDateForm):
     """The declarations of Estatuto Tributario art. 437 par. 3 (IVA) or art. 512-13 (consumo)."""
 
-    def __init__(self, *args: Any, declarations: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, declarations: list[Any], cessation: str = "", **kwargs: Any
+    ) -> None:
+        """`cessation`: the supports of a cessation of IVA (art. 13 par. 3), "certified" by a
+        contador or revisor fiscal, or the inscrito's own "statement"; "" for none."""
         super().__init__(*args, **kwargs)
         self.fields["fact_date"].label = _("Fecha en que dejó de realizar actividades gravadas")
         for index, text in enumerate(declarations):
             self.fields[f"declaration_{index}"] = forms.BooleanField(
                 label=text,
                 error_messages={"required": _("Debe cumplir este requisito para pedir el retiro.")},
+            )
+        if cessation:
+            self.fields["no_final_inventory"] = forms.BooleanField(
+                label=_("No tengo inventario final pendiente de venta."),
+                error_messages={"required": _("Es un requisito del retiro (art. 13 par. 3).")},
+            )
+        if cessation == "certified":
+            self.fields["certification"] = forms.FileField(
+                label=_("Certificación del revisor fiscal o contador público"),
+                help_text=_(
+                    "Debe decir que no realiza actividades gravadas con IVA y que no hay "
+                    "inventario final pendiente de venta. PDF, JPG o PNG de máximo 5 MB."
+                ),
+                validators=[validate_upload],
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            )
+            self.fields["certified_by"] = forms.CharField(
+                label=_("Quién certifica (nombre y tarjeta profesional)"), max_length=200
+            )
+        elif cessation == "statement":
+            self.fields["no_taxed_sales"] = forms.BooleanField(
+                label=_("Hoy no vendo productos ni presto servicios gravados con IVA."),
+                error_messages={"required": _("Es un requisito del retiro (art. 13 par. 3).")},
+            )
+            self.fields["new_activity"] = forms.CharField(
+                label=_("Mi nueva actividad económica"), max_length=300
             )
         self.fields["notes"] = forms.CharField(
             label=_("Observaciones"),
@@ -559,8 +589,14 @@ class WithdrawalForm(FactDateForm):
 
     def facts(self) -> str:
         lines = [
-            str(self.fields[name].label) for name in self.fields if name.startswith("declaration_")
+            str(self.fields[name].label)
+            for name in self.fields
+            if name.startswith("declaration_") or name in ("no_final_inventory", "no_taxed_sales")
         ]
+        if self.cleaned_data.get("new_activity"):
+            lines.append(
+                _("Nueva actividad económica: %(a)s") % {"a": self.cleaned_data["new_activity"]}
+            )
         if self.cleaned_data.get("notes"):
             lines.append(self.cleaned_data["notes"])
         return "\n".join(lines)

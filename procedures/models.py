@@ -503,6 +503,10 @@ class CaseDocument(models.Model):
             "passport_exit_page",
             _("Página del pasaporte con la fecha de salida del país"),
         )
+        VAT_CESSATION_CERTIFICATE = (
+            "vat_cessation_certificate",
+            _("Certificación de contador o revisor fiscal del cese de actividades gravadas"),
+        )
         OTHER = "other", _("Otro soporte")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")

@@ -32,7 +32,11 @@ from procedures.services.intake import (
     receive_case,
 )
 from procedures.services.processing import grant_case
-from procedures.services.withdrawals import receive_withdrawal
+from procedures.services.withdrawals import (
+    CessationEvidence,
+    check_vat_cessation,
+    receive_withdrawal,
+)
 from registry.models import Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.services.registration import electronic_formalization_obstacle
@@ -46,6 +50,20 @@ WITHDRAWALS: dict[str, str] = {
     PendingFiling.Kind.VAT_WITHDRAWAL: VAT,
     PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: CONSUMPTION_TAX,
 }
+
+
+@dataclass
+class Cessation:
+    """The supports of a cessation of IVA activities as typed in the portal (art. 13 par. 3)."""
+
+    no_final_inventory: bool = False
+    no_taxed_sales: bool = False
+    new_activity: str = ""
+    certified_by: str = ""
+    certification: UploadedFile | None = None
+
+
+CERTIFICATION_KIND = "vat_cessation_certificate"
 
 
 @dataclass
@@ -124,14 +142,19 @@ def start_withdrawal(
     base_revision: int,
     facts: str,
     fact_date: date | None,
+    cessation: Cessation | None = None,
 ) -> PendingFiling:
     """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official.
 
-    `fact_date`: when the taxed activities ceased (art. 13: one month to update).
+    `fact_date`: when the taxed activities ceased (art. 13: one month to update). `cessation`:
+    the supports of art. 13 par. 3 for IVA, checked now (withdrawals.check_vat_cessation) and
+    again when the signed filing becomes a case.
     """
     fact = _fact_date_change(fact_date)
     assert fact_date is not None
     held = WITHDRAWALS[kind]
+    if held == VAT:
+        check_vat_cessation(_registrant_of(account), _evidence(cessation))
     granted = WITHDRAWN_BY_REQUEST[held]
     if held not in data.responsibilities:
         raise DomainError(
@@ -139,7 +162,7 @@ def start_withdrawal(
             % {"code": held}
         )
     data.responsibilities = sorted({*data.responsibilities} - {held} | {granted})
-    return _create(
+    filing = _create(
         account,
         kind=kind,
         payload={
@@ -147,8 +170,43 @@ def start_withdrawal(
             "base_revision": base_revision,
             "facts": facts,
             "fact_date": fact_date.isoformat(),
+            "cessation": _cessation_json(cessation),
         },
         summary=[Change(_("Responsabilidades"), held, granted), fact],
+    )
+    if cessation is not None and cessation.certification is not None:
+        upload = cessation.certification
+        PendingDocument.objects.create(
+            filing=filing, kind=CERTIFICATION_KIND, file=upload, name=upload.name or ""
+        )
+    return filing
+
+
+def _cessation_json(cessation: Cessation | None) -> dict[str, Any] | None:
+    if cessation is None:
+        return None
+    return {
+        "no_final_inventory": cessation.no_final_inventory,
+        "no_taxed_sales": cessation.no_taxed_sales,
+        "new_activity": cessation.new_activity,
+        "certified_by": cessation.certified_by,
+    }
+
+
+def _evidence(
+    cessation: Cessation | None, certification: list[File] | None = None
+) -> CessationEvidence | None:
+    if cessation is None:
+        return None
+    files = certification
+    if files is None:
+        files = [cessation.certification] if cessation.certification is not None else []
+    return CessationEvidence(
+        no_final_inventory=cessation.no_final_inventory,
+        no_taxed_sales=cessation.no_taxed_sales,
+        new_activity=cessation.new_activity,
+        certified_by=cessation.certified_by,
+        certification=files,
     )
 
 
@@ -294,7 +352,22 @@ def _file_case(filing: PendingFiling, *, by: Any) -> Case:
         fact_date=date.fromisoformat(payload["fact_date"]) if payload.get("fact_date") else None,
     )
     if filing.kind in WITHDRAWALS:
-        case = receive_withdrawal(request, responsibility=WITHDRAWALS[filing.kind], by=by)
+        stored = payload.get("cessation")
+        files = [
+            File(d.file.open("rb"), name=d.name)
+            for d in filing.documents.all()
+            if d.kind == CERTIFICATION_KIND
+        ]
+        try:
+            case = receive_withdrawal(
+                request,
+                responsibility=WITHDRAWALS[filing.kind],
+                by=by,
+                evidence=_evidence(Cessation(**stored), files) if stored else None,
+            )
+        finally:
+            for certification in files:
+                certification.close()
     else:
         case = receive_case(request, by=by)
     if case.payload.get("base_revision") != payload["base_revision"]:

@@ -30,6 +30,7 @@ from portal.models import CitizenAccount, PendingFiling
 from portal.services import filings
 from portal.services.codes import CodeError
 from portal.views.common import add_domain_error, citizen_required
+from procedures.services.withdrawals import needs_accountant_certification
 from registry.models import ActivityRole, Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT
 from registry.services.updates import (
@@ -254,7 +255,15 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
     if registrant is None:
         return _no_rut(request, account)
     filing_kind, declarations, held = WITHDRAWAL_KINDS[kind]
-    form = WithdrawalForm(request.POST or None, declarations=declarations)
+    cessation = ""
+    if held == VAT:
+        cessation = "certified" if needs_accountant_certification(registrant) else "statement"
+    form = WithdrawalForm(
+        request.POST or None,
+        request.FILES or None,
+        declarations=declarations,
+        cessation=cessation,
+    )
     has_it = registrant.responsibilities.filter(code=held).exists()
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,6 +274,7 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
                 base_revision=registrant.revision,
                 facts=form.facts(),
                 fact_date=form.cleaned_data["fact_date"],
+                cessation=_cessation(form.cleaned_data) if cessation else None,
             )
             filings.send_signature_code(filing)
         except DomainError as exc:
@@ -282,7 +292,18 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
             "form": form,
             "has_it": has_it,
             "held": held,
+            "cessation": cessation,
         },
+    )
+
+
+def _cessation(cleaned: dict[str, Any]) -> filings.Cessation:
+    return filings.Cessation(
+        no_final_inventory=cleaned.get("no_final_inventory", False),
+        no_taxed_sales=cleaned.get("no_taxed_sales", False),
+        new_activity=cleaned.get("new_activity", ""),
+        certified_by=cleaned.get("certified_by", ""),
+        certification=cleaned.get("certification"),
     )
 
 

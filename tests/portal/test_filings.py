@@ -20,6 +20,13 @@ from tests.portal.conftest import PASSWORD, last_code
 
 pytestmark = pytest.mark.django_db
 FACT_DATE = (TODAY - timedelta(days=8)).isoformat()  # within the month of art. 13
+# The inscrito's own statement on the cessation of IVA activities (art. 13 par. 3).
+CESSATION = {
+    "fact_date": FACT_DATE,
+    "no_final_inventory": "on",
+    "no_taxed_sales": "on",
+    "new_activity": "Consultoría no gravada",
+}
 
 
 @pytest.fixture
@@ -130,7 +137,7 @@ def test_the_third_address_change_in_six_months_is_explained(
 def test_the_vat_withdrawal_becomes_a_case_for_an_official(
     signed_in, registrant, django_capture_on_commit_callbacks
 ):
-    declarations = {f"declaration_{i}": "on" for i in range(5)} | {"fact_date": FACT_DATE}
+    declarations = {f"declaration_{i}": "on" for i in range(5)} | CESSATION
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
             reverse("portal:withdrawal", args=["iva"]), declarations, follow=True
@@ -149,7 +156,7 @@ def test_the_vat_withdrawal_becomes_a_case_for_an_official(
 def test_the_vat_withdrawal_granted_by_an_official_replaces_48_with_49(
     signed_in, registrant, official, django_capture_on_commit_callbacks
 ):
-    declarations = {f"declaration_{i}": "on" for i in range(5)} | {"fact_date": FACT_DATE}
+    declarations = {f"declaration_{i}": "on" for i in range(5)} | CESSATION
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
             reverse("portal:withdrawal", args=["iva"]), declarations, follow=True

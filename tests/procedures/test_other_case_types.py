@@ -22,7 +22,7 @@ from procedures.services.processing import (
 )
 from procedures.services.requirements import record_requirement
 from procedures.services.visits import record_visit
-from procedures.services.withdrawals import receive_withdrawal
+from procedures.services.withdrawals import CessationEvidence, receive_withdrawal
 from registry.models import Registrant
 from registry.validation import data_from_registrant
 from rut_portal.errors import Conflict, DomainError, NotAllowed
@@ -309,7 +309,13 @@ def test_a_vat_withdrawal_case_lets_the_official_replace_48_with_49(official):
     data = data_from_registrant(person)
     data.responsibilities = ["05", "49"]
     request = _request(person, CaseType.UPDATE, Cause.INSCRITO_REQUEST, data=data)
-    case = _to_process(receive_withdrawal(request, responsibility="48", by=official), official)
+    evidence = CessationEvidence(
+        no_final_inventory=True, no_taxed_sales=True, new_activity="Consultoría"
+    )
+    case = _to_process(
+        receive_withdrawal(request, responsibility="48", by=official, evidence=evidence),
+        official,
+    )
 
     _record_update(case, person, data, official)
 
