@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import selectors
 from portal.models import AppointmentReason
 from procedures.models import CaseDocument, CaseType, causes_for
+from procedures.services.withdrawals import CESSATION, REGIME_CHANGE, regime_change_years
 from registry.models import Registrant, Seccional
 from registry.responsibilities import (
     BOOKKEEPING,
@@ -548,19 +549,45 @@ class WithdrawalForm(FactDateForm):
         """`cessation`: the supports of a cessation of IVA (art. 13 par. 3), "certified" by a
         contador or revisor fiscal, or the inscrito's own "statement"; "" for none."""
         super().__init__(*args, **kwargs)
-        self.fields["fact_date"].label = _("Fecha en que dejó de realizar actividades gravadas")
+        self.cessation = cessation
+        self.fields["fact_date"].label = _("Fecha del hecho (cambio de régimen o cese)")
+        if cessation:
+            self.fields["motive"] = forms.ChoiceField(
+                label=_("Motivo del retiro"),
+                choices=[
+                    (
+                        REGIME_CHANGE,
+                        _("Cumplo las condiciones para no ser responsable de IVA (art. 13 par. 2)"),
+                    ),
+                    (
+                        CESSATION,
+                        _("Dejé de realizar actividades gravadas con IVA (art. 13 par. 3)"),
+                    ),
+                ],
+                widget=forms.RadioSelect,
+            )
         for index, text in enumerate(declarations):
             self.fields[f"declaration_{index}"] = forms.BooleanField(
                 label=text,
+                required=not cessation,  # for IVA, only a change of regime declares them
                 error_messages={"required": _("Debe cumplir este requisito para pedir el retiro.")},
             )
         if cessation:
+            for year in regime_change_years(timezone.localdate()):
+                self.fields[f"regime_year_{year}"] = forms.BooleanField(
+                    label=_(
+                        "En el año gravable %(year)s cumplí cada una de las condiciones del "
+                        "art. 499 del Estatuto Tributario."
+                    )
+                    % {"year": year},
+                    required=False,
+                )
             self.fields["no_final_inventory"] = forms.BooleanField(
-                label=_("No tengo inventario final pendiente de venta."),
-                error_messages={"required": _("Es un requisito del retiro (art. 13 par. 3).")},
+                label=_("No tengo inventario final pendiente de venta."), required=False
             )
         if cessation == "certified":
             self.fields["certification"] = forms.FileField(
+                required=False,
                 label=_("Certificación del revisor fiscal o contador público"),
                 help_text=_(
                     "Debe decir que no realiza actividades gravadas con IVA y que no hay "
@@ -570,15 +597,17 @@ class WithdrawalForm(FactDateForm):
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
             )
             self.fields["certified_by"] = forms.CharField(
-                label=_("Quién certifica (nombre y tarjeta profesional)"), max_length=200
+                label=_("Quién certifica (nombre y tarjeta profesional)"),
+                max_length=200,
+                required=False,
             )
         elif cessation == "statement":
             self.fields["no_taxed_sales"] = forms.BooleanField(
                 label=_("Hoy no vendo productos ni presto servicios gravados con IVA."),
-                error_messages={"required": _("Es un requisito del retiro (art. 13 par. 3).")},
+                required=False,
             )
             self.fields["new_activity"] = forms.CharField(
-                label=_("Mi nueva actividad económica"), max_length=300
+                label=_("Mi nueva actividad económica"), max_length=300, required=False
             )
         self.fields["notes"] = forms.CharField(
             label=_("Observaciones"),
@@ -586,6 +615,21 @@ class WithdrawalForm(FactDateForm):
             max_length=1000,
             widget=forms.Textarea(attrs={"rows": 3}),
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.cessation and cleaned.get("motive") == REGIME_CHANGE:
+            for name in self.fields:
+                if name.startswith("declaration_") and not cleaned.get(name):
+                    self.add_error(name, _("Debe cumplir este requisito para pedir el retiro."))
+        return cleaned
+
+    def regime_years(self) -> list[int]:
+        return [
+            int(name.removeprefix("regime_year_"))
+            for name in self.fields
+            if name.startswith("regime_year_") and self.cleaned_data.get(name)
+        ]
 
     def facts(self) -> str:
         lines = [

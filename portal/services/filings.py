@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -33,8 +33,9 @@ from procedures.services.intake import (
 )
 from procedures.services.processing import grant_case
 from procedures.services.withdrawals import (
+    CESSATION,
     CessationEvidence,
-    check_vat_cessation,
+    check_vat_withdrawal,
     receive_withdrawal,
 )
 from registry.models import Registrant
@@ -61,6 +62,8 @@ class Cessation:
     new_activity: str = ""
     certified_by: str = ""
     certification: UploadedFile | None = None
+    motive: str = CESSATION
+    regime_years: list[int] = field(default_factory=list)
 
 
 CERTIFICATION_KIND = "vat_cessation_certificate"
@@ -154,7 +157,9 @@ def start_withdrawal(
     assert fact_date is not None
     held = WITHDRAWALS[kind]
     if held == VAT:
-        check_vat_cessation(_registrant_of(account), _evidence(cessation))
+        check_vat_withdrawal(
+            _registrant_of(account), _evidence(cessation), today=timezone.localdate()
+        )
     granted = WITHDRAWN_BY_REQUEST[held]
     if held not in data.responsibilities:
         raise DomainError(
@@ -186,6 +191,8 @@ def _cessation_json(cessation: Cessation | None) -> dict[str, Any] | None:
     if cessation is None:
         return None
     return {
+        "motive": cessation.motive,
+        "regime_years": cessation.regime_years,
         "no_final_inventory": cessation.no_final_inventory,
         "no_taxed_sales": cessation.no_taxed_sales,
         "new_activity": cessation.new_activity,
@@ -207,6 +214,8 @@ def _evidence(
         new_activity=cessation.new_activity,
         certified_by=cessation.certified_by,
         certification=files,
+        motive=cessation.motive,
+        regime_years=list(cessation.regime_years),
     )
 
 

@@ -274,7 +274,7 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
                 base_revision=registrant.revision,
                 facts=form.facts(),
                 fact_date=form.cleaned_data["fact_date"],
-                cessation=_cessation(form.cleaned_data) if cessation else None,
+                cessation=_cessation(form) if cessation else None,
             )
             filings.send_signature_code(filing)
         except DomainError as exc:
@@ -297,8 +297,11 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
     )
 
 
-def _cessation(cleaned: dict[str, Any]) -> filings.Cessation:
+def _cessation(form: WithdrawalForm) -> filings.Cessation:
+    cleaned = form.cleaned_data
     return filings.Cessation(
+        motive=cleaned["motive"],
+        regime_years=form.regime_years(),
         no_final_inventory=cleaned.get("no_final_inventory", False),
         no_taxed_sales=cleaned.get("no_taxed_sales", False),
         new_activity=cleaned.get("new_activity", ""),

@@ -4,10 +4,12 @@ may remove the responsibility they name, which no other actualización can (art.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import Case, CaseDocument, CaseType
@@ -18,6 +20,18 @@ from rut_portal.errors import InvalidData
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+# Why IVA is withdrawn: the change to the simplified regime (art. 13 par. 2, ET art. 505) or
+# the cessation of taxed activities (art. 13 par. 3, ET art. 614).
+REGIME_CHANGE = "regime_change"
+CESSATION = "cessation"
+REGIME_CHANGE_YEARS = 3
+
+
+def regime_change_years(today: date) -> list[int]:
+    """The three fiscal years before the request, newest first (art. 13 par. 2)."""
+    return [today.year - n for n in range(1, REGIME_CHANGE_YEARS + 1)]
 
 
 @dataclass
@@ -35,6 +49,10 @@ class CessationEvidence:
     new_activity: str = ""
     certified_by: str = ""
     certification: list[File] = field(default_factory=list)
+    motive: str = CESSATION
+    # For a change of regime: the fiscal years the inscrito states, in writing, that it met the
+    # conditions of ET art. 499 in each one.
+    regime_years: list[int] = field(default_factory=list)
 
 
 def needs_accountant_certification(registrant: Registrant) -> bool:
@@ -79,6 +97,35 @@ def check_vat_cessation(registrant: Registrant, evidence: CessationEvidence | No
         raise InvalidData(errors)
 
 
+def check_regime_change(evidence: CessationEvidence, *, today: date) -> None:
+    """Art. 13 par. 2: the written statement covers each of the three previous fiscal years."""
+    missing = sorted(set(regime_change_years(today)) - set(evidence.regime_years), reverse=True)
+    if missing:
+        raise InvalidData(
+            {
+                "regime_years": [
+                    _(
+                        "Para pasar al régimen simplificado declare por escrito que cumplió las "
+                        "condiciones del art. 499 del Estatuto Tributario en cada uno de los tres "
+                        "años fiscales anteriores; falta: %(years)s (Decreto 2460 de 2013, art. "
+                        "13 par. 2)."
+                    )
+                    % {"years": ", ".join(str(y) for y in missing)}
+                ]
+            }
+        )
+
+
+def check_vat_withdrawal(
+    registrant: Registrant, evidence: CessationEvidence | None, *, today: date
+) -> None:
+    """The supports of a retiro de IVA by its motive (art. 13 par. 2 or par. 3)."""
+    if evidence is not None and evidence.motive == REGIME_CHANGE:
+        check_regime_change(evidence, today=today)
+    else:
+        check_vat_cessation(registrant, evidence)
+
+
 @transaction.atomic
 def receive_withdrawal(
     request: CaseRequest,
@@ -97,11 +144,13 @@ def receive_withdrawal(
         raise ValueError((request.case_type, responsibility))
     if responsibility == VAT:
         assert request.registrant is not None
-        check_vat_cessation(request.registrant, evidence)
+        check_vat_withdrawal(request.registrant, evidence, today=timezone.localdate())
     case = receive_case(request, by=by)
     case.payload["withdrawal"] = responsibility
     if responsibility == VAT and evidence is not None:
         case.payload["cessation"] = {
+            "motive": evidence.motive,
+            "regime_years": sorted(evidence.regime_years),
             "no_final_inventory": evidence.no_final_inventory,
             "no_taxed_sales": evidence.no_taxed_sales,
             "new_activity": evidence.new_activity,

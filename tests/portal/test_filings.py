@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 FACT_DATE = (TODAY - timedelta(days=8)).isoformat()  # within the month of art. 13
 # The inscrito's own statement on the cessation of IVA activities (art. 13 par. 3).
 CESSATION = {
+    "motive": "cessation",
     "fact_date": FACT_DATE,
     "no_final_inventory": "on",
     "no_taxed_sales": "on",
@@ -187,7 +188,10 @@ def test_a_self_service_update_cannot_drop_vat_and_says_which_request_does(signe
 
 
 def test_a_withdrawal_needs_every_declaration(signed_in):
-    page = signed_in.post(reverse("portal:withdrawal", args=["iva"]), {"declaration_0": "on"})
+    page = signed_in.post(
+        reverse("portal:withdrawal", args=["iva"]),
+        {"declaration_0": "on", "motive": "regime_change"},
+    )
 
     assert "Debe cumplir este requisito" in page.content.decode()
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portal.models import PendingFiling
 from procedures.models import Case, CaseDocument, CaseType
+from tests.clock import TODAY
 from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD
 from tests.portal.test_filings import CESSATION, FACT_DATE, _sign
@@ -33,7 +34,9 @@ def _signed_in(client, account, responsibilities):
 def test_art_13_par_3_the_page_asks_for_no_final_inventory_and_the_new_activity(client, account):
     client = _signed_in(client, account, ["05", "48"])
 
-    page = client.post(URL, {**DECLARATIONS, "fact_date": FACT_DATE}).content.decode()
+    page = client.post(
+        URL, {**DECLARATIONS, "motive": "cessation", "fact_date": FACT_DATE}
+    ).content.decode()
 
     assert "No tengo inventario final pendiente de venta." in page
     assert "Mi nueva actividad económica" in page
@@ -52,6 +55,7 @@ def test_art_13_par_3_a_bookkeeper_uploads_the_accountants_certification(
             URL,
             {
                 **DECLARATIONS,
+                "motive": "cessation",
                 "fact_date": FACT_DATE,
                 "no_final_inventory": "on",
                 "certified_by": "María Gómez, TP 12345-T",
@@ -65,3 +69,24 @@ def test_art_13_par_3_a_bookkeeper_uploads_the_accountants_certification(
     assert case.documents.get().kind == CaseDocument.Kind.VAT_CESSATION_CERTIFICATE
     assert case.payload["cessation"]["no_final_inventory"] is True
     assert CESSATION  # the statement path is exercised in test_filings
+
+
+def test_art_13_par_2_a_change_of_regime_states_each_of_the_three_previous_years(
+    client, account, django_capture_on_commit_callbacks
+):
+    client = _signed_in(client, account, ["05", "48"])
+    years = [TODAY.year - n for n in (1, 2, 3)]
+    base = {**DECLARATIONS, "motive": "regime_change", "fact_date": FACT_DATE}
+    two_years = {f"regime_year_{y}": "on" for y in years[:2]}
+
+    page = client.post(URL, {**base, **two_years}).content.decode()
+
+    assert f"falta: {years[2]}" in page
+    assert not PendingFiling.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            URL, {**base, **{f"regime_year_{y}": "on" for y in years}}, follow=True
+        )
+    _sign(client, django_capture_on_commit_callbacks, response)
+    case = Case.objects.get(case_type=CaseType.UPDATE)
+    assert case.payload["cessation"]["regime_years"] == sorted(years)

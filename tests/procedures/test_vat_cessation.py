@@ -7,7 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode, RequesterKind
 from procedures.services.intake import CaseRequest
-from procedures.services.withdrawals import CessationEvidence, receive_withdrawal
+from procedures.services.withdrawals import (
+    REGIME_CHANGE,
+    CessationEvidence,
+    receive_withdrawal,
+    regime_change_years,
+)
 from registry.validation import data_from_registrant
 from rut_portal.errors import InvalidData
 from tests.clock import TODAY
@@ -63,3 +68,16 @@ def test_art_13_par_3_a_bookkeeper_needs_the_accountants_certification(official)
 
     assert case.documents.get().kind == CaseDocument.Kind.VAT_CESSATION_CERTIFICATE
     assert case.payload["cessation"]["certified_by"] == "María Gómez, TP 12345-T"
+
+
+def test_art_13_par_2_a_change_of_regime_needs_each_of_the_three_previous_years(official):
+    person = make_natural(responsibilities=["05", "48"])
+    last_two = CessationEvidence(motive=REGIME_CHANGE, regime_years=[TODAY.year - 1, TODAY.year])
+
+    with pytest.raises(InvalidData) as refused:
+        receive_withdrawal(_request(person), responsibility="48", by=official, evidence=last_two)
+
+    assert f"falta: {TODAY.year - 2}, {TODAY.year - 3}" in refused.value.errors["regime_years"][0]
+    three = CessationEvidence(motive=REGIME_CHANGE, regime_years=regime_change_years(TODAY))
+    case = receive_withdrawal(_request(person), responsibility="48", by=official, evidence=three)
+    assert case.payload["cessation"]["motive"] == REGIME_CHANGE
