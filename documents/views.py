@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET
 
 from documents.codes import display_code
 from documents.forms import VerificationCodeForm
-from documents.selectors import can_download, document_by_code, verify_document
+from documents.selectors import (
+    can_download,
+    current_state_label,
+    document_by_code,
+    verify_document,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +57,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "verification": verification,
             "code_display": display_code(document.code),
             "can_download": can_download(request.user, document),
+            "current_state": current_state_label(document),
         },
     )
 
