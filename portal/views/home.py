@@ -13,7 +13,9 @@ from portal.services import inscription
 from portal.services.accounts import citizen_account_of
 from portal.views.common import citizen_required
 from portal.views.requests import WITHDRAWAL_KINDS
+from registry.models import Registrant
 from registry.selectors import registrant_by_document
+from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
 
 @require_GET
@@ -56,5 +58,8 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
             "cases": selectors.cases_of(account)[:5],
             "next_appointment": next_appointment,
             "withdrawals": withdrawals,
+            "suspension_notice": SUSPENSION_KEEPS_OBLIGATIONS
+            if registrant is not None and registrant.state == Registrant.State.SUSPENDED
+            else "",
         },
     )

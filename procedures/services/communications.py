@@ -19,6 +19,7 @@ from procedures.models import (
 )
 from procedures.services.common import lock_case, record_step, require_transition, save_case
 from registry.models import Registrant, Seccional, SeccionalAssignment
+from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -92,7 +93,15 @@ def _planned(case: Case) -> list[Communication]:
         )
         return items
     if registrant is not None:
-        add(Communication.Kind.TO_REGISTRANT, registrant.display_name, registrant.email, summary)
+        to_registrant = summary
+        if case.case_type == CaseType.SUSPENSION and case.decision == Decision.GRANTED:
+            to_registrant = f"{summary} {SUSPENSION_KEEPS_OBLIGATIONS}"
+        add(
+            Communication.Kind.TO_REGISTRANT,
+            registrant.display_name,
+            registrant.email,
+            to_registrant,
+        )
     if case.requester_kind != RequesterKind.USER:
         add(Communication.Kind.TO_REQUESTER, case.requester_name, case.requester_email, summary)
     if case.decision != Decision.GRANTED or registrant is None:
