@@ -240,6 +240,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # The supporting act (acto administrativo debidamente ejecutoriado, orden judicial ...)
     act_number = models.CharField(_("número del acto"), max_length=60, blank=True)
     act_date = models.DateField(_("fecha del acto"), null=True, blank=True)
+    # Art. 15 par. 1: a fictitious supplier/exporter suspension runs from the act's publication.
+    act_published_on = models.DateField(_("fecha de publicación del acto"), null=True, blank=True)
     act_issuer = models.CharField(_("quién expidió el acto"), max_length=200, blank=True)
     act_is_final = models.BooleanField(_("acto ejecutoriado"), default=False)
     act_term_days = models.PositiveSmallIntegerField(

@@ -62,6 +62,7 @@ class CaseRequest:
     mode: str = Mode.ASSISTED
     act_number: str = ""
     act_date: date | None = None
+    act_published_on: date | None = None
     act_issuer: str = ""
     act_is_final: bool = False
     act_term_days: int | None = None
@@ -111,6 +112,8 @@ def _validate_request(request: CaseRequest) -> None:
         errors["act_number"] = [_("Indique el número y la fecha del acto que ordena la actuación.")]
     if request.act_date and request.act_date > timezone.localdate():
         errors["act_date"] = [_("La fecha del acto no puede ser futura.")]
+    if request.act_published_on and request.act_published_on > timezone.localdate():
+        errors["act_published_on"] = [_("La fecha de publicación no puede ser futura.")]
     fact_error = update_fact_date_error(request)
     if fact_error:
         errors["fact_date"] = [fact_error]
@@ -227,6 +230,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         else None,
         act_number=request.act_number,
         act_date=request.act_date,
+        act_published_on=request.act_published_on,
         act_issuer=request.act_issuer,
         act_is_final=request.act_is_final,
         act_term_days=request.act_term_days,

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from deadlines.models import Deadline, Rule
 from deadlines.rules import end_of_day
@@ -132,6 +133,7 @@ def test_a_fictitious_supplier_suspension_can_be_lifted_five_years_after_it_was_
         cause=Cause.FICTITIOUS_SUPPLIER,
         requester_kind=RequesterKind.DIAN_AREA,
         requester_name="Fiscalización",
+        act_published_on=timezone.localdate(),
     )
     case = grant_case(
         decide_jurisdiction(check_requirements(case, by=official, met=True), by=official),

@@ -118,6 +118,7 @@ def test_a_fictitious_supplier_suspension_is_lifted_only_after_five_years(offici
             Cause.FICTITIOUS_SUPPLIER,
             requester_kind=RequesterKind.DIAN_AREA,
             requester_name="Fiscalización",
+            act_published_on=date.today(),
         ),
         by=official,
     )
@@ -133,8 +134,9 @@ def test_a_fictitious_supplier_suspension_is_lifted_only_after_five_years(offici
         grant_case(lift, by=official)
     assert "dura cinco años" in error.value.message
 
+    # Art. 15 par. 1: the five years run from the act's publication.
     Case.objects.filter(pk=suspension.pk).update(
-        decided_at=timezone.now() - timedelta(days=5 * 366)
+        act_published_on=timezone.localdate() - timedelta(days=5 * 366)
     )
     grant_case(lift, by=official)
     person.refresh_from_db()
