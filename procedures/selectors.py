@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from procedures.deadlines import add_months
 from procedures.models import Case, CaseType
 from registry.models import Registrant
+from registry.services.registration import registration_due_on
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,26 @@ def sanction_indicators(registrant: Registrant) -> list[Indicator]:
     if registrant.formalized_at is not None:
         formalized = timezone.localdate(registrant.formalized_at)
         started = [a.started_on for a in registrant.activities.all() if a.started_on]
-        if started and min(started) < formalized:
-            first = min(started)
-            indicators.append(
-                Indicator(
-                    "late_registration",
-                    _("Se inscribió %(d)s días después de iniciar la actividad (%(f)s).")
-                    % {"d": (formalized - first).days, "f": first.strftime("%d/%m/%Y")},
-                    (formalized - first).days,
-                )
+        first = min(started) if started else None
+        due = (
+            registration_due_on(
+                person_type=registrant.person_type,
+                responsibilities=set(registrant.responsibilities.values_list("code", flat=True)),
+                activity_started_on=first,
             )
+            if first
+            else None
+        )
+        if first and due and due < formalized:
+            if due == first:
+                message = _("Se inscribió %(d)s días después de iniciar la actividad (%(f)s).") % {
+                    "d": (formalized - first).days,
+                    "f": first.strftime("%d/%m/%Y"),
+                }
+            else:
+                message = _(
+                    "Se inscribió %(d)s días después del vencimiento de la declaración de renta "
+                    "del año en que inició la actividad (%(f)s; Decreto 2460 de 2013, art. 7)."
+                ) % {"d": (formalized - due).days, "f": due.strftime("%d/%m/%Y")}
+            indicators.append(Indicator("late_registration", message, (formalized - due).days))
     return indicators

@@ -219,6 +219,10 @@ PROVISIONAL_NIT_DAYS = envint("PROVISIONAL_NIT_DAYS", 15)
 ELECTRONIC_FORMALIZATION_EXCLUDED_RESPONSIBILITIES = envlist(
     "ELECTRONIC_FORMALIZATION_EXCLUDED_RESPONSIBILITIES", "11,48"
 )
+# Decreto 2460 de 2013, art. 7: a persona natural who becomes an income-tax filer may register
+# until the filing deadline of that taxable year's return, due the next year on this month-day
+# (MM-DD; the latest day of DIAN's calendar for personas naturales).
+INCOME_TAX_FILING_DEADLINE = os.environ.get("INCOME_TAX_FILING_DEADLINE", "10-31")
 # Reference tables (seccionales, DIVIPOLA, CIIU, ...) are cached per process; an edit made in
 # another process shows within this many seconds (registry.reference_cache).
 REFERENCE_CACHE_SECONDS = envint("REFERENCE_CACHE_SECONDS", 300)

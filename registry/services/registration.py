@@ -22,6 +22,7 @@ from registry.models import (
     SeccionalAssignment,
 )
 from registry.nit import Nit, allocate_nit, check_digit
+from registry.responsibilities import INCOME_TAX
 from registry.services.common import (
     DuplicateRegistrant,
     integrity_to_domain,
@@ -214,6 +215,33 @@ def check_electronic_formalization(*, person_type: str, responsibilities: set[st
     )
     if reason:
         raise NotAllowed(reason, field="responsibilities")
+
+
+# Art. 7 par.: who registers only as a new income-tax filer (casilla 53: renta, no IVA).
+INCOME_FILER_ONLY = frozenset({responsibilities.INCOME_TAX, responsibilities.NOT_VAT_RESPONSIBLE})
+
+
+def income_tax_filing_deadline(taxable_year: int) -> date:
+    """The last day to file a persona natural's income-tax return of `taxable_year`."""
+    month, day = (int(part) for part in settings.INCOME_TAX_FILING_DEADLINE.split("-"))
+    return date(taxable_year + 1, month, day)
+
+
+def registration_due_on(
+    *, person_type: str, responsibilities: set[str], activity_started_on: date
+) -> date:
+    """The last day to register for an activity started that day (Decreto 2460 de 2013, art. 7).
+
+    Before starting the activity; a persona natural registering only because it became an
+    income-tax filer in that taxable year may do so until that return's filing deadline.
+    """
+    if (
+        person_type == PersonType.NATURAL
+        and INCOME_TAX in responsibilities
+        and responsibilities <= INCOME_FILER_ONLY
+    ):
+        return income_tax_filing_deadline(activity_started_on.year)
+    return activity_started_on
 
 
 def _nit_for(registrant: Registrant) -> Nit:

@@ -5,11 +5,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from procedures.selectors import sanction_indicators
 from registry.models import Registrant
 from registry.services.provisional_nit import activate_provisional_nit
-from registry.services.registration import formalize_registration, pre_register
+from registry.services.registration import (
+    formalize_registration,
+    income_tax_filing_deadline,
+    pre_register,
+    registration_due_on,
+)
 from registry.services.updates import update_registrant
-from registry.validation import data_from_registrant
+from registry.validation import ActivityData, data_from_registrant
 from rut_portal.errors import DomainError, InvalidData
 from tests.factories import legal_data, make_legal, make_natural
 
@@ -66,3 +72,16 @@ def test_art_10_a_provisional_nit_is_not_activated_with_a_stale_certificate(offi
         activate_provisional_nit(
             registrant, by=official, certificate_date=timezone.localdate() - timedelta(days=40)
         )
+
+
+def test_art_7_a_new_income_tax_filer_may_register_until_the_filing_deadline() -> None:
+    started = timezone.localdate() - timedelta(days=30)
+    activity = [ActivityData(code="6201", started_on=started)]
+    filer = make_natural(responsibilities=["05"], activities=activity)
+    vat_payer = make_natural(responsibilities=["05", "48"], activities=activity)
+
+    assert "late_registration" not in [i.code for i in sanction_indicators(filer)]
+    assert "late_registration" in [i.code for i in sanction_indicators(vat_payer)]
+    assert registration_due_on(
+        person_type="2", responsibilities={"05"}, activity_started_on=started
+    ) == income_tax_filing_deadline(started.year)
