@@ -570,6 +570,8 @@ class Communication(models.Model):
         TO_CUSTOMS = "to_customs", _("Aviso a los procesos de aduanas")
         REJECTION = "rejection", _("Comunicación de rechazo por requisitos")
         CERTIFIED_RUT = "certified_rut", _("RUT certificado enviado al correo")
+        FORWARDING = "forwarding", _("Oficio remisorio a la seccional competente")
+        FORWARDING_NOTICE = "forwarding_notice", _("Aviso de remisión al solicitante")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="communications")
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)

@@ -186,3 +186,54 @@ def send_certified_rut(case: Case) -> Communication:
     if communication.recipient_email:
         send_communication.delay_on_commit(communication.pk)
     return communication
+
+
+def communicate_forwarding(
+    case: Case, *, origin: Seccional, by: User | None
+) -> list[Communication]:
+    """Procedure, activity 4: the remission of a case to the competent seccional leaves an
+    outgoing oficio to that seccional, with the case and its supports, and a notice to the
+    requester saying where the request went (the acknowledgment of the remission)."""
+    from documents.tasks import queue_communication
+    from procedures.tasks import send_communication
+
+    destination = case.seccional
+    values = {
+        "number": case.number,
+        "origin": origin.name,
+        "destination": destination.name,
+        "documents": case.documents.count(),
+    }
+    items = [
+        Communication(
+            case=case,
+            kind=Communication.Kind.FORWARDING,
+            recipient_name=destination.name,
+            seccional=destination,
+            subject=_("DIAN - RUT: remisión del trámite %(number)s") % values,
+            body=_(
+                "La seccional %(origin)s remite el trámite %(number)s, con sus %(documents)s "
+                "soporte(s), a la seccional %(destination)s, competente para decidirlo "
+                "(procedimiento, actividad 4)."
+            )
+            % values,
+        ),
+        Communication(
+            case=case,
+            kind=Communication.Kind.FORWARDING_NOTICE,
+            recipient_name=case.requester_name,
+            recipient_email=case.requester_email,
+            subject=_("DIAN - RUT: trámite %(number)s remitido") % values,
+            body=_(
+                "Su solicitud %(number)s fue recibida en la seccional %(origin)s y remitida a la "
+                "seccional %(destination)s, que es la competente para decidirla."
+            )
+            % values,
+        ),
+    ]
+    communications = Communication.objects.bulk_create(items)
+    for communication in communications:
+        queue_communication(communication.pk)
+        if communication.recipient_email:
+            send_communication.delay_on_commit(communication.pk)
+    return communications

@@ -37,6 +37,7 @@ from procedures.services.common import (
     require_transition,
     save_case,
 )
+from procedures.services.communications import communicate_forwarding
 from registry.models import Registrant
 from registry.services.common import DEFAULT_SECCIONAL, acting_user
 from registry.services.registration import pre_register
@@ -385,17 +386,22 @@ def decide_jurisdiction(case: Case, *, by: User | None) -> Case:
         record_step(case, kind=CaseStep.Kind.JURISDICTION, by=by, from_state=before)
         return case
     require_transition(case, "forward", by)
-    origin = case.seccional_id
+    origin = case.seccional
     case.forward(to=case.registrant.seccional)  # type: ignore[union-attr]
     # Procedure activity 4: forwarded at the latest the day after it was received.
     save_case(case, ["state", "seccional", "assigned_to"])
+    sent = communicate_forwarding(case, origin=origin, by=by)
     record_step(
         case,
         kind=CaseStep.Kind.FORWARDED,
         by=by,
         from_state=before,
         legal_basis=_("Procedimiento, actividad 4"),
-        details={"from": origin, "to": competent},
+        details={
+            "from": origin.pk,
+            "to": competent,
+            "communications": [c.pk for c in sent],
+        },
     )
     return case
 
