@@ -289,6 +289,7 @@ class AuthorityOrder:
     act_term_days: int | None = None
     facts: str = ""
     document_description: str = ""
+    act_published_on: date | None = None  # art. 15 par. 1 (fictitious supplier/exporter)
 
 
 def _registrant_for_order(nit: str) -> Registrant:
@@ -346,6 +347,7 @@ def file_authority_order(entity: AgreementEntity, *, order: AuthorityOrder) -> C
             act_issuer=order.act_issuer,
             act_is_final=order.act_is_final,
             act_term_days=order.act_term_days,
+            act_published_on=order.act_published_on,
             facts=order.facts,
         ),
         by=entity.user,

@@ -80,6 +80,7 @@ class CaseSerializer(serializers.Serializer):
     registrant_name = serializers.SerializerMethodField()
     act_number = serializers.CharField()
     act_date = serializers.DateField(allow_null=True)
+    act_published_on = serializers.DateField(allow_null=True)
     act_issuer = serializers.CharField()
     act_is_final = serializers.BooleanField()
     fact_date = serializers.DateField(
@@ -156,6 +157,12 @@ class OrderCreateApi(IdempotentCreateApi):
         cause = serializers.ChoiceField(choices=Cause.choices, default=Cause.AUTHORITY_ORDER)
         act_number = serializers.CharField(max_length=60)
         act_date = serializers.DateField()
+        act_published_on = serializers.DateField(
+            required=False,
+            allow_null=True,
+            help_text="Fecha de publicación del acto (proveedor o exportador ficticio: la "
+            "suspensión rige y se cuenta desde ella, Decreto 2460 de 2013, art. 15 par. 1).",
+        )
         act_issuer = serializers.CharField(max_length=200)
         act_is_final = serializers.BooleanField()
         act_term_days = serializers.IntegerField(

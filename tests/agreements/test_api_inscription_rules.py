@@ -110,3 +110,25 @@ def test_art_10_a_general_power_older_than_six_months_needs_the_notarys_certific
     assert refused.status_code == 400
     assert "certificado de vigencia" in refused.json()["documents"][0]
     assert accepted.status_code == 201, accepted.data
+
+
+def test_art_15_par_1_an_order_records_the_publication_date_of_its_act(court_client):
+    from procedures.models import Case
+    from tests.agreements.test_api_orders import URL as ORDERS
+    from tests.agreements.test_api_orders import order, send
+    from tests.factories import make_natural
+
+    person = make_natural(responsibilities=[])
+    published = (date.today() - timedelta(days=2)).isoformat()
+
+    response = send(
+        court_client,
+        order(person, cause="fictitious_supplier", act_published_on=published),
+    )
+
+    assert response.status_code == 201, response.data
+    assert response.json()["act_published_on"] == published
+    assert Case.objects.get(number=response.json()["number"]).act_published_on.isoformat() == (
+        published
+    )
+    assert ORDERS
