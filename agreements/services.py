@@ -29,6 +29,7 @@ from agreements.models import (
 )
 from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode
 from procedures.services.intake import CaseRequest, attach_document, receive_case
+from procedures.services.requirements import DeclaredDocument, check_declared_documents
 from registry.models import Registrant
 from registry.selectors import registrant_by_nit
 from registry.services.registration import register_registrant
@@ -232,21 +233,29 @@ def run_once(
 
 @transaction.atomic
 def register_by_agreement(
-    entity: AgreementEntity, *, data: RegistrantData, bank_certificate_date: date | None
+    entity: AgreementEntity,
+    *,
+    data: RegistrantData,
+    bank_certificate_date: date | None,
+    documents: list[DeclaredDocument] | None = None,
+    via_attorney: bool = False,
 ) -> AgreementInscription:
     """Inscripción by an entity authorised under an agreement (Decreto 2460 de 2013, art. 8-9).
 
     The entity formalises: the NIT is assigned and the Formulario 001 issued at once, with the
     entity's service user as the actor on the audit trail. Legal entities without a bank
-    certificate get a provisional NIT (art. 10 lit. a), as at a DIAN desk.
+    certificate get a provisional NIT (art. 10 lit. a), as at a DIAN desk. The entity declares
+    the documents of the kind's checklist (art. 10), checked as an official's review would.
     """
     if not entity.has_scope(Scope.REGISTRATIONS):
         raise NotAllowed(_("El convenio de la entidad no incluye inscripciones."))
-    if bank_certificate_date and bank_certificate_date > timezone.localdate():
-        raise DomainError(
-            _("La certificación bancaria no puede tener fecha futura."),
-            field="bank_certificate_date",
-        )
+    check_declared_documents(
+        kind=data.kind,
+        case_type=CaseType.REGISTRATION,
+        documents=documents or [],
+        via_attorney=via_attorney,
+        today=timezone.localdate(),
+    )
     registrant = register_registrant(
         data, by=entity.user, bank_certificate_date=bank_certificate_date
     )
@@ -280,6 +289,7 @@ class AuthorityOrder:
     act_term_days: int | None = None
     facts: str = ""
     document_description: str = ""
+    act_published_on: date | None = None  # art. 15 par. 1 (fictitious supplier/exporter)
 
 
 def _registrant_for_order(nit: str) -> Registrant:
@@ -337,6 +347,7 @@ def file_authority_order(entity: AgreementEntity, *, order: AuthorityOrder) -> C
             act_issuer=order.act_issuer,
             act_is_final=order.act_is_final,
             act_term_days=order.act_term_days,
+            act_published_on=order.act_published_on,
             facts=order.facts,
         ),
         by=entity.user,

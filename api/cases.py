@@ -40,6 +40,7 @@ from api.common import (
     paginated,
     path_parameter,
 )
+from deadlines.selectors import is_update_late
 from procedures.models import Case, CaseDocument, Cause
 from procedures.services.intake import missing_documents
 
@@ -79,12 +80,24 @@ class CaseSerializer(serializers.Serializer):
     registrant_name = serializers.SerializerMethodField()
     act_number = serializers.CharField()
     act_date = serializers.DateField(allow_null=True)
+    act_published_on = serializers.DateField(allow_null=True)
     act_issuer = serializers.CharField()
     act_is_final = serializers.BooleanField()
+    fact_date = serializers.DateField(
+        allow_null=True, help_text="Fecha del hecho que origina el trámite."
+    )
+    late_update = serializers.SerializerMethodField(
+        help_text="Actualización radicada después del mes siguiente al hecho "
+        "(Decreto 2460 de 2013, art. 13)."
+    )
     received_at = serializers.DateTimeField()
     due_on = serializers.DateField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_late_update(self, case: Case) -> bool:
+        return is_update_late(case)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_nit(self, case: Case) -> str:
@@ -144,6 +157,12 @@ class OrderCreateApi(IdempotentCreateApi):
         cause = serializers.ChoiceField(choices=Cause.choices, default=Cause.AUTHORITY_ORDER)
         act_number = serializers.CharField(max_length=60)
         act_date = serializers.DateField()
+        act_published_on = serializers.DateField(
+            required=False,
+            allow_null=True,
+            help_text="Fecha de publicación del acto (proveedor o exportador ficticio: la "
+            "suspensión rige y se cuenta desde ella, Decreto 2460 de 2013, art. 15 par. 1).",
+        )
         act_issuer = serializers.CharField(max_length=200)
         act_is_final = serializers.BooleanField()
         act_term_days = serializers.IntegerField(

@@ -35,6 +35,7 @@ from api.common import (
     parse_id,
     path_parameter,
 )
+from procedures.services.requirements import DeclaredDocument
 from registry.models import (
     ActivityRole,
     PersonType,
@@ -68,6 +69,7 @@ INSCRIPTION_EXAMPLE = OpenApiExample(
         "email": "ana.rodriguez@example.co",
         "activities": [{"code": "4711", "role": "principal", "started_on": "2026-01-10"}],
         "responsibilities": ["49"],
+        "documents": [{"code": "applicant_id"}],
     },
 )
 
@@ -136,6 +138,17 @@ class EstablishmentInputSerializer(serializers.Serializer):
     opened_on = serializers.DateField(required=False, allow_null=True)
 
 
+class DeclaredDocumentSerializer(serializers.Serializer):
+    """One document of the kind's checklist (Decreto 2460 de 2013, art. 10), as seen."""
+
+    code = serializers.CharField(max_length=40)
+    document_date = serializers.DateField(required=False, allow_null=True)
+    power_kind = serializers.ChoiceField(
+        choices=[("special", "especial"), ("general", "general")], required=False, allow_blank=True
+    )
+    notary_certificate = serializers.BooleanField(required=False, default=False)
+
+
 class InscriptionsApi(IdempotentCreateApi):
     """Chambers of commerce and other authorised entities register inscritos (art. 8)."""
 
@@ -182,6 +195,8 @@ class InscriptionsApi(IdempotentCreateApi):
         partners = PartnerInputSerializer(many=True, required=False, max_length=500)
         establishments = EstablishmentInputSerializer(many=True, required=False, max_length=500)
         bank_certificate_date = serializers.DateField(required=False, allow_null=True)
+        via_attorney = serializers.BooleanField(required=False, default=False)
+        documents = DeclaredDocumentSerializer(many=True, required=False, max_length=30)
 
         class Meta:
             ref_name = "InscriptionInput"
@@ -226,8 +241,14 @@ class InscriptionsApi(IdempotentCreateApi):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         bank_certificate_date = values.pop("bank_certificate_date", None)
+        via_attorney = values.pop("via_attorney", False)
+        documents = [DeclaredDocument(**item) for item in values.pop("documents", [])]
         inscription = register_by_agreement(
-            self.entity, data=_registrant_data(values), bank_certificate_date=bank_certificate_date
+            self.entity,
+            data=_registrant_data(values),
+            bank_certificate_date=bank_certificate_date,
+            documents=documents,
+            via_attorney=via_attorney,
         )
         fresh = selectors.inscription_of_entity(self.entity, inscription.pk)
         return status.HTTP_201_CREATED, self.OutputSerializer(fresh).data

@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import latency_summary_ms, setup_django, write_json  # noqa: E402
 
-BANK_CERTIFICATE_DATE = date(2026, 1, 15)  # present at inscription: the NIT is definitive
+# Present at inscription, so the NIT is definitive; art. 10 wants it no older than one month.
+BANK_CERTIFICATE_DATE = date.today()
 TARGET_RATIO = 0.5
 
 

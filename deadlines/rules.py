@@ -257,7 +257,8 @@ def lift_eligible_on(suspended_on: date) -> date:
 def _eligibility_plan(case: Case) -> Plan | Unplannable:
     """Lifting is possible from the same date five years on (the lift check in processing.py)."""
     assert case.decided_at is not None
-    suspended_on = timezone.localdate(case.decided_at)
+    # Art. 15 par. 1: the five years run from the act's publication (older records: decision).
+    suspended_on = case.act_published_on or timezone.localdate(case.decided_at)
     try:
         eligible_on = lift_eligible_on(suspended_on)
     except (ValueError, OverflowError) as exc:

@@ -206,14 +206,23 @@ def settle_case_deadlines(case: Case) -> int:
         case=case, state=Deadline.State.PENDING, rule__in=rules.CASE_RULES
     )
     for deadline in pending:
-        if rules.is_met(deadline.rule, case):
+        if deadline.rule == Rule.FORWARDING and rules.is_met(deadline.rule, case):
+            # Fulfilled by the remission itself: the row says so (Cumplido), not "Cancelado".
+            deadline.complete(
+                result=_("Cumplido: el trámite %(number)s fue remitido a la seccional %(to)s.")
+                % {"number": case.number, "to": case.seccional.name},
+                at=now,
+            )
+        elif rules.is_met(deadline.rule, case):
             deadline.cancel(
                 reason=_("Cumplido: el trámite %(number)s pasó a «%(state)s».")
                 % {"number": case.number, "state": case.get_state_display()},
                 at=now,
             )
-            deadline.save(update_fields=_DONE_FIELDS)
-            settled += 1
+        else:
+            continue
+        deadline.save(update_fields=_DONE_FIELDS)
+        settled += 1
     return settled
 
 

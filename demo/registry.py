@@ -1158,7 +1158,12 @@ def _create(
     registrant = pre_register(data, by=None)
     if spec.path == PRE:
         return registrant
-    bank_certificate = None if spec.path in _THROUGH_PROVISIONAL else details.day(2025, 2025)
+    # A certificate of the last four weeks (art. 10: no older than one month); one draw, as before.
+    bank_certificate = (
+        None
+        if spec.path in _THROUGH_PROVISIONAL
+        else timezone.localdate() - timedelta(days=details.rng.randrange(364) % 28)
+    )
     registrant = formalize_registration(
         registrant, by=cast.official(registrant), bank_certificate_date=bank_certificate
     )

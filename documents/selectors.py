@@ -72,6 +72,25 @@ def verify_document(document: StoredDocument) -> Verification:
     return Verification(document, integrity, computed)
 
 
+def current_state_label(document: StoredDocument) -> str:
+    """The inscrito's state today, next to the one the document shows at its issue ("" if none).
+
+    A Formulario 001 or a resolution proves the state on its date (Decreto 2460 de 2013, art. 19);
+    whoever checks it also needs to know whether the RUT is still in that state.
+    """
+    registrant = None
+    if document.form_version_id is not None:
+        registrant = document.form_version.registrant  # type: ignore[union-attr]
+    else:
+        case = document.case
+        if case is None and document.official_format_id is not None:
+            case = document.official_format.case  # type: ignore[union-attr]
+        if case is None and document.communication_id is not None:
+            case = document.communication.case  # type: ignore[union-attr]
+        registrant = case.registrant if case is not None else None
+    return str(registrant.get_state_display()) if registrant is not None else ""
+
+
 def can_download(user: User | AnonymousUser, document: StoredDocument) -> bool:
     """Officials (staff) who may see the document's source may download its file."""
     if not (user.is_authenticated and user.is_active and user.is_staff):

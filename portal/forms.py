@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import selectors
 from portal.models import AppointmentReason
 from procedures.models import CaseDocument, CaseType, RequesterKind, causes_for
+from procedures.services.withdrawals import CESSATION, REGIME_CHANGE, regime_change_years
 from registry.models import Registrant, Seccional
 from registry.responsibilities import (
     BOOKKEEPING,
@@ -528,15 +529,88 @@ CONSUMPTION_DECLARATIONS = [
 ]
 
 
-class WithdrawalForm(forms.Form):
+class FactDateForm(forms.Form):
+    """Art. 13: the update is due within the month after the fact; the person says when it was."""
+
+    fact_date = forms.DateField(
+        label=_("Fecha del hecho que origina la actualización"),
+        help_text=_(
+            "Por ejemplo, el día del cambio de domicilio o del inicio de la actividad. El RUT se "
+            "actualiza dentro del mes siguiente (Decreto 2460 de 2013, art. 13)."
+        ),
+        widget=_date_widget(),
+        validators=[_not_future],
+    )
+
+
+class WithdrawalForm(FactDateForm):
     """The declarations of Estatuto Tributario art. 437 par. 3 (IVA) or art. 512-13 (consumo)."""
 
-    def __init__(self, *args: Any, declarations: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, declarations: list[Any], cessation: str = "", **kwargs: Any
+    ) -> None:
+        """`cessation`: the supports of a cessation of IVA (art. 13 par. 3), "certified" by a
+        contador or revisor fiscal, or the inscrito's own "statement"; "" for none."""
         super().__init__(*args, **kwargs)
+        self.cessation = cessation
+        self.fields["fact_date"].label = _("Fecha del hecho (cambio de régimen o cese)")
+        if cessation:
+            self.fields["motive"] = forms.ChoiceField(
+                label=_("Motivo del retiro"),
+                choices=[
+                    (
+                        REGIME_CHANGE,
+                        _("Cumplo las condiciones para no ser responsable de IVA (art. 13 par. 2)"),
+                    ),
+                    (
+                        CESSATION,
+                        _("Dejé de realizar actividades gravadas con IVA (art. 13 par. 3)"),
+                    ),
+                ],
+                widget=forms.RadioSelect,
+            )
         for index, text in enumerate(declarations):
             self.fields[f"declaration_{index}"] = forms.BooleanField(
                 label=text,
+                required=not cessation,  # for IVA, only a change of regime declares them
                 error_messages={"required": _("Debe cumplir este requisito para pedir el retiro.")},
+            )
+        if cessation:
+            for year in regime_change_years(timezone.localdate()):
+                self.fields[f"regime_year_{year}"] = forms.BooleanField(
+                    label=_(
+                        "En el año gravable %(year)s cumplí cada una de las condiciones del "
+                        "art. 499 del Estatuto Tributario."
+                    )
+                    % {"year": year},
+                    required=False,
+                )
+            self.fields["no_final_inventory"] = forms.BooleanField(
+                label=_("No tengo inventario final pendiente de venta."), required=False
+            )
+        if cessation == "certified":
+            self.fields["certification"] = forms.FileField(
+                required=False,
+                label=_("Certificación del revisor fiscal o contador público"),
+                help_text=_(
+                    "Debe decir que no realiza actividades gravadas con IVA y que no hay "
+                    "inventario final pendiente de venta. PDF, JPG o PNG de máximo 5 MB."
+                ),
+                validators=[validate_upload],
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            )
+            self.fields["certified_by"] = forms.CharField(
+                label=_("Quién certifica (nombre y tarjeta profesional)"),
+                max_length=200,
+                required=False,
+            )
+        elif cessation == "statement":
+            self.fields["no_taxed_sales"] = forms.BooleanField(
+                label=_("Hoy no vendo productos ni presto servicios gravados con IVA."),
+                required=False,
+            )
+            self.fields["new_activity"] = forms.CharField(
+                label=_("Mi nueva actividad económica"), max_length=300, required=False
             )
         self.fields["notes"] = forms.CharField(
             label=_("Observaciones"),
@@ -545,10 +619,31 @@ class WithdrawalForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.cessation and cleaned.get("motive") == REGIME_CHANGE:
+            for name in self.fields:
+                if name.startswith("declaration_") and not cleaned.get(name):
+                    self.add_error(name, _("Debe cumplir este requisito para pedir el retiro."))
+        return cleaned
+
+    def regime_years(self) -> list[int]:
+        return [
+            int(name.removeprefix("regime_year_"))
+            for name in self.fields
+            if name.startswith("regime_year_") and self.cleaned_data.get(name)
+        ]
+
     def facts(self) -> str:
         lines = [
-            str(self.fields[name].label) for name in self.fields if name.startswith("declaration_")
+            str(self.fields[name].label)
+            for name in self.fields
+            if name.startswith("declaration_") or name in ("no_final_inventory", "no_taxed_sales")
         ]
+        if self.cleaned_data.get("new_activity"):
+            lines.append(
+                _("Nueva actividad económica: %(a)s") % {"a": self.cleaned_data["new_activity"]}
+            )
         if self.cleaned_data.get("notes"):
             lines.append(self.cleaned_data["notes"])
         return "\n".join(lines)

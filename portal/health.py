@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deadlines.rules import FICTITIOUS_CAUSES, FICTITIOUS_SUSPENSION, update_due_on
+from deadlines.rules import FICTITIOUS_CAUSES, update_due_on
 from portal.models import AppointmentReason, CitizenAccount, PendingFiling
 from procedures.models import Case, CaseType, Cause, Decision
+from procedures.services.processing import fictitious_suspension_ends
 from registry.models import FormVersion, Registrant
 from registry.services.provisional_nit import provisional_nit_expires_on
-from rut_portal.business_days import add_months
 
 DANGER = "danger"
 WARNING = "warning"
@@ -273,9 +273,7 @@ def suspension_check(
             "RUT y levanta la suspensión."
         )
     elif cause in FICTITIOUS_CAUSES and case is not None and case.decided_at is not None:
-        eligible = add_months(
-            timezone.localdate(case.decided_at), 12 * FICTITIOUS_SUSPENSION.amount
-        )
+        eligible = fictitious_suspension_ends(case)
         how = _(
             "Se suspendió por la declaratoria de %(cause)s. Puede pedir el levantamiento desde "
             "el %(date)s, cuando se cumplen los cinco años de la sanción, con los documentos de "

@@ -270,6 +270,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # The supporting act (acto administrativo debidamente ejecutoriado, orden judicial ...)
     act_number = models.CharField(_("número del acto"), max_length=60, blank=True)
     act_date = models.DateField(_("fecha del acto"), null=True, blank=True)
+    # Art. 15 par. 1: a fictitious supplier/exporter suspension runs from the act's publication.
+    act_published_on = models.DateField(_("fecha de publicación del acto"), null=True, blank=True)
     act_issuer = models.CharField(_("quién expidió el acto"), max_length=200, blank=True)
     act_is_final = models.BooleanField(_("acto ejecutoriado"), default=False)
     act_term_days = models.PositiveSmallIntegerField(
@@ -578,6 +580,10 @@ class CaseDocument(models.Model):
             "passport_exit_page",
             _("Página del pasaporte con la fecha de salida del país"),
         )
+        VAT_CESSATION_CERTIFICATE = (
+            "vat_cessation_certificate",
+            _("Certificación de contador o revisor fiscal del cese de actividades gravadas"),
+        )
         OTHER = "other", _("Otro soporte")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
@@ -639,6 +645,8 @@ class Communication(models.Model):
         TO_CUSTOMS = "to_customs", _("Aviso a los procesos de aduanas")
         REJECTION = "rejection", _("Comunicación de rechazo por requisitos")
         CERTIFIED_RUT = "certified_rut", _("RUT certificado enviado al correo")
+        FORWARDING = "forwarding", _("Oficio remisorio a la seccional competente")
+        FORWARDING_NOTICE = "forwarding_notice", _("Aviso de remisión al solicitante")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="communications")
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices)

@@ -15,6 +15,7 @@ from deadlines.rules import update_due_on
 from procedures.models import Case, CaseType, Petition, Referral
 from procedures.services.assignment import OPEN_STATES
 from registry.models import Registrant
+from registry.services.registration import registration_due_on
 
 # --- Which official may see what (one function per rule; every channel calls them) ------------
 
@@ -116,14 +117,26 @@ def sanction_indicators(registrant: Registrant) -> list[Indicator]:
     if registrant.formalized_at is not None:
         formalized = timezone.localdate(registrant.formalized_at)
         started = [a.started_on for a in registrant.activities.all() if a.started_on]
-        if started and min(started) < formalized:
-            first = min(started)
-            indicators.append(
-                Indicator(
-                    "late_registration",
-                    _("Se inscribió %(d)s días después de iniciar la actividad (%(f)s).")
-                    % {"d": (formalized - first).days, "f": first.strftime("%d/%m/%Y")},
-                    (formalized - first).days,
-                )
+        first = min(started) if started else None
+        due = (
+            registration_due_on(
+                person_type=registrant.person_type,
+                responsibilities=set(registrant.responsibilities.values_list("code", flat=True)),
+                activity_started_on=first,
             )
+            if first
+            else None
+        )
+        if first and due and due < formalized:
+            if due == first:
+                message = _("Se inscribió %(d)s días después de iniciar la actividad (%(f)s).") % {
+                    "d": (formalized - first).days,
+                    "f": first.strftime("%d/%m/%Y"),
+                }
+            else:
+                message = _(
+                    "Se inscribió %(d)s días después del vencimiento de la declaración de renta "
+                    "del año en que inició la actividad (%(f)s; Decreto 2460 de 2013, art. 7)."
+                ) % {"d": (formalized - due).days, "f": due.strftime("%d/%m/%Y")}
+            indicators.append(Indicator("late_registration", message, (formalized - due).days))
     return indicators

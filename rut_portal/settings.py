@@ -216,6 +216,16 @@ NIT_RANGE_START = envint("NIT_RANGE_START", 901_000_000)
 NIT_RANGE_END = envint("NIT_RANGE_END", 999_999_999)
 # Decreto 2460 de 2013, art. 10 lit. a: a provisional NIT must be activated within 15 days.
 PROVISIONAL_NIT_DAYS = envint("PROVISIONAL_NIT_DAYS", 15)
+# Decreto 2460 de 2013, art. 9: only personas naturales of the simplified regime are formalised
+# electronically by the system; holding any of these responsibilities (casilla 53) sends the
+# self-service inscription or update to an official. Default: IVA (48, and the historical 11).
+ELECTRONIC_FORMALIZATION_EXCLUDED_RESPONSIBILITIES = envlist(
+    "ELECTRONIC_FORMALIZATION_EXCLUDED_RESPONSIBILITIES", "11,48"
+)
+# Decreto 2460 de 2013, art. 7: a persona natural who becomes an income-tax filer may register
+# until the filing deadline of that taxable year's return, due the next year on this month-day
+# (MM-DD; the latest day of DIAN's calendar for personas naturales).
+INCOME_TAX_FILING_DEADLINE = os.environ.get("INCOME_TAX_FILING_DEADLINE", "10-31")
 # Reference tables (seccionales, DIVIPOLA, CIIU, ...) are cached per process; an edit made in
 # another process shows within this many seconds (registry.reference_cache).
 REFERENCE_CACHE_SECONDS = envint("REFERENCE_CACHE_SECONDS", 300)

@@ -6,6 +6,8 @@ import itertools
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
+
 from registry.models import Registrant, RegistrantKind
 from registry.services.registration import register_registrant
 from registry.validation import ActivityData, RegistrantData, RepresentativeData
@@ -65,13 +67,27 @@ def legal_data(**overrides: Any) -> RegistrantData:
     return RegistrantData(**values)
 
 
-def make_natural(*, by: Any = None, **overrides: Any) -> Registrant:
-    return register_registrant(natural_data(**overrides), by=by)
+def make_natural(
+    *, by: Any = None, bank_certificate_date: date | None = None, **overrides: Any
+) -> Registrant:
+    """A persona natural; one responsible for IVA or consumo, or a customs user, shows a bank
+    certificate of today unless told otherwise (art. 10 lit. b num. 2)."""
+    data = natural_data(**overrides)
+    bank_bound = {"48", "33", "32", "11"} & set(data.responsibilities) or data.customs_qualities
+    if bank_certificate_date is None and bank_bound:
+        bank_certificate_date = timezone.localdate()
+    return register_registrant(data, by=by, bank_certificate_date=bank_certificate_date)
+
+
+_TODAY: Any = object()
 
 
 def make_legal(
-    *, by: Any = None, bank_certificate_date: date | None = date(2026, 11, 20), **overrides: Any
+    *, by: Any = None, bank_certificate_date: date | None = _TODAY, **overrides: Any
 ) -> Registrant:
+    """A legal entity; by default with a bank certificate of today (art. 10: one month)."""
+    if bank_certificate_date is _TODAY:
+        bank_certificate_date = timezone.localdate()
     return register_registrant(
         legal_data(**overrides), by=by, bank_certificate_date=bank_certificate_date
     )

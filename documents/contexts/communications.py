@@ -27,6 +27,10 @@ def _communication_heading(communication: Communication, case: Case) -> str:
         return _("Oficio: cumplimiento de la orden de cancelación del RUT")
     if kind == Communication.Kind.TO_SECCIONAL:
         return _("Aviso de cancelación de oficio de la inscripción en el RUT")
+    if kind == Communication.Kind.FORWARDING:
+        return _("Oficio remisorio del trámite a la seccional competente")
+    if kind == Communication.Kind.FORWARDING_NOTICE:
+        return _("Aviso de remisión de su solicitud a la seccional competente")
     if kind == Communication.Kind.TO_CUSTOMS:
         return _("Aviso a los procesos de aduanas: cancelación de la inscripción en el RUT")
     if case.decision == Decision.GRANTED:

@@ -24,6 +24,7 @@ from documents.contexts.common import (
 from documents.formatting import country_co, date_co, number_co, percent_co
 from registry.models import FormVersion, PersonType, Registrant
 from registry.nit import format_nit
+from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
 REPRESENTATION_CODES = {"legal_rep": "18", "deputy_rep": "19"}
 AUDIT_ROLES = [
@@ -82,7 +83,7 @@ def formulario_legend(state: str, *, copy: bool) -> Legend:
         note += " " + _("Copia generada por medios electrónicos: válida sin firmas autógrafas.")
     certified = _("Copia Certificado") if copy else _("Certificado")
     if state == Registrant.State.SUSPENDED:
-        return Legend(_("Suspendido"), True, "", note, "")
+        return Legend(_("Suspendido"), True, "", f"{note} {SUSPENSION_KEEPS_OBLIGATIONS}", "")
     if state == Registrant.State.CANCELLED:
         return Legend(_("Cancelado"), True, "", note, "")
     if state == Registrant.State.PROVISIONAL:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -34,9 +34,16 @@ from procedures.services.intake import (
 )
 from procedures.services.obligations import require_reactivation_obligations_met
 from procedures.services.processing import grant_case
-from procedures.services.withdrawals import receive_withdrawal
+from procedures.services.withdrawals import (
+    CESSATION,
+    CessationEvidence,
+    check_vat_withdrawal,
+    receive_withdrawal,
+)
 from registry.models import Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
+from registry.services.registration import electronic_formalization_obstacle
+from registry.services.updates import responsibilities_added
 from registry.validation import (
     RegistrantData,
     data_from_json,
@@ -51,6 +58,22 @@ WITHDRAWALS: dict[str, str] = {
     PendingFiling.Kind.VAT_WITHDRAWAL: VAT,
     PendingFiling.Kind.CONSUMPTION_WITHDRAWAL: CONSUMPTION_TAX,
 }
+
+
+@dataclass
+class Cessation:
+    """The supports of a cessation of IVA activities as typed in the portal (art. 13 par. 3)."""
+
+    no_final_inventory: bool = False
+    no_taxed_sales: bool = False
+    new_activity: str = ""
+    certified_by: str = ""
+    certification: UploadedFile | None = None
+    motive: str = CESSATION
+    regime_years: list[int] = field(default_factory=list)
+
+
+CERTIFICATION_KIND = "vat_cessation_certificate"
 
 
 @dataclass
@@ -79,19 +102,45 @@ def _create(
     )
 
 
+def _fact_date_change(fact_date: date | None) -> Change:
+    if fact_date is None or fact_date > timezone.localdate():
+        raise DomainError(
+            _(
+                "Indique la fecha del hecho que origina la actualización, que no puede ser "
+                "futura (Decreto 2460 de 2013, art. 13)."
+            ),
+            field="fact_date",
+        )
+    return Change(_("Fecha del hecho"), "", fact_date.strftime("%d/%m/%Y"))
+
+
 @transaction.atomic
 def start_update(
-    account: CitizenAccount, *, data: RegistrantData, base_revision: int, summary: list[Change]
+    account: CitizenAccount,
+    *,
+    data: RegistrantData,
+    base_revision: int,
+    summary: list[Change],
+    fact_date: date | None,
 ) -> PendingFiling:
-    """Keep an actualización until it is signed; the record is not touched yet."""
+    """Keep an actualización until it is signed; the record is not touched yet.
+
+    `fact_date`: when the fact that requires the update happened (art. 13: one month to update).
+    """
     require_request_open(_registrant_of(account), case_type=CaseType.UPDATE)
     if not summary:
         raise DomainError(_("No cambió ningún dato."))
+    fact = _fact_date_change(fact_date)
+    assert fact_date is not None
     return _create(
         account,
         kind=PendingFiling.Kind.UPDATE,
-        payload={"data": data_to_json(data), "base_revision": base_revision},
-        summary=summary,
+        payload={
+            "data": data_to_json(data),
+            "base_revision": base_revision,
+            "fact_date": fact_date.isoformat(),
+        },
+        summary=[*summary, fact],
     )
 
 
@@ -111,6 +160,7 @@ def start_confirmed_email_update(account: CitizenAccount) -> PendingFiling:
         data=data,
         base_revision=registrant.revision,
         summary=[Change(_("Correo electrónico"), before, after)] if before != after else [],
+        fact_date=timezone.localdate(),  # the email it confirms is the fact (art. 13)
     )
 
 
@@ -122,10 +172,23 @@ def start_withdrawal(
     data: RegistrantData,
     base_revision: int,
     facts: str,
+    fact_date: date | None,
+    cessation: Cessation | None = None,
 ) -> PendingFiling:
-    """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official."""
+    """Retiro de IVA (48 → 49) or de impuesto al consumo (33 → 50), to be decided by an official.
+
+    `fact_date`: when the taxed activities ceased (art. 13: one month to update). `cessation`:
+    the supports of art. 13 par. 3 for IVA, checked now (withdrawals.check_vat_cessation) and
+    again when the signed filing becomes a case.
+    """
     require_request_open(_registrant_of(account), case_type=CaseType.UPDATE)
+    fact = _fact_date_change(fact_date)
+    assert fact_date is not None
     held = WITHDRAWALS[kind]
+    if held == VAT:
+        check_vat_withdrawal(
+            _registrant_of(account), _evidence(cessation), today=timezone.localdate()
+        )
     granted = WITHDRAWN_BY_REQUEST[held]
     if held not in data.responsibilities:
         raise DomainError(
@@ -133,11 +196,55 @@ def start_withdrawal(
             % {"code": held}
         )
     data.responsibilities = sorted({*data.responsibilities} - {held} | {granted})
-    return _create(
+    filing = _create(
         account,
         kind=kind,
-        payload={"data": data_to_json(data), "base_revision": base_revision, "facts": facts},
-        summary=[Change(_("Responsabilidades"), held, granted)],
+        payload={
+            "data": data_to_json(data),
+            "base_revision": base_revision,
+            "facts": facts,
+            "fact_date": fact_date.isoformat(),
+            "cessation": _cessation_json(cessation),
+        },
+        summary=[Change(_("Responsabilidades"), held, granted), fact],
+    )
+    if cessation is not None and cessation.certification is not None:
+        upload = cessation.certification
+        PendingDocument.objects.create(
+            filing=filing, kind=CERTIFICATION_KIND, file=upload, name=upload.name or ""
+        )
+    return filing
+
+
+def _cessation_json(cessation: Cessation | None) -> dict[str, Any] | None:
+    if cessation is None:
+        return None
+    return {
+        "motive": cessation.motive,
+        "regime_years": cessation.regime_years,
+        "no_final_inventory": cessation.no_final_inventory,
+        "no_taxed_sales": cessation.no_taxed_sales,
+        "new_activity": cessation.new_activity,
+        "certified_by": cessation.certified_by,
+    }
+
+
+def _evidence(
+    cessation: Cessation | None, certification: list[File] | None = None
+) -> CessationEvidence | None:
+    if cessation is None:
+        return None
+    files = certification
+    if files is None:
+        files = [cessation.certification] if cessation.certification is not None else []
+    return CessationEvidence(
+        no_final_inventory=cessation.no_final_inventory,
+        no_taxed_sales=cessation.no_taxed_sales,
+        new_activity=cessation.new_activity,
+        certified_by=cessation.certified_by,
+        certification=files,
+        motive=cessation.motive,
+        regime_years=list(cessation.regime_years),
     )
 
 
@@ -283,16 +390,35 @@ def _file_case(filing: PendingFiling, *, by: Any) -> Case:
         cause=Cause.INSCRITO_REQUEST,
         data=data,
         facts=facts,
-        fact_date=timezone.localdate(),
+        fact_date=date.fromisoformat(payload["fact_date"]) if payload.get("fact_date") else None,
     )
     if filing.kind in WITHDRAWALS:
-        case = receive_withdrawal(request, responsibility=WITHDRAWALS[filing.kind], by=by)
+        stored = payload.get("cessation")
+        files = [
+            File(d.file.open("rb"), name=d.name)
+            for d in filing.documents.all()
+            if d.kind == CERTIFICATION_KIND
+        ]
+        try:
+            case = receive_withdrawal(
+                request,
+                responsibility=WITHDRAWALS[filing.kind],
+                by=by,
+                evidence=_evidence(Cessation(**stored), files) if stored else None,
+            )
+        finally:
+            for certification in files:
+                certification.close()
     else:
         case = receive_case(request, by=by)
     if case.payload.get("base_revision") != payload["base_revision"]:
         raise Conflict(_("Su RUT cambió mientras llenaba la solicitud; revise los datos actuales."))
-    if filing.kind == PendingFiling.Kind.UPDATE:
+    if filing.kind == PendingFiling.Kind.UPDATE and not electronic_formalization_obstacle(
+        person_type=data.resolved_person_type,
+        responsibilities=responsibilities_added(_registrant_of(filing.account), data),
+    ):
         _apply_by_system(case)
+    # Otherwise (art. 9: entering the IVA regime) the case waits for an official to formalise.
     return case
 
 

@@ -28,6 +28,7 @@ from procedures.services.intake import (
 )
 from procedures.services.processing import grant_case
 from registry.models import DOCUMENT_AS_NIT, ActivityRole, Municipality, Registrant, RegistrantKind
+from registry.services.registration import electronic_formalization_obstacle
 from registry.validation import ActivityData, RegistrantData
 from rut_portal.errors import DomainError
 
@@ -159,6 +160,12 @@ def obstacles_to_self_service(registrant: Registrant, *, today: date) -> list[st
                 "asignar el NIT."
             )
         )
+    scope = electronic_formalization_obstacle(
+        person_type=registrant.person_type,
+        responsibilities=set(registrant.responsibilities.values_list("code", flat=True)),
+    )
+    if scope:
+        reasons.append(scope)
     birth = registrant.birth_date
     if birth is not None:
         age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -14,7 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from documents.codes import display_code
-from documents.selectors import can_download, document_by_code, verify_document
+from documents.selectors import (
+    can_download,
+    current_state_label,
+    document_by_code,
+    verify_document,
+)
 from portal.verification.forms import AsOfDateForm, VerificationCodeForm
 from procedures.selectors import registrant_visible_to
 from registry.models import Registrant
@@ -58,6 +63,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "verification": verification,
             "code_display": display_code(document.code),
             "can_download": can_download(request.user, document),
+            "current_state": current_state_label(document),
         },
     )
 

@@ -16,7 +16,9 @@ from portal.views.common import citizen_required
 from portal.views.requests import WITHDRAWAL_KINDS
 from procedures.models import CaseType
 from procedures.selectors import requests_open_to
+from registry.models import Registrant
 from registry.selectors import registrant_by_document
+from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
 
 @require_GET
@@ -67,5 +69,8 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
             "health": rut_health(account, today=timezone.localdate()),
             "may_update": may_update,
             "may_cancel": CaseType.CANCELLATION_ON_REQUEST in open_to,
+            "suspension_notice": SUSPENSION_KEEPS_OBLIGATIONS
+            if registrant is not None and registrant.state == Registrant.State.SUSPENDED
+            else "",
         },
     )

@@ -20,6 +20,7 @@ from portal.forms import (
     ActivitiesForm,
     CancellationForm,
     ContactForm,
+    FactDateForm,
     LocationForm,
     NumericCodeForm,
     ResponsibilitiesForm,
@@ -31,6 +32,7 @@ from portal.services.codes import CodeError
 from portal.views.common import add_domain_error, citizen_required
 from procedures.models import CaseType
 from procedures.services.eligibility import require_request_open
+from procedures.services.withdrawals import needs_accountant_certification
 from registry.models import ActivityRole, Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT
 from registry.services.updates import (
@@ -207,7 +209,9 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
         return _no_rut(request, account)
     if refused := _closed_to(request, account, registrant, CaseType.UPDATE):
         return refused
-    title, form_class = SECTIONS[section]
+    title, section_form = SECTIONS[section]
+    # Every section also asks the date of the fact that requires the update (art. 13).
+    form_class = type(f"Update{section_form.__name__}", (section_form, FactDateForm), {})
     data = data_from_registrant(registrant)
     kwargs: dict[str, Any] = {"initial": _initial(data)}
     if section == "responsabilidades":
@@ -235,7 +239,11 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
         if not form.errors:
             try:
                 filing = filings.start_update(
-                    account, data=data, base_revision=registrant.revision, summary=changes
+                    account,
+                    data=data,
+                    base_revision=registrant.revision,
+                    summary=changes,
+                    fact_date=form.cleaned_data["fact_date"],
                 )
                 filings.send_signature_code(filing)
             except DomainError as exc:
@@ -271,7 +279,15 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
     if refused := _closed_to(request, account, registrant, CaseType.UPDATE):
         return refused
     filing_kind, declarations, held = WITHDRAWAL_KINDS[kind]
-    form = WithdrawalForm(request.POST or None, declarations=declarations)
+    cessation = ""
+    if held == VAT:
+        cessation = "certified" if needs_accountant_certification(registrant) else "statement"
+    form = WithdrawalForm(
+        request.POST or None,
+        request.FILES or None,
+        declarations=declarations,
+        cessation=cessation,
+    )
     has_it = registrant.responsibilities.filter(code=held).exists()
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,6 +297,8 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
                 data=data_from_registrant(registrant),
                 base_revision=registrant.revision,
                 facts=form.facts(),
+                fact_date=form.cleaned_data["fact_date"],
+                cessation=_cessation(form) if cessation else None,
             )
             filings.send_signature_code(filing)
         except DomainError as exc:
@@ -298,7 +316,21 @@ def withdrawal(request: HttpRequest, account: CitizenAccount, kind: str) -> Http
             "form": form,
             "has_it": has_it,
             "held": held,
+            "cessation": cessation,
         },
+    )
+
+
+def _cessation(form: WithdrawalForm) -> filings.Cessation:
+    cleaned = form.cleaned_data
+    return filings.Cessation(
+        motive=cleaned["motive"],
+        regime_years=form.regime_years(),
+        no_final_inventory=cleaned.get("no_final_inventory", False),
+        no_taxed_sales=cleaned.get("no_taxed_sales", False),
+        new_activity=cleaned.get("new_activity", ""),
+        certified_by=cleaned.get("certified_by", ""),
+        certification=cleaned.get("certification"),
     )
 
 

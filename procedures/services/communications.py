@@ -19,6 +19,7 @@ from procedures.models import (
 )
 from procedures.services.common import lock_case, record_step, require_transition, save_case
 from registry.models import Registrant, Seccional, SeccionalAssignment
+from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -92,7 +93,15 @@ def _planned(case: Case) -> list[Communication]:
         )
         return items
     if registrant is not None:
-        add(Communication.Kind.TO_REGISTRANT, registrant.display_name, registrant.email, summary)
+        to_registrant = summary
+        if case.case_type == CaseType.SUSPENSION and case.decision == Decision.GRANTED:
+            to_registrant = f"{summary} {SUSPENSION_KEEPS_OBLIGATIONS}"
+        add(
+            Communication.Kind.TO_REGISTRANT,
+            registrant.display_name,
+            registrant.email,
+            to_registrant,
+        )
     if case.requester_kind != RequesterKind.USER:
         add(Communication.Kind.TO_REQUESTER, case.requester_name, case.requester_email, summary)
     if case.decision != Decision.GRANTED or registrant is None:
@@ -177,3 +186,54 @@ def send_certified_rut(case: Case) -> Communication:
     if communication.recipient_email:
         send_communication.delay_on_commit(communication.pk)
     return communication
+
+
+def communicate_forwarding(
+    case: Case, *, origin: Seccional, by: User | None
+) -> list[Communication]:
+    """Procedure, activity 4: the remission of a case to the competent seccional leaves an
+    outgoing oficio to that seccional, with the case and its supports, and a notice to the
+    requester saying where the request went (the acknowledgment of the remission)."""
+    from documents.tasks import queue_communication
+    from procedures.tasks import send_communication
+
+    destination = case.seccional
+    values = {
+        "number": case.number,
+        "origin": origin.name,
+        "destination": destination.name,
+        "documents": case.documents.count(),
+    }
+    items = [
+        Communication(
+            case=case,
+            kind=Communication.Kind.FORWARDING,
+            recipient_name=destination.name,
+            seccional=destination,
+            subject=_("DIAN - RUT: remisión del trámite %(number)s") % values,
+            body=_(
+                "La seccional %(origin)s remite el trámite %(number)s, con sus %(documents)s "
+                "soporte(s), a la seccional %(destination)s, competente para decidirlo "
+                "(procedimiento, actividad 4)."
+            )
+            % values,
+        ),
+        Communication(
+            case=case,
+            kind=Communication.Kind.FORWARDING_NOTICE,
+            recipient_name=case.requester_name,
+            recipient_email=case.requester_email,
+            subject=_("DIAN - RUT: trámite %(number)s remitido") % values,
+            body=_(
+                "Su solicitud %(number)s fue recibida en la seccional %(origin)s y remitida a la "
+                "seccional %(destination)s, que es la competente para decidirla."
+            )
+            % values,
+        ),
+    ]
+    communications = Communication.objects.bulk_create(items)
+    for communication in communications:
+        queue_communication(communication.pk)
+        if communication.recipient_email:
+            send_communication.delay_on_commit(communication.pk)
+    return communications

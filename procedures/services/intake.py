@@ -40,6 +40,7 @@ from procedures.services.common import (
     require_transition,
     save_case,
 )
+from procedures.services.communications import communicate_forwarding
 from procedures.services.eligibility import require_request_open
 from procedures.services.obligations import require_reactivation_obligations_met
 from registry.models import Registrant
@@ -72,6 +73,7 @@ class CaseRequest:
     mode: str = Mode.ASSISTED
     act_number: str = ""
     act_date: date | None = None
+    act_published_on: date | None = None
     act_issuer: str = ""
     act_is_final: bool = False
     act_term_days: int | None = None
@@ -139,6 +141,11 @@ def validate_request(request: CaseRequest, *, alike: bool = False) -> None:
         errors["act_number"] = [_("Indique el número y la fecha del acto que ordena la actuación.")]
     if request.act_date and request.act_date > timezone.localdate():
         errors["act_date"] = [_("La fecha del acto no puede ser futura.")]
+    if request.act_published_on and request.act_published_on > timezone.localdate():
+        errors["act_published_on"] = [_("La fecha de publicación no puede ser futura.")]
+    fact_error = update_fact_date_error(request)
+    if fact_error:
+        errors["fact_date"] = [fact_error]
     if request.from_abroad:
         natural = (
             request.data.resolved_person_type
@@ -198,6 +205,25 @@ def _validate_withdrawal(request: CaseRequest, errors: dict[str, list[str]]) -> 
             _("El inscrito no tiene la responsabilidad %(code)s; no hay nada que retirar.")
             % {"code": request.withdrawal}
         ]
+
+
+def update_fact_date_error(request: CaseRequest) -> str:
+    """Art. 13: an update the inscrito files by self-service says when its fact happened (the
+    month to update runs from it); no fact date is in the future. "" when the request is fine.
+    """
+    if request.fact_date is not None and request.fact_date > timezone.localdate():
+        return _("La fecha del hecho no puede ser futura.")
+    if (
+        request.case_type == CaseType.UPDATE
+        and request.mode == Mode.SELF_SERVICE
+        and request.requester_kind == RequesterKind.USER
+        and request.fact_date is None
+    ):
+        return _(
+            "Indique la fecha del hecho que origina la actualización: el RUT se actualiza "
+            "dentro del mes siguiente (Decreto 2460 de 2013, art. 13)."
+        )
+    return ""
 
 
 def _withdrawal_data(registrant: Registrant, withdrawn: str) -> RegistrantData:
@@ -288,6 +314,7 @@ def new_case(
         else None,
         act_number=request.act_number,
         act_date=request.act_date,
+        act_published_on=request.act_published_on,
         act_issuer=request.act_issuer,
         act_is_final=request.act_is_final,
         act_term_days=request.act_term_days,
@@ -327,7 +354,7 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
         data = data or _withdrawal_data(registrant, request.withdrawal)
     if request.case_type == CaseType.REGISTRATION and registrant is None:
         assert data is not None
-        registrant = pre_register(data, by=by)
+        registrant = pre_register(data, by=by, electronic=request.mode == Mode.SELF_SERVICE)
     elif data is not None:
         assert registrant is not None
         payload.update(data=data_to_json(data), base_revision=registrant.revision)
@@ -474,18 +501,23 @@ def decide_jurisdiction(case: Case, *, by: User | None) -> Case:
         record_step(case, kind=CaseStep.Kind.JURISDICTION, by=by, from_state=before)
         return case
     require_transition(case, "forward", by)
-    origin = case.seccional_id
+    origin = case.seccional
     case.forward(to=case.registrant.seccional)  # type: ignore[union-attr]
     # Procedure activity 4: forwarded at the latest the day after it was received (the
     # FORWARDING term of deadlines.rules, settled by save_case).
     save_case(case, ["state", "seccional", "assigned_to"])
+    sent = communicate_forwarding(case, origin=origin, by=by)
     record_step(
         case,
         kind=CaseStep.Kind.FORWARDED,
         by=by,
         from_state=before,
         legal_basis=_("Procedimiento, actividad 4"),
-        details={"from": origin, "to": competent},
+        details={
+            "from": origin.pk,
+            "to": competent,
+            "communications": [c.pk for c in sent],
+        },
     )
     return case
 

@@ -22,6 +22,7 @@ from procedures.models import (
     OfficialFormat,
     PendingObligation,
     RequesterKind,
+    RequirementCheck,
     VerificationVisit,
 )
 from procedures.services.common import (
@@ -306,6 +307,59 @@ def _act_reference(case: Case) -> str:
     return f"{case.act_number} {issued} {case.act_issuer}".strip()
 
 
+def fictitious_suspension_ends(case: Case) -> date:
+    """Five years from the publication of the act that declared the fictitious supplier or
+    exporter (Decreto 2460 de 2013, art. 15 par. 1); records from before the publication date
+    was kept run from the decision."""
+    if case.act_published_on is not None:
+        start = case.act_published_on
+    else:
+        assert case.decided_at is not None
+        start = timezone.localdate(case.decided_at)
+    return lift_eligible_on(start)
+
+
+def _require_publication(case: Case) -> None:
+    """A fictitious supplier/exporter suspension is applied with its act's publication date."""
+    if case.cause in (Cause.FICTITIOUS_SUPPLIER, Cause.FICTITIOUS_EXPORTER) and (
+        case.act_published_on is None
+    ):
+        raise DomainError(
+            _(
+                "Registre la fecha de publicación del acto que declara al %(cause)s: la "
+                "suspensión rige y se cuenta desde ella (Decreto 2460 de 2013, art. 15 par. 1)."
+            )
+            % {"cause": case.get_cause_display().lower()},
+            field="act_published_on",
+        )
+
+
+@transaction.atomic
+def record_act_publication(case: Case, *, by: User, published_on: date) -> Case:
+    """Note when the act behind the case was published (art. 15 par. 1), before deciding it."""
+    case = lock_case(case)
+    require_scope(case, by)
+    if published_on > timezone.localdate():
+        raise DomainError(
+            _("La fecha de publicación no puede ser futura."), field="act_published_on"
+        )
+    if case.act_date and published_on < case.act_date:
+        raise DomainError(
+            _("El acto no puede publicarse antes de expedirse."), field="act_published_on"
+        )
+    case.act_published_on = published_on
+    save_case(case, ["act_published_on"])
+    record_step(
+        case,
+        kind=CaseStep.Kind.DOCUMENT_ADDED,
+        by=by,
+        from_state=case.state,
+        legal_basis="Decreto 2460 de 2013, art. 15 par. 1",
+        details={"act_published_on": published_on.isoformat()},
+    )
+    return case
+
+
 def _check_lift_allowed(case: Case, today: date) -> None:
     """Suspensions for fictitious suppliers/exporters last five years before lifting on request."""
     last = (
@@ -317,8 +371,7 @@ def _check_lift_allowed(case: Case, today: date) -> None:
     )
     if last is None or last.cause not in (Cause.FICTITIOUS_SUPPLIER, Cause.FICTITIOUS_EXPORTER):
         return
-    assert last.decided_at is not None
-    ends = lift_eligible_on(timezone.localdate(last.decided_at))
+    ends = fictitious_suspension_ends(last)
     if today < ends and case.requester_kind != RequesterKind.JUDICIAL_AUTHORITY:
         raise Conflict(
             _(
@@ -354,6 +407,7 @@ def _apply_grant(case: Case, by: User | None) -> None:
             by=by,
             case_number=case.number,
             bank_certificate_date=_bank_certificate(case),
+            electronic=by is None and case.mode == Mode.SELF_SERVICE,
         )
     elif case.case_type == CaseType.UPDATE:
         data = data_from_json(case.payload["data"])
@@ -366,8 +420,10 @@ def _apply_grant(case: Case, by: User | None) -> None:
             reason=case.facts,
             case_number=case.number,
             withdrawal=withdrawal_of(case),
+            electronic=by is None and case.mode == Mode.SELF_SERVICE,
         )
     elif case.case_type == CaseType.SUSPENSION:
+        _require_publication(case)
         change_state(
             registrant,
             transition_name="suspend",
@@ -395,8 +451,18 @@ def _apply_grant(case: Case, by: User | None) -> None:
 
 
 def _bank_certificate(case: Case) -> date | None:
+    """The bank certificate's date: given at filing, or the one the official checked (art. 10)."""
     value = case.payload.get("bank_certificate_date")
-    return date.fromisoformat(value) if value else None
+    if value:
+        return date.fromisoformat(value)
+    checked = (
+        case.requirement_checks.filter(
+            code__startswith="bank_certificate", status=RequirementCheck.Status.MET
+        )
+        .order_by("-id")
+        .first()
+    )
+    return checked.document_date if checked else None
 
 
 @transaction.atomic

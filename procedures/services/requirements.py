@@ -20,34 +20,14 @@ from django.utils.translation import gettext as _
 
 from procedures.models import Case, CaseStep, CaseType, Mode, RequirementCheck
 from procedures.services.common import lock_case, record_step, require_scope
-from registry import responsibilities
+from registry.services.registration import bank_certificate_required
 from rut_portal.business_days import add_months
-from rut_portal.errors import Conflict, DomainError
+from rut_portal.errors import Conflict, DomainError, InvalidData
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "document_requirements.csv"
-# Art. 10 lit. b num. 2: a persona natural shows a bank certificate when responsible for IVA,
-# the gasoline tax or the consumption tax, or as importer/exporter ...
-BANK_REQUIRED_RESPONSIBILITIES = frozenset(
-    {
-        responsibilities.VAT_COMMON_REGIME,
-        responsibilities.VAT,
-        responsibilities.FUEL_TAX,
-        responsibilities.CONSUMPTION_TAX,
-    }
-)
-# ... except the simplified regimes and currency exchange professionals (par. 3).
-BANK_EXEMPT_RESPONSIBILITIES = frozenset(
-    {
-        responsibilities.VAT_SIMPLIFIED_REGIME,
-        responsibilities.CONSUMPTION_SIMPLIFIED_REGIME,
-        responsibilities.NOT_VAT_RESPONSIBLE,
-        responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
-        responsibilities.CURRENCY_EXCHANGE_PROFESSIONAL,
-    }
-)
 GENERAL_POWER_MONTHS = 6
 
 
@@ -102,10 +82,12 @@ def _bank_certificate_required(case: Case) -> bool:
     registrant = case.registrant
     if registrant is None:
         return False
-    held = set(registrant.responsibilities.values_list("code", flat=True))
-    if registrant.kind == "PCD" or held & BANK_EXEMPT_RESPONSIBILITIES:
-        return False
-    return bool(held & BANK_REQUIRED_RESPONSIBILITIES) or registrant.customs_qualities.exists()
+    return bank_certificate_required(
+        kind=registrant.kind,
+        person_type=registrant.person_type,
+        held=set(registrant.responsibilities.values_list("code", flat=True)),
+        customs=registrant.customs_qualities.exists(),
+    )
 
 
 def _exemption(rule: Rule, case: Case) -> str | None:
@@ -236,3 +218,58 @@ def require_complete_checklist(case: Case) -> None:
             _("No se puede formalizar: faltan requisitos documentales: %(list)s.")
             % {"list": "; ".join(missing)}
         )
+
+
+@dataclass(frozen=True)
+class DeclaredDocument:
+    """A document the filer states it holds, where no official records each check (API)."""
+
+    code: str
+    document_date: date | None = None
+    power_kind: str = ""
+    notary_certificate: bool = False
+
+
+def check_declared_documents(
+    *,
+    kind: str,
+    case_type: str,
+    documents: list[DeclaredDocument],
+    via_attorney: bool,
+    today: date,
+) -> None:
+    """The kind's checklist (art. 10) for a filing formalised without an official's review.
+
+    Every applicable document must be declared and pass the checks its date allows: one month
+    for certificates, general powers older than six months only with the notary's certificate
+    of validity. The bank certificate is the filing's own date, checked by the registry
+    (registration.check_bank_certificate) with the par. 3 exemptions.
+    """
+    errors: list[str] = []
+    declared = {d.code: d for d in documents}
+    applicable = [r for r in rules() if r.applies_to(kind, case_type)]
+    known = {r.code for r in applicable}
+    for code in sorted(declared.keys() - known):
+        errors.append(_("El documento «%(code)s» no aplica a este trámite.") % {"code": code})
+    for rule in applicable:
+        if rule.code.startswith("bank_certificate"):
+            continue
+        if rule.condition == "if_attorney" and not via_attorney:
+            continue
+        document = declared.get(rule.code)
+        if document is None:
+            errors.append(
+                _("Falta %(doc)s (%(basis)s).") % {"doc": rule.label, "basis": rule.basis}
+            )
+            continue
+        problem = _system_check(
+            rule,
+            today=today,
+            document_date=document.document_date,
+            power_kind=document.power_kind,
+            notary_certificate=document.notary_certificate,
+        )
+        if problem:
+            errors.append(problem)
+    if errors:
+        raise InvalidData({"documents": errors})

@@ -20,6 +20,7 @@ from registry.services.common import (
     save_registrant,
     settle_deadlines,
 )
+from registry.services.registration import check_bank_certificate_date
 from rut_portal.errors import Conflict, DomainError
 
 if TYPE_CHECKING:
@@ -52,10 +53,10 @@ def activate_provisional_nit(
             )
             % {"date": expires.strftime("%d/%m/%Y")}
         )
-    if certificate_date > today:
-        raise DomainError(
-            _("La certificación bancaria no puede tener fecha futura."), field="certificate_date"
-        )
+    try:
+        check_bank_certificate_date(certificate_date, today=today)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="certificate_date") from exc
     registrant.activate_provisional_nit(certificate_date=certificate_date, at=timezone.now())
     registrant.state_changed_at = timezone.now()
     save_registrant(

@@ -18,9 +18,16 @@ from registry.models import (
     RegistrantActivity,
     Representative,
 )
+from registry.responsibilities import (
+    CONSUMPTION_SIMPLIFIED_REGIME,
+    NOT_CONSUMPTION_RESPONSIBLE,
+    NOT_VAT_RESPONSIBLE,
+    VAT_SIMPLIFIED_REGIME,
+)
 from registry.services.common import DEFAULT_SECCIONAL, DuplicateRegistrant, normalize_name
 from registry.snapshots import CHILDREN
 from registry.validation import RegistrantData
+from rut_portal.errors import InvalidData
 
 SCALAR_FIELDS = [
     f.name for f in dataclass_fields(RegistrantData) if f.name not in {*CHILDREN, "seccional"}
@@ -212,3 +219,44 @@ def _duplicate_message(found: Registrant) -> str:
 
 def attname(name: str) -> str:
     return f"{name}_id" if name in _FK_FIELDS else name
+
+
+# Art. 4 par. 1: the simplified regimes (today "no responsable" of IVA or of consumo).
+SIMPLIFIED_REGIME_RESPONSIBILITIES = frozenset(
+    {
+        VAT_SIMPLIFIED_REGIME,
+        NOT_VAT_RESPONSIBLE,
+        CONSUMPTION_SIMPLIFIED_REGIME,
+        NOT_CONSUMPTION_RESPONSIBLE,
+    }
+)
+
+
+def email_required(data: RegistrantData, *, electronic: bool) -> bool:
+    """Whether the record must carry an email (Decreto 2460 de 2013, art. 4 par. 1).
+
+    Every filing made through the electronic channels needs one. Otherwise only a persona
+    natural of the simplified regime, or one left without responsibilities, may go without.
+    """
+    if electronic or data.resolved_person_type != PersonType.NATURAL:
+        return True
+    held = set(data.responsibilities)
+    return bool(held) and not held & SIMPLIFIED_REGIME_RESPONSIBILITIES
+
+
+def check_contact_email(data: RegistrantData, *, electronic: bool) -> None:
+    """Refuse a record without email when art. 4 par. 1 makes it mandatory (every channel)."""
+    if data.email.strip() or not email_required(data, electronic=electronic):
+        return
+    if electronic:
+        message = _(
+            "Indique el correo electrónico: es obligatorio en los trámites por medios "
+            "electrónicos (Decreto 2460 de 2013, art. 4 par. 1)."
+        )
+    else:
+        message = _(
+            "Indique el correo electrónico: solo las personas naturales del régimen "
+            "simplificado o sin responsabilidades pueden omitirlo (Decreto 2460 de 2013, "
+            "art. 4 par. 1)."
+        )
+    raise InvalidData({"email": [message]})

@@ -5,18 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import responsibilities
 from registry.models import (
     DOCUMENT_AS_NIT,
     PROVISIONAL_NIT_KINDS,
     FormVersion,
+    PersonType,
     Registrant,
+    RegistrantKind,
     SeccionalAssignment,
 )
 from registry.nit import Nit, allocate_nit, check_digit
+from registry.responsibilities import INCOME_TAX
 from registry.services.common import (
     DuplicateRegistrant,
     integrity_to_domain,
@@ -28,26 +33,35 @@ from registry.services.common import (
     save_registrant,
 )
 from registry.services.record import (
+    check_contact_email,
     check_not_registered,
     create_children,
     seccional_for,
     set_scalars,
 )
 from registry.validation import RegistrantData, validate_registrant_data
+from rut_portal.business_days import add_months
+from rut_portal.errors import DomainError, NotAllowed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
 @transaction.atomic
-def pre_register(data: RegistrantData, *, by: User | None) -> Registrant:
-    """Pre-inscripción: store the filled form (no NIT yet, no validity) with its form number."""
-    registrant, _version = _pre_register(data, by=by)
+def pre_register(data: RegistrantData, *, by: User | None, electronic: bool = False) -> Registrant:
+    """Pre-inscripción: store the filled form (no NIT yet, no validity) with its form number.
+
+    `electronic`: filed by the inscrito through the portal (art. 4 par. 1: email mandatory).
+    """
+    registrant, _version = _pre_register(data, by=by, electronic=electronic)
     return registrant
 
 
-def _pre_register(data: RegistrantData, *, by: User | None) -> tuple[Registrant, FormVersion]:
+def _pre_register(
+    data: RegistrantData, *, by: User | None, electronic: bool = False
+) -> tuple[Registrant, FormVersion]:
     validate_registrant_data(data)
+    check_contact_email(data, electronic=electronic)
     check_not_registered(data)
     registrant = Registrant(seccional_id=seccional_for(data))
     set_scalars(registrant, data)
@@ -74,6 +88,162 @@ def _pre_register(data: RegistrantData, *, by: User | None) -> tuple[Registrant,
     return registrant, version
 
 
+# Art. 10: the constancia de titularidad de cuenta is dated no more than one month before.
+BANK_CERTIFICATE_MAX_AGE_MONTHS = 1
+# Art. 10 lit. a num. 3 and lit. d num. 4: kinds that always show it, with no provisional NIT.
+BANK_CERTIFICATE_KINDS = frozenset(
+    {
+        RegistrantKind.CONSORTIUM,
+        RegistrantKind.TEMPORARY_UNION,
+        RegistrantKind.DE_FACTO_PARTNERSHIP,
+    }
+)
+# Art. 10 lit. b num. 2 and lit. c num. 5: a persona natural or an estate shows it when
+# responsible for IVA, the gasoline tax or the consumption tax, or as importer/exporter ...
+BANK_REQUIRED_RESPONSIBILITIES = frozenset(
+    {
+        responsibilities.VAT_COMMON_REGIME,
+        responsibilities.VAT,
+        responsibilities.FUEL_TAX,
+        responsibilities.CONSUMPTION_TAX,
+    }
+)
+# ... except the simplified regimes and the currency exchange professionals (par. 3).
+BANK_EXEMPT_RESPONSIBILITIES = frozenset(
+    {
+        responsibilities.VAT_SIMPLIFIED_REGIME,
+        responsibilities.CONSUMPTION_SIMPLIFIED_REGIME,
+        responsibilities.NOT_VAT_RESPONSIBLE,
+        responsibilities.NOT_CONSUMPTION_RESPONSIBLE,
+        responsibilities.CURRENCY_EXCHANGE_PROFESSIONAL,
+    }
+)
+
+
+def bank_certificate_required(
+    *, kind: str, person_type: str, held: set[str], customs: bool
+) -> bool:
+    """Whether the inscription must show the bank certificate (art. 10, par. 3 exemptions).
+
+    Legal entities of PROVISIONAL_NIT_KINDS may go without it: they get a provisional NIT.
+    """
+    if kind in BANK_CERTIFICATE_KINDS:
+        return True
+    if person_type != PersonType.NATURAL:
+        return False
+    if kind == RegistrantKind.CURRENCY_EXCHANGE:
+        return False
+    if held & BANK_REQUIRED_RESPONSIBILITIES:
+        return True
+    return customs and not held & BANK_EXEMPT_RESPONSIBILITIES
+
+
+def check_bank_certificate_date(certificate_date: date, *, today: date) -> None:
+    """Not future and not older than one month (art. 10 lit. a num. 3, lit. b num. 2)."""
+    if certificate_date > today:
+        raise DomainError(
+            _("La certificación bancaria no puede tener fecha futura."),
+            field="bank_certificate_date",
+        )
+    oldest = add_months(today, -BANK_CERTIFICATE_MAX_AGE_MONTHS)
+    if certificate_date < oldest:
+        raise DomainError(
+            _(
+                "La certificación bancaria del %(date)s tiene más de un mes: debe haberse "
+                "expedido a partir del %(oldest)s (Decreto 2460 de 2013, art. 10)."
+            )
+            % {
+                "date": certificate_date.strftime("%d/%m/%Y"),
+                "oldest": oldest.strftime("%d/%m/%Y"),
+            },
+            field="bank_certificate_date",
+        )
+
+
+def check_bank_certificate(
+    registrant: Registrant, certificate_date: date | None, *, today: date
+) -> None:
+    """The bank certificate rule of art. 10 for formalising this record, in every channel."""
+    if certificate_date is not None:
+        check_bank_certificate_date(certificate_date, today=today)
+        return
+    held = set(registrant.responsibilities.values_list("code", flat=True))
+    if bank_certificate_required(
+        kind=registrant.kind,
+        person_type=registrant.person_type,
+        held=held,
+        customs=registrant.customs_qualities.exists(),
+    ):
+        raise DomainError(
+            _(
+                "Para formalizar la inscripción de %(kind)s se necesita la constancia de "
+                "titularidad de una cuenta corriente o de ahorros activa, de no más de un mes "
+                "(Decreto 2460 de 2013, art. 10)."
+            )
+            % {"kind": registrant.get_kind_display().lower()},
+            field="bank_certificate_date",
+        )
+
+
+def electronic_formalization_obstacle(*, person_type: str, responsibilities: set[str]) -> str:
+    """Why the system may not formalise this filing by itself ("" when it may), art. 9.
+
+    Electronic formalisation is for personas naturales of the simplified regime of IVA (today:
+    not responsible for IVA), once the system has verified them; anyone else's filing is a
+    request that an official formalises. The excluded responsibilities are a setting.
+    """
+    if person_type != PersonType.NATURAL:
+        return _(
+            "Solo las personas naturales del régimen simplificado formalizan su trámite por "
+            "medios electrónicos; un funcionario lo formaliza (Decreto 2460 de 2013, art. 9)."
+        )
+    excluded = set(settings.ELECTRONIC_FORMALIZATION_EXCLUDED_RESPONSIBILITIES)
+    held = sorted(responsibilities & excluded)
+    if held:
+        return _(
+            "Con la responsabilidad %(codes)s (responsable de IVA) el trámite no se formaliza "
+            "por medios electrónicos: queda radicado y un funcionario lo formaliza "
+            "(Decreto 2460 de 2013, art. 9)."
+        ) % {"codes": ", ".join(held)}
+    return ""
+
+
+def check_electronic_formalization(*, person_type: str, responsibilities: set[str]) -> None:
+    """Refuse the system's own formalisation outside the scope of art. 9 (every channel)."""
+    reason = electronic_formalization_obstacle(
+        person_type=person_type, responsibilities=responsibilities
+    )
+    if reason:
+        raise NotAllowed(reason, field="responsibilities")
+
+
+# Art. 7 par.: who registers only as a new income-tax filer (casilla 53: renta, no IVA).
+INCOME_FILER_ONLY = frozenset({responsibilities.INCOME_TAX, responsibilities.NOT_VAT_RESPONSIBLE})
+
+
+def income_tax_filing_deadline(taxable_year: int) -> date:
+    """The last day to file a persona natural's income-tax return of `taxable_year`."""
+    month, day = (int(part) for part in settings.INCOME_TAX_FILING_DEADLINE.split("-"))
+    return date(taxable_year + 1, month, day)
+
+
+def registration_due_on(
+    *, person_type: str, responsibilities: set[str], activity_started_on: date
+) -> date:
+    """The last day to register for an activity started that day (Decreto 2460 de 2013, art. 7).
+
+    Before starting the activity; a persona natural registering only because it became an
+    income-tax filer in that taxable year may do so until that return's filing deadline.
+    """
+    if (
+        person_type == PersonType.NATURAL
+        and INCOME_TAX in responsibilities
+        and responsibilities <= INCOME_FILER_ONLY
+    ):
+        return income_tax_filing_deadline(activity_started_on.year)
+    return activity_started_on
+
+
 def _nit_for(registrant: Registrant) -> Nit:
     if registrant.is_natural and registrant.document_type_id in DOCUMENT_AS_NIT:
         number = registrant.document_number.lstrip("0")
@@ -88,14 +258,22 @@ def formalize_registration(
     by: User | None,
     bank_certificate_date: date | None = None,
     case_number: str = "",
+    electronic: bool = False,
 ) -> Registrant:
     """Formalise a pre-inscripción: assign the NIT and issue the Formulario 001 (Certificado).
 
     New legal entities without a bank certificate get a provisional NIT (art. 10 lit. a).
-    `by=None` is the system acting on a self-service filing it has verified.
+    `electronic`: the system formalises a self-service filing it has verified, which art. 9
+    allows only for personas naturales of the simplified regime.
     """
+    registrant = lock_registrant(registrant)
+    if electronic:
+        check_electronic_formalization(
+            person_type=registrant.person_type,
+            responsibilities=set(registrant.responsibilities.values_list("code", flat=True)),
+        )
     return _formalize(
-        lock_registrant(registrant),
+        registrant,
         by=by,
         bank_certificate_date=bank_certificate_date,
         case_number=case_number,
@@ -119,6 +297,7 @@ def _formalize(
     method = "issue_provisional_nit" if provisional else "formalize"
     require_state(registrant, method)
     require_perm(registrant, method, by)
+    check_bank_certificate(registrant, bank_certificate_date, today=timezone.localdate())
     nit = _nit_for(registrant)
     holder = Registrant.objects.filter(nit=nit.number).exclude(pk=registrant.pk).first()
     if holder is not None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from registry.models import FormVersion, Registrant
 from registry.services.common import (
@@ -20,6 +21,14 @@ from registry.services.common import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+# Decreto 2460 de 2013, art. 15 par. 2: told to the suspended inscrito wherever the suspension
+# shows (Mi RUT, the decision's communication, the Formulario 001 legend).
+SUSPENSION_KEEPS_OBLIGATIONS = _lazy(
+    "La suspensión no lo exime de cumplir sus deberes formales y sustanciales con la DIAN "
+    "(Decreto 2460 de 2013, art. 15 par. 2)."
+)
 
 
 _CONCEPT_FOR = {

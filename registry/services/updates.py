@@ -23,11 +23,13 @@ from registry.services.common import (
 from registry.services.record import (
     SCALAR_FIELDS,
     attname,
+    check_contact_email,
     check_not_registered,
     replace_children,
     seccional_for,
     set_scalars,
 )
+from registry.services.registration import check_electronic_formalization
 from registry.validation import IDENTIFICATION_FIELDS, RegistrantData, validate_registrant_data
 from rut_portal.business_days import add_months
 from rut_portal.errors import Conflict, DomainError, NotAllowed
@@ -47,13 +49,16 @@ def update_registrant(
     reason: str = "",
     case_number: str = "",
     withdrawal: str = "",
+    electronic: bool = False,
 ) -> Registrant:
     """Actualización: change the record, keep the state, issue a new Formulario 001.
 
     `expected_revision` is the revision the person was looking at; if someone saved in between,
     the update is refused instead of silently overwriting their change. `withdrawal` is the
     responsibility (48 or 33) when this update decides that responsibility's own withdrawal
-    request; no other update may remove it (check_responsibility_withdrawals).
+    request; no other update may remove it (check_responsibility_withdrawals). `electronic`:
+    the system applies a self-service filing by itself, which art. 9 allows only while the
+    record stays within the simplified regime (check_electronic_formalization).
     """
     registrant = lock_registrant(registrant)
     if registrant.revision != expected_revision:
@@ -66,6 +71,12 @@ def update_registrant(
     require_state(registrant, "update")
     require_perm(registrant, "update", by)
     validate_registrant_data(data)
+    check_contact_email(data, electronic=not assisted)
+    if electronic:
+        check_electronic_formalization(
+            person_type=data.resolved_person_type,
+            responsibilities=responsibilities_added(registrant, data),
+        )
     check_responsibility_withdrawals(registrant, data, withdrawal=withdrawal)
     check_not_registered(data, exclude_pk=registrant.pk)
     if registrant.nit and registrant.document_type_id in DOCUMENT_AS_NIT and registrant.is_natural:
@@ -125,6 +136,13 @@ def update_registrant(
         legal_basis="Decreto 2460 de 2013, art. 13",
     )
     return registrant
+
+
+def responsibilities_added(registrant: Registrant, data: RegistrantData) -> set[str]:
+    """The responsibility codes `data` adds to the record."""
+    return set(data.responsibilities) - set(
+        registrant.responsibilities.values_list("code", flat=True)
+    )
 
 
 def check_responsibility_withdrawals(

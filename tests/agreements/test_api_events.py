@@ -12,13 +12,18 @@ from agreements.services import (
     register_by_agreement,
     update_agreement_scopes,
 )
+from procedures.services.requirements import DeclaredDocument
 from registry.models import AuditEntry, FormVersion, Registrant
 from registry.services.states import change_state
 from registry.services.updates import update_registrant
 from tests.agreements.conftest import _client_for
+from tests.clock import TODAY
 from tests.factories import legal_data, make_natural, natural_data, pdf_upload
 
 pytestmark = pytest.mark.django_db
+
+# The art. 10 checklist a chamber declares for a persona natural.
+NATURAL_DOCUMENTS = [DeclaredDocument("applicant_id")]
 
 URL = "/api/v1/events/"
 SETTLE = timedelta(seconds=11)  # EVENTS_SETTLE_SECONDS is 10
@@ -26,7 +31,10 @@ SETTLE = timedelta(seconds=11)  # EVENTS_SETTLE_SECONDS is 10
 
 def inscribe(entity, **overrides):
     return register_by_agreement(
-        entity, data=natural_data(**overrides), bank_certificate_date=None
+        entity,
+        data=natural_data(**overrides),
+        bank_certificate_date=None,
+        documents=NATURAL_DOCUMENTS,
     ).registrant
 
 
@@ -202,7 +210,13 @@ def test_a_company_with_a_provisional_nit_is_an_inscription_then_its_activation_
     from registry.services.provisional_nit import activate_provisional_nit
 
     company = register_by_agreement(
-        chamber, data=legal_data(), bank_certificate_date=None
+        chamber,
+        data=legal_data(),
+        bank_certificate_date=None,
+        documents=[
+            DeclaredDocument("legal_rep_id"),
+            DeclaredDocument("existence_certificate", document_date=TODAY),
+        ],
     ).registrant
     assert company.state == Registrant.State.PROVISIONAL
     activate_provisional_nit(company, by=None, certificate_date=date(2026, 11, 17))

@@ -29,6 +29,7 @@ def natural_payload(**overrides):
         "phone_1": "3105550000",
         "activities": [{"code": "4711", "role": "principal", "started_on": "2026-01-10"}],
         "responsibilities": ["05"],
+        "documents": [{"code": "applicant_id"}],
     }
     payload.update(overrides)
     return payload
@@ -52,6 +53,10 @@ def legal_payload(**overrides):
                 "document_number": "43123456",
                 "name": "LUZ MARINA ROJAS",
             }
+        ],
+        "documents": [
+            {"code": "legal_rep_id"},
+            {"code": "existence_certificate", "document_date": date.today().isoformat()},
         ],
     }
     payload.update(overrides)

@@ -13,6 +13,7 @@ from agreements.models import AgreementEntity, DeathFeedEntry, QueryLog
 from agreements.services import query_registry, register_by_agreement, run_once
 from agreements.tasks import process_death_feed_task
 from procedures.models import Case, Cause
+from procedures.services.requirements import DeclaredDocument
 from registry.models import Registrant
 from rut_portal.errors import DomainError
 from tests.factories import make_natural, natural_data
@@ -61,7 +62,14 @@ def test_two_retries_at_once_with_one_key_register_once_and_get_the_same_answer(
             fingerprint="same",
             operation=lambda: (
                 201,
-                {"id": register_by_agreement(entity, data=data, bank_certificate_date=None).pk},
+                {
+                    "id": register_by_agreement(
+                        entity,
+                        data=data,
+                        bank_certificate_date=None,
+                        documents=[DeclaredDocument("applicant_id")],
+                    ).pk
+                },
             ),
         )
 

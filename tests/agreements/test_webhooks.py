@@ -22,6 +22,7 @@ from agreements.models import EntityKind, Scope, WebhookDelivery, WebhookEndpoin
 from agreements.services import create_agreement_entity, register_by_agreement
 from agreements.tasks import dispatch_webhooks_task
 from agreements.webhooks import create_webhook_endpoint, deactivate_webhook_endpoint
+from procedures.services.requirements import DeclaredDocument
 from tests.factories import natural_data
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,10 @@ class Receiver:
     url: str
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+
+
+# The art. 10 checklist a chamber declares for a persona natural.
+NATURAL_DOCUMENTS = [DeclaredDocument("applicant_id")]
 
 
 @pytest.fixture
@@ -76,7 +81,9 @@ def _plain_http_allowed(settings) -> None:
 
 
 def inscribe(entity):
-    return register_by_agreement(entity, data=natural_data(), bank_certificate_date=None).registrant
+    return register_by_agreement(
+        entity, data=natural_data(), bank_certificate_date=None, documents=NATURAL_DOCUMENTS
+    ).registrant
 
 
 def dispatch() -> str:

@@ -24,6 +24,7 @@ from procedures.services.communications import communicate_decision
 from procedures.services.intake import check_requirements, decide_jurisdiction
 from procedures.services.processing import approve_cancellation, submit_for_approval
 from rut_portal.business_days import next_business_day
+from tests.clock import TODAY
 from tests.factories import make_natural
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -231,6 +232,7 @@ def test_an_update_of_contact_data_signed_with_a_code(site):
     site.check(page, "actualizar")
     page.get_by_role("link", name="Correo y teléfonos").click()
     page.get_by_label("Teléfono 1").fill("6017654321")
+    page.get_by_label("Fecha del hecho que origina la actualización").fill(str(TODAY))
     site.check(page, "actualizar-contacto")
     page.get_by_role("button", name="Continuar a la firma").click()
     page.wait_for_url("**/firmar/*/")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from deadlines.models import Deadline, Rule
 from deadlines.services import sweep_due_deadlines, sync_case_deadlines
@@ -26,6 +27,7 @@ def eligibility(official):
         cause=Cause.FICTITIOUS_SUPPLIER,
         requester_kind=RequesterKind.DIAN_AREA,
         requester_name="Fiscalización",
+        act_published_on=timezone.localdate(),
     )
     case = grant_case(
         decide_jurisdiction(check_requirements(case, by=official, met=True), by=official),

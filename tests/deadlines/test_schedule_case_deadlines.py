@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from deadlines.models import Deadline, Rule
 from deadlines.rules import end_of_day
@@ -121,7 +122,7 @@ def test_a_cancellation_for_another_seccional_must_be_forwarded_the_next_busines
     case = decide_jurisdiction(check_requirements(case, by=official, met=True), by=official)
     assert settle_case_deadlines(case) == 0  # decide_jurisdiction already settled it
     forwarding.refresh_from_db()
-    assert forwarding.state == Deadline.State.CANCELLED
+    assert forwarding.state == Deadline.State.DONE  # fulfilled, and its row says so
     assert forwarding.result.startswith("Cumplido: el trámite")
     assert _only(case, Rule.EX_OFFICIO_CANCELLATION).state == Deadline.State.PENDING
 
@@ -142,7 +143,7 @@ def test_a_suspension_received_at_another_seccional_gets_its_forwarding_term(off
     case = decide_jurisdiction(check_requirements(case, by=official, met=True), by=official)
     assert case.seccional_id == company.seccional_id  # intake forwarded it under the same rule
     forwarding.refresh_from_db()
-    assert forwarding.state == Deadline.State.CANCELLED
+    assert forwarding.state == Deadline.State.DONE
 
 
 def test_a_reactivation_stays_where_it_was_received_and_has_no_forwarding_term(official):
@@ -203,6 +204,7 @@ def test_a_fictitious_supplier_suspension_can_be_lifted_five_years_after_it_was_
         cause=Cause.FICTITIOUS_SUPPLIER,
         requester_kind=RequesterKind.DIAN_AREA,
         requester_name="Fiscalización",
+        act_published_on=timezone.localdate(),
     )
     case = grant_case(
         decide_jurisdiction(check_requirements(case, by=official, met=True), by=official),

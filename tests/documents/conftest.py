@@ -224,5 +224,5 @@ def full_legal_version(official: Any) -> FormVersion:
             ),
         ],
     )
-    registrant = register_registrant(data, by=official, bank_certificate_date=date(2024, 3, 5))
+    registrant = register_registrant(data, by=official, bank_certificate_date=date.today())
     return registrant.form_versions.latest("version")

@@ -13,6 +13,7 @@ from documents.contexts import formulario_001_spec
 from documents.rendering import render_pdf
 from documents.selectors import verify_document
 from documents.services import _document_context, content_key, formulario_001_pdf
+from registry.services.states import change_state
 from tests.documents.conftest import pdf_text
 from tests.factories import make_natural
 
@@ -126,3 +127,13 @@ def test_rendering_again_reproduces_the_stored_file_byte_for_byte(document, regi
         spec.template, {**spec.context, "doc": _document_context(spec, document.code)}
     )
     assert rendered.content == document.file.open("rb").read()
+
+
+def test_art_19_the_verification_page_also_shows_the_ruts_state_today(client, registrant, document):
+    change_state(registrant, transition_name="suspend", by=None, reason="Orden judicial")
+
+    page = client.get(reverse("documents:verify", args=[document.code])).content.decode()
+
+    assert "Estado actual del RUT" in page
+    assert "Este documento muestra el estado a la fecha de expedición (Activo)" in page
+    assert "hoy el RUT está en estado «Suspendido»" in page

@@ -17,6 +17,7 @@ from registry.models import Registrant
 from registry.services.states import change_state
 from registry.validation import data_from_registrant
 from rut_portal.errors import Conflict
+from tests.clock import TODAY
 from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD
 
@@ -106,6 +107,7 @@ def test_the_filing_services_refuse_a_cancelled_rut(signed_in, account, cancelle
             data=data_from_registrant(cancelled),
             base_revision=cancelled.revision,
             facts="",
+            fact_date=TODAY,
         )
 
     assert REFUSAL in error.value.message

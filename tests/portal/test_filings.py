@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,10 +14,20 @@ from procedures.services.intake import check_requirements, decide_jurisdiction
 from procedures.services.processing import grant_case
 from procedures.services.requirements import record_requirement
 from registry.models import AuditEntry, Registrant
+from tests.clock import TODAY
 from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD, last_code
 
 pytestmark = pytest.mark.django_db
+FACT_DATE = (TODAY - timedelta(days=8)).isoformat()  # within the month of art. 13
+# The inscrito's own statement on the cessation of IVA activities (art. 13 par. 3).
+CESSATION = {
+    "motive": "cessation",
+    "fact_date": FACT_DATE,
+    "no_final_inventory": "on",
+    "no_taxed_sales": "on",
+    "new_activity": "Consultoría no gravada",
+}
 
 
 @pytest.fixture
@@ -42,7 +54,13 @@ def signed_in(client, account, registrant):
 def _address(client, address: str, municipality: str = "11001"):
     return client.post(
         reverse("portal:update_section", args=["direccion"]),
-        {"department": "11", "municipality": municipality, "address": address, "postal_code": ""},
+        {
+            "department": "11",
+            "municipality": municipality,
+            "address": address,
+            "postal_code": "",
+            "fact_date": FACT_DATE,
+        },
         follow=True,
     )
 
@@ -120,7 +138,7 @@ def test_the_third_address_change_in_six_months_is_explained(
 def test_the_vat_withdrawal_becomes_a_case_for_an_official(
     signed_in, registrant, django_capture_on_commit_callbacks
 ):
-    declarations = {f"declaration_{i}": "on" for i in range(5)}
+    declarations = {f"declaration_{i}": "on" for i in range(5)} | CESSATION
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
             reverse("portal:withdrawal", args=["iva"]), declarations, follow=True
@@ -139,7 +157,7 @@ def test_the_vat_withdrawal_becomes_a_case_for_an_official(
 def test_the_vat_withdrawal_granted_by_an_official_replaces_48_with_49(
     signed_in, registrant, official, django_capture_on_commit_callbacks
 ):
-    declarations = {f"declaration_{i}": "on" for i in range(5)}
+    declarations = {f"declaration_{i}": "on" for i in range(5)} | CESSATION
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
             reverse("portal:withdrawal", args=["iva"]), declarations, follow=True
@@ -157,7 +175,7 @@ def test_the_vat_withdrawal_granted_by_an_official_replaces_48_with_49(
 def test_a_self_service_update_cannot_drop_vat_and_says_which_request_does(signed_in, registrant):
     page = signed_in.post(
         reverse("portal:update_section", args=["responsabilidades"]),
-        {"responsibilities": ["05", "49"]},
+        {"responsibilities": ["05", "49"], "fact_date": FACT_DATE},
     ).content.decode()
 
     assert (
@@ -170,7 +188,10 @@ def test_a_self_service_update_cannot_drop_vat_and_says_which_request_does(signe
 
 
 def test_a_withdrawal_needs_every_declaration(signed_in):
-    page = signed_in.post(reverse("portal:withdrawal", args=["iva"]), {"declaration_0": "on"})
+    page = signed_in.post(
+        reverse("portal:withdrawal", args=["iva"]),
+        {"declaration_0": "on", "motive": "regime_change"},
+    )
 
     assert "Debe cumplir este requisito" in page.content.decode()
 

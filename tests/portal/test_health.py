@@ -69,7 +69,12 @@ def test_an_account_without_rut_has_no_panel(account):
 
 
 def test_a_rut_without_email_is_warned_with_a_one_click_fix(account):
-    account = _link(account, make_natural(document_number=account.document_number, email=""))
+    account = _link(
+        account,
+        make_natural(
+            document_number=account.document_number, email="", responsibilities=["05", "49"]
+        ),
+    )
 
     [check] = rut_health(account, today=TODAY)
 
@@ -96,7 +101,9 @@ def test_an_email_in_the_rut_the_citizen_never_confirmed_is_warned(account, offi
 
 
 def test_a_cancelled_rut_without_email_is_not_warned(account):
-    registrant = make_natural(document_number=account.document_number, email="")
+    registrant = make_natural(
+        document_number=account.document_number, email="", responsibilities=["05", "49"]
+    )
     registrant = change_state(registrant, transition_name="cancel", by=None)
     account = _link(account, registrant)
 
@@ -106,7 +113,9 @@ def test_a_cancelled_rut_without_email_is_not_warned(account):
 def test_the_email_fix_signed_with_its_code_puts_the_confirmed_email_in_the_rut_and_clears(
     client, account, django_capture_on_commit_callbacks
 ):
-    registrant = make_natural(document_number=account.document_number, email="")
+    registrant = make_natural(
+        document_number=account.document_number, email="", responsibilities=["05", "49"]
+    )
     _link(account, registrant)
     client.post(
         reverse("portal:login"),
@@ -118,7 +127,7 @@ def test_the_email_fix_signed_with_its_code_puts_the_confirmed_email_in_the_rut_
         response = client.post(reverse("portal:health_email_fix"))
     filing = PendingFiling.objects.get(account=account)
     assert response["Location"] == reverse("portal:sign", args=[filing.pk])
-    assert filing.summary == [["Correo electrónico", "", account.email]]
+    assert filing.summary[0] == ["Correo electrónico", "", account.email]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response["Location"], {"code": last_code(account.email)})
 
@@ -271,6 +280,8 @@ def test_resolved_obligations_are_not_listed(linked, official):
 
 def _suspend(registrant, official, cause):
     extra = {}
+    if cause == Cause.FICTITIOUS_SUPPLIER:
+        extra = dict(act_published_on=TODAY - timedelta(days=10))  # art. 15 par. 1
     if cause == Cause.AUTHORITY_ORDER:
         extra = dict(
             requester_kind=RequesterKind.JUDICIAL_AUTHORITY,
@@ -294,7 +305,7 @@ def test_a_suspension_for_a_fictitious_supplier_says_when_it_can_be_lifted(linke
     [check] = rut_health(linked, today=TODAY)
 
     assert check.code == "suspended" and check.level == "danger"
-    eligible = add_months(timezone.localdate(case.decided_at), 60)
+    eligible = add_months(case.act_published_on, 60)  # five years from publication
     assert f"desde el {eligible:%d/%m/%Y}" in check.message
     assert case.number in check.message
 

@@ -170,7 +170,8 @@ def test_a_cancellation_of_another_seccional_is_forwarded_with_its_supports(
         "11",
         "32",
     )
-    assert case.steps.get(kind=CaseStep.Kind.FORWARDED).details == {"from": "32", "to": "11"}
+    details = case.steps.get(kind=CaseStep.Kind.FORWARDED).details
+    assert (details["from"], details["to"]) == ("32", "11")
     assert case.documents.count() == 1
     with pytest.raises(NotAllowed):
         check_requirements(case, by=official, met=True)
@@ -283,3 +284,25 @@ def test_impersonation_produces_formato_1271_and_customs_users_are_told(official
     assert list(case.formats.values_list("kind", flat=True)) == ["1271"]
     kinds = [c.kind for c in communicate_decision(case, by=official)]
     assert "to_customs" in kinds
+
+
+def test_procedure_activity_4_forwarding_leaves_the_oficio_and_the_notice_and_a_fulfilled_term(
+    official,
+):
+    from deadlines.models import Deadline, Rule
+    from procedures.models import Communication
+
+    registrant = make_natural(by=official, department="05", municipality="05001", address="CL 1 1")
+    case = _received(registrant, official)
+    case = decide_jurisdiction(check_requirements(case, by=official, met=True), by=official)
+
+    sent = {c.kind: c for c in case.communications.all()}
+    oficio = sent[Communication.Kind.FORWARDING]
+    assert oficio.seccional_id == "11" and case.number in oficio.body
+    notice = sent[Communication.Kind.FORWARDING_NOTICE]
+    assert notice.recipient_name == case.requester_name and "remitida" in notice.body
+    step = case.steps.get(kind=CaseStep.Kind.FORWARDED)
+    assert sorted(step.details["communications"]) == sorted(c.pk for c in sent.values())
+    term = Deadline.objects.get(case=case, rule=Rule.FORWARDING)
+    assert term.state == Deadline.State.DONE
+    assert term.get_state_display() != "Cancelado" and term.result.startswith("Cumplido")

@@ -21,7 +21,7 @@ from procedures.services.processing import (
 )
 from procedures.services.requirements import record_requirement
 from procedures.services.visits import record_visit
-from procedures.services.withdrawals import receive_withdrawal
+from procedures.services.withdrawals import CessationEvidence, receive_withdrawal
 from registry.models import Registrant
 from registry.validation import data_from_registrant
 from rut_portal.business_days import next_business_day
@@ -118,6 +118,7 @@ def test_a_fictitious_supplier_suspension_is_lifted_only_after_five_years(offici
             Cause.FICTITIOUS_SUPPLIER,
             requester_kind=RequesterKind.DIAN_AREA,
             requester_name="Fiscalización",
+            act_published_on=date.today(),
         ),
         by=official,
     )
@@ -133,8 +134,9 @@ def test_a_fictitious_supplier_suspension_is_lifted_only_after_five_years(offici
         grant_case(lift, by=official)
     assert "dura cinco años" in error.value.message
 
+    # Art. 15 par. 1: the five years run from the act's publication.
     Case.objects.filter(pk=suspension.pk).update(
-        decided_at=timezone.now() - timedelta(days=5 * 366)
+        act_published_on=timezone.localdate() - timedelta(days=5 * 366)
     )
     grant_case(lift, by=official)
     person.refresh_from_db()
@@ -309,7 +311,13 @@ def test_a_vat_withdrawal_case_lets_the_official_replace_48_with_49(official):
     data = data_from_registrant(person)
     data.responsibilities = ["05", "49"]
     request = _request(person, CaseType.UPDATE, Cause.INSCRITO_REQUEST, data=data)
-    case = _to_process(receive_withdrawal(request, responsibility="48", by=official), official)
+    evidence = CessationEvidence(
+        no_final_inventory=True, no_taxed_sales=True, new_activity="Consultoría"
+    )
+    case = _to_process(
+        receive_withdrawal(request, responsibility="48", by=official, evidence=evidence),
+        official,
+    )
 
     _record_update(case, person, data, official)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 
 from procedures.models import Case, CaseType, Cause, Channel, RequesterKind
@@ -12,7 +14,8 @@ from registry.selectors import registrant_search
 from registry.services.states import change_state
 from tests.factories import judicial_cancellation_request, make_natural
 
-MEDELLIN = {"department": "05", "municipality": "05001"}  # seccional 11; the default is Bogotá, 32
+# Seccional 11; the default is Bogotá, 32.
+MEDELLIN: dict[str, Any] = {"department": "05", "municipality": "05001"}
 
 
 def _case(registrant: Registrant) -> Case:

@@ -60,7 +60,7 @@ def allocator(start: threading.Barrier) -> Draws:
                     pass
         for _ in range(REGISTRATIONS_EACH):
             registrant = register_registrant(
-                legal_data(), by=None, bank_certificate_date=date(2026, 11, 20)
+                legal_data(), by=None, bank_certificate_date=date.today()
             )
             assert registrant.nit is not None
             draws.registrant_ids.append(registrant.pk)
@@ -114,9 +114,7 @@ def test_a_nit_drawn_in_a_rolled_back_transaction_is_never_handed_out_again(refe
     except Rollback:
         pass
 
-    registrant = register_registrant(
-        legal_data(), by=None, bank_certificate_date=date(2026, 11, 20)
-    )
+    registrant = register_registrant(legal_data(), by=None, bank_certificate_date=date.today())
 
     assert registrant.nit is not None
     assert int(registrant.nit) > lost
