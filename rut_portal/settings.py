@@ -5,6 +5,7 @@ in-process. Setting DATABASE_URL and REDIS_URL switches to PostgreSQL and Redis.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_fsm",
     "pgtrigger",
+    "axes",
     "registry",
     "procedures",
     "deadlines",
@@ -82,6 +84,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a locked sign-in attempt (django-axes).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every sign-in through authenticate() (the officials' admin) before the
+# password is tried; citizens sign in through portal.services.accounts and its own counters.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "rut_portal.urls"
@@ -149,6 +160,24 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Number of reverse proxies in front of the web service that append to X-Forwarded-For (the
+# TLS proxy of the production topology: 1). Every per-address limit reads the client's address
+# through rut_portal.client.client_address, which trusts exactly this many entries.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be 0 or more")
+
+# Officials' sign-in (/admin/login/): after 5 wrong passwords for one username from one address,
+# that username is refused from that address for 15 minutes. The attempt is locked, not the
+# person: the owner signs in from elsewhere, and nobody can lock an official out everywhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "rut_portal.client.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
 
 # Email: console on the embedded default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
