@@ -228,7 +228,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Same count as rut_portal.client.client_address (which the throttles use).
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
+# RUT lookups per client address, for /consulta-rut/ and /api/v1/rut/<nit>/ together
+# (DRF notation: 30/minute, 500/hour).
+PUBLIC_LOOKUP_RATE = os.environ.get("PUBLIC_LOOKUP_RATE", "30/minute")
 # The API docs page loads Swagger UI from our own static files, not from a CDN.
 SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
