@@ -20,10 +20,11 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import can_act_in, is_central, seccional_of
+from accounts.scope import is_central, seccional_of
 from deadlines.selectors import due_day
 from procedures import admin_views as views
 from procedures.models import Case, Petition, Referral
+from procedures.selectors import case_in_scope
 from procedures.services.assignment import OPEN_STATES
 from procedures.services.intake import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from registry.admin import registrant_search
@@ -281,7 +282,7 @@ class CaseAdmin(admin.ModelAdmin):
         case = views.load_case(object_id)
         if not self.has_view_permission(request, case):
             return views.refused(request, str(_("No tiene permiso para ver trámites.")))
-        if not can_act_in(request.user, case.seccional_id):
+        if not case_in_scope(request.user, case):
             return views.refused(request, views.scope_refusal(case), case=case)
         return TemplateResponse(
             request,

@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import can_act_in, seccional_of
 from procedures.deadlines import add_months
 from procedures.models import Case, CaseType
 from registry.models import Registrant
+
+# --- Scope: what an official may see -------------------------------------------------------
+
+
+def case_in_scope(user: Any, case: Case) -> bool:
+    """The case page's rule, for everything that shows a case or its documents: officials see
+    their seccional's cases; the central level and superusers see all."""
+    return can_act_in(user, case.seccional_id)
+
+
+def registrant_in_scope(user: Any, registrant: Registrant) -> bool:
+    """Their seccional's inscritos, or one with an open case there (a reactivation received)."""
+    if can_act_in(user, registrant.seccional_id):
+        return True
+    code = seccional_of(user)
+    if not code:
+        return False
+    from procedures.services.assignment import OPEN_STATES
+
+    return Case.objects.filter(
+        registrant=registrant, seccional_id=code, state__in=OPEN_STATES
+    ).exists()
 
 
 @dataclass(frozen=True)
