@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Officials: 30 minutes idle, 12 hours in all (citizens: portal.views.common).
+    "accounts.sessions.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a locked sign-in attempt (django-axes).
     "axes.middleware.AxesMiddleware",
@@ -160,6 +162,9 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# No session outlives a working day, whoever holds it (Django's default is two weeks); officials
+# and citizens have their own, shorter idle limits on top.
+SESSION_COOKIE_AGE = 12 * 60 * 60
 
 # Number of reverse proxies in front of the web service that append to X-Forwarded-For (the
 # TLS proxy of the production topology: 1). Every per-address limit reads the client's address
