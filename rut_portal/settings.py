@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A 400 for NUL and other control characters in any parameter or JSON string.
+    "rut_portal.input_guard.RejectControlCharactersMiddleware",
     # Officials: 30 minutes idle, 12 hours in all (citizens: portal.views.common).
     "accounts.sessions.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
