@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        import rut_portal.checks  # noqa: F401  (registers the deployment checks)
         from accounts.roles import ensure_role_groups
         from accounts.sessions import mark_sign_in
 
