@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +42,7 @@ from registry.models import Registrant
 from registry.services.common import DEFAULT_SECCIONAL, acting_user
 from registry.services.registration import pre_register
 from registry.validation import RegistrantData, data_to_json
+from rut_portal import uploads
 from rut_portal.errors import Conflict, DomainError, InvalidData
 
 if TYPE_CHECKING:
@@ -234,7 +236,15 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
 def attach_document(
     case: Case, *, kind: str, file: File, by: User | None, description: str = ""
 ) -> CaseDocument:
-    """Store a supporting document with its SHA-256 and note it on the timeline."""
+    """Store a supporting document with its SHA-256 and note it on the timeline.
+
+    Every channel's file passes here: PDF, JPEG or PNG by content, at most the largest upload
+    any channel accepts (rut_portal.uploads; each form or serializer applies its own limit first).
+    """
+    try:
+        uploads.check_upload(file, max_bytes=uploads.MAX_BYTES)
+    except ValidationError as exc:
+        raise InvalidData({"document": exc.messages}) from None
     case = lock_case(case)
     if by is not None and by.is_staff:
         require_scope(case, by)
