@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -238,13 +237,19 @@ def attach_document(
 ) -> CaseDocument:
     """Store a supporting document with its SHA-256 and note it on the timeline.
 
-    Every channel's file passes here: PDF, JPEG or PNG by content, at most the largest upload
-    any channel accepts (rut_portal.uploads; each form or serializer applies its own limit first).
+    Every channel's file passes here, and none larger than the largest upload any channel
+    accepts (rut_portal.uploads). The format (PDF, JPEG, PNG by content) is checked where people
+    and entities upload, with the same function; the civil registry's death feed attaches its
+    own CSV or JSON-lines file as the death record.
     """
-    try:
-        uploads.check_upload(file, max_bytes=uploads.MAX_BYTES)
-    except ValidationError as exc:
-        raise InvalidData({"document": exc.messages}) from None
+    if file.size is None or file.size > uploads.MAX_BYTES:
+        raise InvalidData(
+            {
+                "document": [
+                    _("El archivo pesa más de %(mb)s MB.") % {"mb": uploads.MAX_BYTES // uploads.MB}
+                ]
+            }
+        )
     case = lock_case(case)
     if by is not None and by.is_staff:
         require_scope(case, by)
