@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -43,8 +44,9 @@ from api.common import (
 from deadlines.selectors import is_update_late
 from procedures.models import Case, CaseDocument, Cause
 from procedures.services.intake import missing_documents
+from rut_portal import uploads
 
-MAX_DOCUMENT_BYTES = 10 * MB
+MAX_DOCUMENT_BYTES = uploads.API_MAX_BYTES
 CASE_NUMBER = re.compile(r"\d{4}-\d{7,12}")
 CASE_NUMBER_PARAMETER = path_parameter(
     "number", str, CASE_NUMBER.pattern, "Número del trámite.", example="2026-0000001"
@@ -128,15 +130,10 @@ class CaseStepSerializer(serializers.Serializer):
 
 
 def _validate_pdf(document: UploadedFile) -> UploadedFile:
-    if document.size is None or document.size > MAX_DOCUMENT_BYTES:
-        raise serializers.ValidationError(
-            _("El documento supera %(mb)s MB.") % {"mb": MAX_DOCUMENT_BYTES // MB}
-        )
-    document.seek(0)
-    head = document.read(5)
-    document.seek(0)
-    if head != b"%PDF-":
-        raise serializers.ValidationError(_("El documento debe ser un PDF."))
+    try:
+        uploads.check_upload(document, max_bytes=MAX_DOCUMENT_BYTES, kinds=[uploads.PDF])
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
     return document
 
 

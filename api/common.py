@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +35,7 @@ from api.permissions import HasScope, IsAgreementEntity
 from registry.models import (
     Registrant,
 )
+from rut_portal import input_guard
 
 MB = 1024 * 1024
 MAX_JSON_BYTES = 1 * MB
@@ -181,6 +183,11 @@ class EntityApi(APIView):
             raise PayloadTooLarge(
                 _("La solicitud supera %(mb)s MB.") % {"mb": self.max_request_bytes // MB}
             )
+        if request.method == "POST" and isinstance(request.data, QueryDict):
+            # A form body (JSON bodies are checked by the middleware before any view).
+            field = input_guard.offending_in(request.data)
+            if field is not None:
+                raise ValidationError({field: [input_guard.message()]})
 
     @property
     def entity(self) -> Any:

@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -71,6 +71,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("webhook-endpoints/", events.WebhookEndpointsApi.as_view(), name="webhook-endpoints"),
     path("webhook-deliveries/", events.WebhookDeliveriesApi.as_view(), name="webhook-deliveries"),
     path("schema/", SchemaApi.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="agreements:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="agreements:schema"), name="docs"),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -26,6 +26,7 @@ from procedures.models import (
 )
 from registry.models import CustomsQuality, Department, Municipality, Responsibility
 from registry.responsibilities import CONSUMPTION_TAX, VAT
+from rut_portal import uploads
 
 # Types an official receives in the admin; inscriptions and updates carry a whole Formulario 001
 # and come through the portal's assisted wizard.
@@ -60,13 +61,21 @@ class RequiredReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), widget=TEXTAREA)
 
 
+OFFICIAL_MAX_BYTES = uploads.OFFICIAL_MAX_BYTES
+
+
 class DocumentFieldsMixin(forms.Form):
     """An optional supporting document uploaded with the action."""
 
     document_kind = forms.ChoiceField(
         label=_("Tipo de soporte"), choices=_blank(CaseDocument.Kind.choices), required=False
     )
-    document = forms.FileField(label=_("Archivo (PDF)"), required=False)
+    document = forms.FileField(
+        label=_("Archivo (PDF, JPG o PNG)"),
+        help_text=_("Máximo 10 MB."),
+        required=False,
+        validators=[uploads.validator(max_bytes=OFFICIAL_MAX_BYTES)],
+    )
     document_description = forms.CharField(
         label=_("Descripción del soporte"), max_length=200, required=False
     )

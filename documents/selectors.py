@@ -92,12 +92,27 @@ def current_state_label(document: StoredDocument) -> str:
 
 
 def can_download(user: User | AnonymousUser, document: StoredDocument) -> bool:
-    """Officials (staff) who may see the document's source may download its file."""
+    """Officials (staff) who may see the document's source, in their scope, may download its
+    file: the case page's scope for a case's documents, the inscrito's for a Formulario 001."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
     for field, permission in SOURCE_VIEW_PERMISSIONS.items():
         if getattr(document, f"{field}_id") is not None:
-            return user.has_perm(permission)
+            return user.has_perm(permission) and _in_scope(user, document)
+    return False
+
+
+def _in_scope(user: User | AnonymousUser, document: StoredDocument) -> bool:
+    from procedures.selectors import case_in_scope, registrant_visible_to
+
+    if document.form_version is not None:
+        return registrant_visible_to(user, document.form_version.registrant)
+    if document.official_format is not None:
+        return case_in_scope(user, document.official_format.case)
+    if document.communication is not None:
+        return case_in_scope(user, document.communication.case)
+    if document.case is not None:
+        return case_in_scope(user, document.case)
     return False
 
 

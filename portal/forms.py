@@ -28,15 +28,8 @@ from registry.responsibilities import (
     SIMPLE_REGIME,
     VAT,
 )
+from rut_portal import uploads
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# Signatures of the accepted formats: the extension alone proves nothing.
-FILE_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
 MOBILE = re.compile(r"^3\d{9}$")
 # Responsibilities a persona natural usually chooses by self-service, with a hint each.
 USUAL_RESPONSIBILITIES: list[tuple[str, Any]] = [
@@ -449,19 +442,7 @@ class ConfirmForm(forms.Form):
 
 def validate_upload(upload: UploadedFile) -> None:
     """PDF, PNG or JPEG of at most 5 MB, checked by content, not only by name."""
-    name = upload.name or ""
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(
-            _("El archivo «%(name)s» pesa %(size).1f MB; el máximo es 5 MB.")
-            % {"name": name, "size": upload.size / (1024 * 1024)}
-        )
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    head = upload.read(8)
-    upload.seek(0)
-    if extension not in FILE_SIGNATURES or not head.startswith(FILE_SIGNATURES[extension]):
-        raise forms.ValidationError(
-            _("El archivo «%(name)s» no es un PDF ni una imagen JPG o PNG.") % {"name": name}
-        )
+    uploads.check_upload(upload, max_bytes=uploads.CITIZEN_MAX_BYTES)
 
 
 SUPPORT_KINDS = [

@@ -312,6 +312,14 @@ class Appointment(models.Model):
         verbose_name = _("cita de videoatención")
         verbose_name_plural = _("citas de videoatención")
         ordering = ["slot__starts_at"]
+        constraints = [
+            # A double click cannot book one slot twice for one account (booking is idempotent).
+            models.UniqueConstraint(
+                fields=["account", "slot"],
+                condition=Q(state="booked"),
+                name="appointment_once_per_account_and_slot",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.slot}"

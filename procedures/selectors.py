@@ -76,6 +76,12 @@ def requests_open_to(registrant: Registrant) -> frozenset[str]:
     )
 
 
+def case_in_scope(user: Any, case: Case) -> bool:
+    """The case page's rule, for everything that shows a case or its documents: officials see
+    their seccional's cases; the central level and superusers see all."""
+    return can_act_in(user, case.seccional_id)
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str

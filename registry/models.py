@@ -16,6 +16,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+
+def refuse_truncate(name: str) -> pgtrigger.Trigger:
+    """TRUNCATE fires no row trigger, so an append-only table also gets a statement-level one
+    that refuses it (a role without the TRUNCATE privilege is the other half: docs/security.md)."""
+    return pgtrigger.Trigger(
+        name=name,
+        operation=pgtrigger.Truncate,
+        level=pgtrigger.Statement,
+        when=pgtrigger.Before,
+        func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+    )
+
+
 # --- Reference tables -------------------------------------------------------------------------
 
 
@@ -682,7 +695,8 @@ class FormVersion(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="form_version_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            refuse_truncate("form_version_no_truncate"),
         ]
 
     def __str__(self) -> str:
@@ -734,7 +748,8 @@ class AuditEntry(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            refuse_truncate("audit_no_truncate"),
         ]
 
     def __str__(self) -> str:
@@ -767,7 +782,8 @@ class DataAccessLog(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="data_access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            refuse_truncate("data_access_log_no_truncate"),
         ]
 
     def __str__(self) -> str:

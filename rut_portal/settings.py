@@ -5,6 +5,7 @@ in-process. Setting DATABASE_URL and REDIS_URL switches to PostgreSQL and Redis.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_fsm",
     "pgtrigger",
+    "axes",
+    "csp",
     "registry",
     "procedures",
     "deadlines",
@@ -77,14 +80,31 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (django-csp; CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every response to a signed-in person.
+    "rut_portal.security_headers.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A 400 for NUL and other control characters in any parameter or JSON string.
+    "rut_portal.input_guard.RejectControlCharactersMiddleware",
+    # Officials: 30 minutes idle, 12 hours in all (citizens: portal.views.common).
+    "accounts.sessions.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a locked sign-in attempt (django-axes).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every sign-in through authenticate() (the officials' admin) before the
+# password is tried; citizens sign in through portal.services.accounts and its own counters.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "rut_portal.urls"
@@ -153,6 +173,45 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# Content-Security-Policy (django-csp 4): scripts, styles, fonts and images only from our own
+# origin, no inline script or style, no plugins, no framing. `check --deploy` fails without it
+# (rut_portal.checks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# No session outlives a working day, whoever holds it (Django's default is two weeks); officials
+# and citizens have their own, shorter idle limits on top.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+
+# Number of reverse proxies in front of the web service that append to X-Forwarded-For (the
+# TLS proxy of the production topology: 1). Every per-address limit reads the client's address
+# through rut_portal.client.client_address, which trusts exactly this many entries.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be 0 or more")
+
+# Officials' sign-in (/admin/login/): after 5 wrong passwords for one username from one address,
+# that username is refused from that address for 15 minutes. The attempt is locked, not the
+# person: the owner signs in from elsewhere, and nobody can lock an official out everywhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "rut_portal.client.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+
 # Email: console on the embedded default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -202,7 +261,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Same count as rut_portal.client.client_address (which the throttles use).
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
+# RUT lookups per client address, for /consulta-rut/ and /api/v1/rut/<nit>/ together
+# (DRF notation: 30/minute, 500/hour).
+PUBLIC_LOOKUP_RATE = os.environ.get("PUBLIC_LOOKUP_RATE", "30/minute")
 # The API docs page loads Swagger UI from our own static files, not from a CDN.
 SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",

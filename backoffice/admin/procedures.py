@@ -20,12 +20,12 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import can_act_in, is_central, seccional_of
+from accounts.scope import is_central, seccional_of
 from backoffice import views
 from deadlines.rules import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from deadlines.selectors import due_day
 from procedures.models import Case, Petition, Referral
-from procedures.selectors import scope_petitions, scope_referrals
+from procedures.selectors import case_in_scope, scope_petitions, scope_referrals
 from procedures.services.assignment import OPEN_STATES
 from registry.models import Registrant
 from registry.selectors import registrant_search
@@ -282,7 +282,7 @@ class CaseAdmin(admin.ModelAdmin):
         case = views.load_case(object_id)
         if not self.has_view_permission(request, case):
             return views.refused(request, str(_("No tiene permiso para ver trámites.")))
-        if not can_act_in(request.user, case.seccional_id):
+        if not case_in_scope(request.user, case):
             return views.refused(request, views.scope_refusal(case), case=case)
         return TemplateResponse(
             request,

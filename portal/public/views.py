@@ -17,6 +17,8 @@ from portal.public.forms import RutLookupForm
 from registry.models import Registrant
 from registry.nit import InvalidNit
 from registry.selectors import registrant_by_nit
+from rut_portal import ratelimit
+from rut_portal.client import client_address
 
 STATE_NOTES = {
     Registrant.State.ACTIVE: _("La inscripción en el RUT está vigente."),
@@ -95,6 +97,18 @@ def rut_lookup(request: HttpRequest) -> HttpResponse:
     """Consulta del estado del RUT by NIT; pre-inscriptions have no NIT and are not found."""
     form = RutLookupForm(request.GET if "nit" in request.GET else None)
     record, not_found = None, False
+    if form.is_bound:
+        # One budget per address with the API's lookup: the page is no way around its limit.
+        counted = ratelimit.hit(ratelimit.public_lookup_rate(), client_address(request))
+        if not counted.allowed:
+            response = render(
+                request,
+                "registry/rut_lookup.html",
+                {"form": RutLookupForm(), "throttled_minutes": counted.retry_after // 60 + 1},
+                status=429,
+            )
+            response["Retry-After"] = str(counted.retry_after)
+            return response
     if form.is_valid():
         try:
             registrant = registrant_by_nit(form.cleaned_data["nit"])

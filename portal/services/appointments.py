@@ -132,9 +132,18 @@ def _give_back(slot_id: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
-def _check_active_limit(account: CitizenAccount, now: datetime) -> None:
+def _lock_account(account: CitizenAccount) -> None:
     # The account row lock serialises one person's bookings; the quota does not depend on it.
     CitizenAccount.objects.select_for_update().filter(pk=account.pk).first()
+
+
+def _booked_in(account: CitizenAccount, slot_id: int) -> Appointment | None:
+    return Appointment.objects.filter(
+        account=account, slot_id=slot_id, state=Appointment.State.BOOKED
+    ).first()
+
+
+def _check_active_limit(account: CitizenAccount, now: datetime) -> None:
     active = Appointment.objects.filter(
         account=account, state=Appointment.State.BOOKED, slot__starts_at__gt=now
     ).count()
@@ -155,12 +164,22 @@ def book(
     notes: str = "",
     now: datetime | None = None,
 ) -> Appointment:
-    """Reserve a place; raises SlotFull when it was taken first. Emails the confirmation."""
+    """Reserve a place; raises SlotFull when it was taken first. Emails the confirmation.
+
+    Idempotent per account and slot: booking a slot the account already holds (a double click,
+    a resent form) returns that appointment and takes no second place. The account lock makes
+    the check safe; the partial unique constraint appointment_once_per_account_and_slot makes
+    it true whatever writes the table.
+    """
     from portal.tasks import send_appointment_confirmation
 
     now = now or timezone.now()
     if reason not in AppointmentReason.values:
         raise DomainError(_("Elija el motivo de la cita."), field="reason")
+    _lock_account(account)
+    existing = _booked_in(account, slot_id)
+    if existing is not None:
+        return existing
     _check_active_limit(account, now)
     slot = _take_place(slot_id, now)
     appointment = Appointment.objects.create(
@@ -238,9 +257,12 @@ def move(
     from portal.tasks import send_appointment_confirmation
 
     now = now or timezone.now()
+    _lock_account(account)
     appointment = _lock_own(account, appointment_id)
     if appointment.slot_id == slot_id:
         raise DomainError(_("Elija un horario distinto al actual."), field="slot")
+    if _booked_in(account, slot_id) is not None:
+        raise DomainError(_("Ya tiene otra cita en ese horario. Elija otro."), field="slot")
     old_slot = appointment.slot_id
     slot = _take_place(slot_id, now)
     _give_back(old_slot)

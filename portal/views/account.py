@@ -28,10 +28,10 @@ from portal.services.codes import CODE_LIFETIME, CodeError, Decoy
 from portal.views.common import (
     add_domain_error,
     citizen_required,
-    client_ip,
     safe_next,
     start_session,
 )
+from rut_portal.client import client_address
 from rut_portal.errors import DomainError
 
 # Session keys of the multi-page flows (the document typed, the verified account, decoys).
@@ -61,7 +61,7 @@ def _decoy(request: HttpRequest) -> Decoy:
 
 
 def _code_rate_limited(request: HttpRequest, form: DocumentCodeForm) -> bool:
-    if throttle.hit(throttle.CODES_PER_ADDRESS, client_ip(request)) > (
+    if throttle.hit(throttle.CODES_PER_ADDRESS, client_address(request)) > (
         throttle.CODES_PER_ADDRESS.max_hits
     ):
         form.add_error(
@@ -74,7 +74,7 @@ def _code_rate_limited(request: HttpRequest, form: DocumentCodeForm) -> bool:
 
 
 def _email_rate_limited(request: HttpRequest) -> bool:
-    return throttle.hit(throttle.EMAILS_PER_ADDRESS, client_ip(request)) > (
+    return throttle.hit(throttle.EMAILS_PER_ADDRESS, client_address(request)) > (
         throttle.EMAILS_PER_ADDRESS.max_hits
     )
 
@@ -99,7 +99,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     email=data["email"],
                     mobile=data["mobile"],
                 ),
-                ip_address=client_ip(request),
+                ip_address=client_address(request),
             )
         _remember_document(request, "activation", data["document_type"], data["document_number"])
         # The same words whatever happened: they never tell whether the document had an account.
@@ -191,7 +191,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 data["document_type"],
                 data["document_number"],
                 password=data["password"],
-                ip_address=client_ip(request),
+                ip_address=client_address(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except DomainError as exc:

@@ -29,11 +29,6 @@ SIGNED_IN_AT = "portal_signed_in_at"
 CitizenView = Callable[..., HttpResponseBase]
 
 
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
-
-
 def start_session(request: HttpRequest) -> None:
     request.session[SIGNED_IN_AT] = int(time.time())
     request.session.set_expiry(IDLE_SECONDS)

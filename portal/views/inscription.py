@@ -28,8 +28,9 @@ from portal.forms import (
 )
 from portal.models import CitizenAccount
 from portal.services import inscription
-from portal.views.common import add_domain_error, citizen_required, client_ip
+from portal.views.common import add_domain_error, citizen_required
 from registry.selectors import registrant_by_document
+from rut_portal.client import client_address
 from rut_portal.errors import DomainError
 
 FORMS: dict[str, type[forms.Form]] = {
@@ -231,7 +232,7 @@ def _summary(
 def _submit(request: HttpRequest, account: CitizenAccount, form: forms.Form) -> HttpResponse:
     try:
         result = inscription.submit_inscription(
-            account, by=request.user, ip_address=client_ip(request)
+            account, by=request.user, ip_address=client_address(request)
         )
     except DomainError as exc:
         errors = exc.as_field_errors()

@@ -48,6 +48,7 @@ from registry.responsibilities import WITHDRAWN_BY_REQUEST
 from registry.services.common import DEFAULT_SECCIONAL, acting_user
 from registry.services.registration import pre_register
 from registry.validation import RegistrantData, data_from_registrant, data_to_json
+from rut_portal import uploads
 from rut_portal.errors import Conflict, DomainError, InvalidData
 
 if TYPE_CHECKING:
@@ -383,7 +384,21 @@ def receive_case(request: CaseRequest, *, by: User | None, seccional: str | None
 def attach_document(
     case: Case, *, kind: str, file: File, by: User | None, description: str = ""
 ) -> CaseDocument:
-    """Store a supporting document with its SHA-256 and note it on the timeline."""
+    """Store a supporting document with its SHA-256 and note it on the timeline.
+
+    Every channel's file passes here, and none larger than the largest upload any channel
+    accepts (rut_portal.uploads). The format (PDF, JPEG, PNG by content) is checked where people
+    and entities upload, with the same function; the civil registry's death feed attaches its
+    own CSV or JSON-lines file as the death record.
+    """
+    if file.size is None or file.size > uploads.MAX_BYTES:
+        raise InvalidData(
+            {
+                "document": [
+                    _("El archivo pesa más de %(mb)s MB.") % {"mb": uploads.MAX_BYTES // uploads.MB}
+                ]
+            }
+        )
     case = lock_case(case)
     if by is not None and by.is_staff:
         require_scope(case, by)

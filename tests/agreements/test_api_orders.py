@@ -98,7 +98,7 @@ def test_a_document_that_is_not_a_pdf_is_refused_and_no_case_is_opened(court_cli
     response = send(court_client, order(registrant, document=fake))
 
     assert response.status_code == 400
-    assert response.json()["document"] == ["El documento debe ser un PDF."]
+    assert response.json()["document"] == ["El archivo «auto.pdf» no es un PDF."]
     assert not Case.objects.exists()
 
 
@@ -110,7 +110,7 @@ def test_a_document_too_large_is_refused(court_client, registrant, monkeypatch):
     response = send(court_client, order(registrant))
 
     assert response.status_code == 400
-    assert "supera" in response.json()["document"][0]
+    assert "el máximo es" in response.json()["document"][0]
     assert not Case.objects.exists()
 
 

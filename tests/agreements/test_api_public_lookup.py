@@ -1,6 +1,5 @@
 import pytest
 
-from api.throttling import PublicLookupThrottle
 from registry.services.registration import pre_register
 from tests.factories import legal_data, make_legal, make_natural
 
@@ -66,8 +65,8 @@ def test_an_unknown_nit_or_a_pre_registration_is_not_found(anonymous_client):
     assert anonymous_client.get("/api/v1/rut/abc/").status_code == 400
 
 
-def test_the_lookup_is_rate_limited_per_client(anonymous_client, monkeypatch):
-    monkeypatch.setattr(PublicLookupThrottle, "rate", "3/minute")
+def test_the_lookup_is_rate_limited_per_client(anonymous_client, settings):
+    settings.PUBLIC_LOOKUP_RATE = "3/minute"
     registrant = make_natural()
 
     statuses = [

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 import redis
-from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
 from agreements.checks import check_shared_rate_limit_cache
-from api.throttling import PublicLookupThrottle
 from tests.factories import make_natural
 
 # Database 15 of the test Redis: the broker uses 0 and nothing else here uses 15.
@@ -26,11 +24,11 @@ def test_production_without_a_shared_cache_is_warned_about(settings) -> None:
 
 @pytest.mark.redis
 @pytest.mark.django_db
-def test_the_count_lives_in_redis_where_every_worker_sees_it(anonymous_client, monkeypatch):
+def test_the_count_lives_in_redis_where_every_worker_sees_it(anonymous_client, settings):
     location = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{TEST_CACHE_DB}"
     other_worker = redis.Redis.from_url(location)
     other_worker.flushdb()
-    monkeypatch.setattr(PublicLookupThrottle, "rate", "3/minute")
+    settings.PUBLIC_LOOKUP_RATE = "3/minute"
     registrant = make_natural()
     redis_cache = {
         "default": {

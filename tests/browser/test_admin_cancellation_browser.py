@@ -77,7 +77,7 @@ def test_an_official_and_a_director_cancel_an_inscripcion_by_judicial_order(
     # Requirements: the judicial order is uploaded with the check.
     _act(page, "Requisitos cumplidos")
     page.get_by_label("Tipo de soporte").select_option("judicial_order")
-    page.get_by_label("Archivo (PDF)").set_input_files(str(order))
+    page.get_by_label("Archivo (PDF, JPG o PNG)").set_input_files(str(order))
     page.get_by_label("Observaciones").fill("Orden ejecutoriada, firmada por el juez.")
     screenshot(page, "admin_check_requirements")
     _confirm(page)

@@ -1,0 +1,94 @@
+"""Per-address request limits counted in the shared cache (CACHE_URL), for pages and the API.
+
+Each limit is a fixed window: the first request of a window creates its counter with `add`,
+every request increments it with `incr`, both atomic in Redis, so concurrent requests on
+several workers can neither lose a count nor get past the limit. The counter key holds only a
+hash of the client's address.
+
+The cache object is built once per process and shared by its threads: Django's `caches` gives
+each thread (and each async context) its own object, and with it a new Redis connection pool,
+so a throttle reading `django.core.cache.cache` would open a new pool per request on a
+threaded or ASGI server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+_lock = threading.Lock()
+_shared: BaseCache | None = None
+
+
+def shared_cache() -> BaseCache:
+    """The process-wide cache object (and Redis client) every limit counts in."""
+    global _shared
+    if _shared is None:
+        with _lock:
+            if _shared is None:
+                _shared = caches.create_connection(DEFAULT_CACHE_ALIAS)
+    return _shared
+
+
+@receiver(setting_changed)
+def _forget_cache_on_settings_change(*, setting: str, **kwargs: Any) -> None:
+    global _shared
+    if setting == "CACHES":
+        _shared = None
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`limit` requests per `seconds`, counted under `scope`."""
+
+    scope: str
+    limit: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, scope: str, text: str) -> Rate:
+        """'30/minute', '5/s', '100/hour' (DRF's notation)."""
+        count, period = text.split("/")
+        return cls(scope, int(count), _PERIODS[period.strip()[0]])
+
+
+@dataclass(frozen=True)
+class Hit:
+    count: int
+    rate: Rate
+    retry_after: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.count <= self.rate.limit
+
+
+def hit(rate: Rate, ident: str) -> Hit:
+    """Count one request of `ident` (a client address) and say whether it is within the rate."""
+    cache = shared_cache()
+    now = int(time.time())
+    window = now // rate.seconds
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    key = f"throttle_{rate.scope}_{window}_{digest}"
+    cache.add(key, 0, timeout=rate.seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this request opens a new window
+        cache.add(key, 1, timeout=rate.seconds + 1)
+        count = 1
+    return Hit(count=count, rate=rate, retry_after=rate.seconds - now % rate.seconds)
+
+
+def public_lookup_rate() -> Rate:
+    """The one budget of RUT lookups per address, shared by /consulta-rut/ and the API."""
+    return Rate.parse("rut_lookup", settings.PUBLIC_LOOKUP_RATE)
