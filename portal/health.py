@@ -24,10 +24,10 @@ from django.utils.translation import ngettext
 
 from deadlines.rules import FICTITIOUS_CAUSES, FICTITIOUS_SUSPENSION, update_due_on
 from portal.models import AppointmentReason, CitizenAccount, PendingFiling
-from procedures.deadlines import add_months
 from procedures.models import Case, CaseType, Cause, Decision
 from registry.models import FormVersion, Registrant
 from registry.services.provisional_nit import provisional_nit_expires_on
+from rut_portal.business_days import add_months
 
 DANGER = "danger"
 WARNING = "warning"

@@ -11,7 +11,6 @@ from django.utils import timezone
 from deadlines.rules import update_due_on
 from portal.health import rut_health
 from portal.models import CitizenAccount, PendingFiling
-from procedures.deadlines import add_months
 from procedures.models import CaseType, Cause, Channel, PendingObligation, RequesterKind
 from procedures.services.intake import (
     CaseRequest,
@@ -24,6 +23,7 @@ from registry.models import Registrant
 from registry.services.states import change_state
 from registry.services.updates import update_registrant
 from registry.validation import data_from_registrant
+from rut_portal.business_days import add_months
 from tests.clock import TODAY
 from tests.factories import make_legal, make_natural
 from tests.portal.conftest import PASSWORD, last_code
