@@ -1,4 +1,11 @@
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from demo.portal import load_demo_citizen
 from demo.procedures import load_demo_cases
@@ -13,13 +20,19 @@ class Command(BaseCommand):
         "reales. Se puede ejecutar varias veces."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
-        result = load_demo_data()
-        cases = load_demo_cases()
-        citizen = load_demo_citizen(password=DEMO_PASSWORD)
-        # Figures derived from the data above, so /estadisticas/ has something to show before
-        # beat's first run (refreshed on every load: it writes no registry data).
-        statistics = publish_statistics()
+    def handle(self, *args: object, **options: Any) -> None:
+        verbose = options["verbosity"] >= 2
+        with quiet_unless(verbose):
+            self.progress(verbose, "Cargando inscritos y usuarios de demostración...")
+            result = load_demo_data()
+            self.progress(verbose, "Cargando trámites de demostración...")
+            cases = load_demo_cases()
+            self.progress(verbose, "Cargando la cuenta de Mi RUT del ciudadano...")
+            citizen = load_demo_citizen(password=DEMO_PASSWORD)
+            # Figures derived from the data above, so /estadisticas/ has something to show before
+            # beat's first run (refreshed on every load: it writes no registry data).
+            self.progress(verbose, "Publicando las estadísticas abiertas...")
+            statistics = publish_statistics()
         if cases:
             self.stdout.write(self.style.SUCCESS(f"Trámites de demostración creados: {cases}"))
         if result.created:
@@ -53,3 +66,30 @@ class Command(BaseCommand):
         self.stdout.write(
             f"    {citizen.document_type} {citizen.document_number}: {citizen.name}{note}"
         )
+
+    def progress(self, verbose: bool, message: str) -> None:
+        if verbose:
+            self.stdout.write(message)
+
+
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+@contextmanager
+def quiet_unless(verbose: bool) -> Iterator[None]:
+    """Below verbosity 2 the demo's side effects stay off the terminal: the e-mails the console
+    backend would print are discarded, and the log lines of the tasks run in-process (rendered
+    PDFs, "Task ... succeeded") are muted. Errors are still logged."""
+    if verbose:
+        yield
+        return
+    backend = settings.EMAIL_BACKEND
+    if backend == CONSOLE_EMAIL_BACKEND:
+        backend = "django.core.mail.backends.dummy.EmailBackend"
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        with override_settings(EMAIL_BACKEND=backend):
+            yield
+    finally:
+        logging.disable(previous)
