@@ -28,7 +28,6 @@ from procedures.models import Case, CaseType, Cause, Decision
 from procedures.services.processing import fictitious_suspension_ends
 from registry.models import FormVersion, Registrant
 from registry.services.provisional_nit import provisional_nit_expires_on
-from rut_portal.business_days import add_months
 
 DANGER = "danger"
 WARNING = "warning"
