@@ -8,13 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Cuentas y funcionarios")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-
         import rut_portal.checks  # noqa: F401  (registers the deployment checks)
         from accounts.roles import ensure_role_groups
-        from accounts.sessions import mark_sign_in
-
-        user_logged_in.connect(mark_sign_in, dispatch_uid="staff_session_sign_in")
 
         # After auth has created the permissions of every app (accounts is listed last).
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="ensure_role_groups")

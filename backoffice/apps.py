@@ -12,3 +12,11 @@ class BackofficeConfig(AppConfig):
 
     name = "backoffice"
     verbose_name = _("Back office")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from backoffice.sessions import mark_sign_in
+
+        # The moment an official's absolute session limit counts from.
+        user_logged_in.connect(mark_sign_in, dispatch_uid="staff_session_sign_in")

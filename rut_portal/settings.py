@@ -94,7 +94,7 @@ MIDDLEWARE = [
     # A 400 for NUL and other control characters in any parameter or JSON string.
     "rut_portal.input_guard.RejectControlCharactersMiddleware",
     # Officials: 30 minutes idle, 12 hours in all (citizens: portal.views.common).
-    "accounts.sessions.StaffSessionLimitsMiddleware",
+    "backoffice.sessions.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a locked sign-in attempt (django-axes).
     "axes.middleware.AxesMiddleware",
