@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 
 from agreements.services import register_by_agreement
+from procedures.services.requirements import DeclaredDocument
 from registry.models import AuditEntry, FormVersion, Registrant
+from tests.clock import TODAY
 from tests.factories import legal_data
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,15 @@ def _url(inscription_id: object) -> str:
 
 @pytest.fixture
 def inscription(chamber):
-    inscription = register_by_agreement(chamber, data=legal_data(), bank_certificate_date=None)
+    inscription = register_by_agreement(
+        chamber,
+        data=legal_data(),
+        bank_certificate_date=None,
+        documents=[
+            DeclaredDocument("legal_rep_id"),
+            DeclaredDocument("existence_certificate", document_date=TODAY),
+        ],
+    )
     assert inscription.registrant.state == Registrant.State.PROVISIONAL
     return inscription
 
