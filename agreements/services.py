@@ -32,6 +32,7 @@ from procedures.services.intake import CaseRequest, attach_document, receive_cas
 from procedures.services.requirements import DeclaredDocument, check_declared_documents
 from registry.models import Registrant
 from registry.selectors import registrant_by_nit
+from registry.services.provisional_nit import activate_provisional_nit
 from registry.services.registration import register_registrant
 from registry.validation import RegistrantData
 from rut_portal.errors import Conflict, DomainError, InvalidData, NotAllowed
@@ -264,6 +265,33 @@ def register_by_agreement(
     return AgreementInscription.objects.create(
         entity=entity, registrant=registrant, form_number=form.form_number
     )
+
+
+def activate_by_agreement(
+    entity: AgreementEntity,
+    inscription: AgreementInscription,
+    *,
+    certificate_date: date,
+    bank: str,
+    account_number: str,
+) -> AgreementInscription:
+    """The entity that inscribed a legal entity brings its bank certificate (art. 10 lit. a).
+
+    Only for its own inscriptions; the rules (term, state, date) are the registry service's.
+    """
+    if not entity.has_scope(Scope.REGISTRATIONS):
+        raise NotAllowed(_("El convenio de la entidad no incluye inscripciones."))
+    if inscription.entity_id != entity.pk:
+        raise NotAllowed(_("La inscripción no fue hecha por esta entidad."))
+    activate_provisional_nit(
+        inscription.registrant,
+        by=entity.user,
+        certificate_date=certificate_date,
+        bank=bank,
+        account_number=account_number,
+        channel=_("convenio: %(entity)s") % {"entity": entity.name},
+    )
+    return inscription
 
 
 # --- Authorities' orders ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from agreements.models import (
     Scope,
 )
 from agreements.services import (
+    activate_by_agreement,
     register_by_agreement,
 )
 from api.common import (
@@ -284,3 +285,71 @@ class InscriptionDetailApi(EntityApi):
         if inscription is None:
             raise NotFound()
         return Response(self.OutputSerializer(inscription).data)
+
+
+class InscriptionActivationApi(IdempotentCreateApi):
+    """The bank certificate that makes the provisional NIT definitive (art. 10 lit. a)."""
+
+    required_scope = Scope.REGISTRATIONS
+    parser_classes = [JSONParser]
+
+    class InputSerializer(serializers.Serializer):
+        """The bank account certificate of the legal entity."""
+
+        bank = serializers.CharField(max_length=100, help_text="Entidad financiera.")
+        account_number = serializers.RegexField(
+            r"^[0-9][0-9 -]{2,29}$",
+            help_text="Número de la cuenta certificada (solo se guardan los últimos 4 dígitos).",
+        )
+        certificate_date = serializers.DateField(
+            help_text="Fecha de la certificación bancaria; no puede ser futura."
+        )
+
+        class Meta:
+            ref_name = "InscriptionActivationInput"
+
+    OutputSerializer = InscriptionOutputSerializer
+
+    @extend_schema(
+        operation_id="inscriptions_activation_create",
+        tags=["Inscripciones por convenio"],
+        summary="Activar el NIT provisional con la certificación bancaria",
+        description=(
+            "Decreto 2460 de 2013, art. 10 lit. a: la persona jurídica inscrita con NIT "
+            "provisional lo vuelve definitivo presentando la certificación de su cuenta "
+            "bancaria dentro del plazo. Se expide una nueva versión del Formulario 001 "
+            "(`latest_form_number`). 409 si el NIT no es provisional o ya venció; 400 si la "
+            "fecha es futura o faltan datos; 404 si la inscripción no es de la entidad."
+        ),
+        parameters=[
+            IDEMPOTENCY_PARAMETER,
+            path_parameter("inscription_id", int, DB_ID.pattern, "Id de la inscripción."),
+        ],
+        request=InputSerializer,
+        examples=[
+            OpenApiExample(
+                "Certificación bancaria",
+                request_only=True,
+                value={
+                    "bank": "Banco de Bogotá",
+                    "account_number": "123456789012",
+                    "certificate_date": "2026-11-17",
+                },
+            )
+        ],
+        responses={200: InscriptionOutputSerializer, **errors(400, 401, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> tuple[int, Any]:
+        inscription = selectors.inscription_of_entity(
+            self.entity, parse_id(kwargs["inscription_id"])
+        )
+        if inscription is None:
+            raise NotFound()
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activate_by_agreement(self.entity, inscription, **serializer.validated_data)
+        fresh = selectors.inscription_of_entity(self.entity, inscription.pk)
+        return status.HTTP_200_OK, self.OutputSerializer(fresh).data

@@ -53,6 +53,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         inscriptions.InscriptionDetailApi.as_view(),
         name="inscription",
     ),
+    path(
+        "inscriptions/<str:inscription_id>/activation/",
+        inscriptions.InscriptionActivationApi.as_view(),
+        name="inscription-activation",
+    ),
     path("orders/", cases.OrderCreateApi.as_view(), name="orders"),
     path("cases/", cases.CaseListApi.as_view(), name="cases"),
     path("cases/<str:number>/", cases.CaseDetailApi.as_view(), name="case"),

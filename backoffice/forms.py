@@ -329,3 +329,18 @@ class CloseReferralForm(forms.Form):
 
 class AnswerPetitionForm(forms.Form):
     answer = forms.CharField(label=_("Respuesta"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ProvisionalNitActivationForm(forms.Form):
+    """The bank account certificate that makes a provisional NIT definitive (art. 10 lit. a)."""
+
+    bank = forms.CharField(label=_("Entidad financiera"), max_length=100)
+    account_number = forms.RegexField(
+        label=_("Número de cuenta"),
+        regex=r"^[0-9][0-9 -]{2,29}$",
+        error_messages={"invalid": _("Escriba el número de cuenta solo con dígitos.")},
+        help_text=_("En el registro solo quedan los últimos cuatro dígitos."),
+    )
+    certificate_date = forms.DateField(
+        label=_("Fecha de la certificación bancaria"), widget=DATE_INPUT
+    )

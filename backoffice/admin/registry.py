@@ -15,9 +15,10 @@ import json
 import re
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import can_act_in, is_central, scope_to_seccional
+from backoffice.forms import ProvisionalNitActivationForm
 from backoffice.views.common import KeysFirstPaginator, actor, refused
 from procedures.selectors import registrant_visible_to
 from registry.models import (
@@ -48,7 +50,13 @@ from registry.models import (
 )
 from registry.selectors import registrant_search
 from registry.services.data_access import log_data_access
+from registry.services.provisional_nit import (
+    activate_provisional_nit,
+    activation_refusal,
+    provisional_nit_expires_on,
+)
 from registry.snapshots import CHILDREN
+from rut_portal.errors import DomainError
 
 admin.site.site_header = _("Administración del RUT")
 admin.site.site_title = _("Portal RUT")
@@ -59,6 +67,7 @@ admin.site.enable_nav_sidebar = False
 
 # "900.373.913-4": a NIT with its DV, searched by its base number.
 _NIT_WITH_DV = re.compile(r"(\d+)-\d")
+FORMALIZE = "registry.formalize_registrant"
 
 
 class ReadOnlyAdminMixin:
@@ -250,9 +259,32 @@ class FormVersionInline(RegistrantPartInline):
         "created_at",
         "created_by",
         "changes_link",
+        "pdf_links",
     )
     ordering = ["version"]
     show_change_link = True
+
+    @admin.display(description=_("PDF"))
+    def pdf_links(self, obj: FormVersion) -> str:
+        return format_html_join(
+            " · ",
+            '<a href="{}" data-testid="f001-pdf-v{}-{}">{}</a>',
+            (
+                (
+                    reverse(
+                        "admin:registry_registrant_form_pdf",
+                        args=[obj.registrant_id, obj.version, kind],
+                    ),
+                    obj.version,
+                    kind,
+                    label,
+                )
+                for kind, label in (
+                    ("certificado", gettext("Certificado")),
+                    ("copia", gettext("Copia")),
+                )
+            ),
+        )
 
     @admin.display(description=_("cambios"))
     def changes_link(self, obj: FormVersion) -> str:
@@ -425,11 +457,29 @@ class RegistrantAdmin(RegistrantScopedAdmin):
         def compare(request: HttpRequest, object_id: str) -> HttpResponse:
             return self.compare_view(request, object_id)
 
+        def activate_nit(request: HttpRequest, object_id: str) -> HttpResponse:
+            return self.activate_nit_view(request, object_id)
+
+        def form_pdf(
+            request: HttpRequest, object_id: str, version: int, kind: str
+        ) -> HttpResponseBase:
+            return self.form_pdf_view(request, object_id, version, kind)
+
         return [
             path(
                 "<int:object_id>/comparar/",
                 self.admin_site.admin_view(compare),
                 name="registry_registrant_compare",
+            ),
+            path(
+                "<int:object_id>/activar-nit/",
+                self.admin_site.admin_view(activate_nit),
+                name="registry_registrant_activate_nit",
+            ),
+            path(
+                "<int:object_id>/formulario-001/<int:version>/<str:kind>/",
+                self.admin_site.admin_view(form_pdf),
+                name="registry_registrant_form_pdf",
             ),
             *super().get_urls(),
         ]
@@ -445,7 +495,104 @@ class RegistrantAdmin(RegistrantScopedAdmin):
         extra = dict(extra_context or {})
         if obj is not None:
             extra.update(registrant_page_context(request, obj))
+            extra["can_activate_nit"] = (
+                obj.state == Registrant.State.PROVISIONAL
+                and can_act_in(request.user, obj.seccional_id)
+                and request.user.has_perm(FORMALIZE)
+            )
         return super().change_view(request, object_id, form_url, extra)
+
+    def activate_nit_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Activar NIT (certificado bancario): provisional → definitive (art. 10 lit. a).
+
+        Only officials of the inscrito's seccional (or the central level) with the permission to
+        formalise; the rules and the audit entry are registry.services.provisional_nit's.
+        """
+        registrant = get_object_or_404(Registrant.objects.select_related("seccional"), pk=object_id)
+        if not can_act_in(request.user, registrant.seccional_id):
+            return refused(
+                request,
+                gettext(
+                    "El inscrito pertenece a la %(seccional)s: solo un funcionario de esa "
+                    "seccional puede activar su NIT."
+                )
+                % {"seccional": registrant.seccional.name},
+                opts=Registrant._meta,
+            )
+        if not request.user.has_perm(FORMALIZE):
+            return refused(
+                request,
+                gettext("No tiene permiso para activar NIT provisionales."),
+                opts=Registrant._meta,
+            )
+        refusal = activation_refusal(registrant)
+        form = ProvisionalNitActivationForm(request.POST if request.method == "POST" else None)
+        if refusal is None and request.method == "POST" and form.is_valid():
+            try:
+                activate_provisional_nit(registrant, by=actor(request), **form.cleaned_data)
+            except DomainError as error:
+                if error.field in form.fields:
+                    form.add_error(error.field, error.message)
+                else:
+                    refusal = error.message
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "El NIT %(nit)s quedó definitivo; se expidió una nueva versión del "
+                        "Formulario 001."
+                    )
+                    % {"nit": registrant.formatted_nit},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:registry_registrant_change", args=[registrant.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/registry/registrant/activate_nit.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": Registrant._meta,
+                "original": registrant,
+                "title": gettext("Activar NIT (certificado bancario)"),
+                "form": form,
+                "refusal": refusal,
+                "expires_on": provisional_nit_expires_on(registrant),
+            },
+            status=409 if refusal and request.method == "POST" else 200,
+        )
+
+    def form_pdf_view(
+        self, request: HttpRequest, object_id: str, version: int, kind: str
+    ) -> HttpResponseBase:
+        """Formulario 001 of one version as PDF ("certificado" or "copia"), within scope."""
+        from documents.services import formulario_001_pdf
+
+        if kind not in ("certificado", "copia") or not request.user.has_perm(
+            "registry.view_formversion"
+        ):
+            raise Http404
+        registrant = self.get_object(request, object_id)
+        if registrant is None:
+            existing = get_object_or_404(
+                Registrant.objects.select_related("seccional"), pk=object_id
+            )
+            return refused_registrant(request, existing)
+        form_version = get_object_or_404(FormVersion, registrant=registrant, version=version)
+        document = formulario_001_pdf(form_version, copy=kind == "copia")
+        log_data_access(
+            user=actor(request),
+            registrant=registrant,
+            what=gettext("Formulario 001 %(number)s (%(kind)s) en PDF")
+            % {"number": form_version.form_number, "kind": kind},
+        )
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"formulario-001-{form_version.form_number}-{kind}.pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """What changed between two Formulario 001 versions of the inscrito."""
