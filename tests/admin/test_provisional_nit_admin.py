@@ -53,9 +53,9 @@ def test_an_official_of_the_seccional_activates_the_provisional_nit_from_the_pag
     assert entry.actor == official_of_other_seccional
     assert entry.legal_basis == "Decreto 2460 de 2013, art. 10 lit. a"
     assert entry.changes["bank_certificate"]["account"] == "****8901"
-    page = client.get(response["Location"]).content.decode()
-    assert "quedó definitivo" in page
-    assert "Activar NIT (certificado bancario)" not in page  # no longer provisional
+    shown = client.get(response["Location"]).content.decode()
+    assert "quedó definitivo" in shown
+    assert "Activar NIT (certificado bancario)" not in shown  # no longer provisional
 
 
 def test_an_official_of_another_seccional_is_refused_and_nothing_changes(
@@ -113,7 +113,7 @@ def test_the_formulario_001_pdfs_are_linked_and_served_within_scope(
     response = client.get(_pdf(provisional, 1))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert DataAccessLog.objects.filter(
         registrant=provisional, what__contains="Formulario 001"
     ).exists()

@@ -41,7 +41,7 @@ def test_a_funcionaria_activates_a_provisional_nit_and_downloads_the_new_form(
     latest = company.form_versions.latest("version").version
     text = _pdf_text(page, latest, tmp_path)
     flat = re.sub(r"[\s.]", "", text)
-    assert company.nit in flat
+    assert company.nit is not None and company.nit in flat
     assert "Prueba de la inscripción en el RUT (Decreto 2460 de 2013, art. 19)" in " ".join(
         text.split()
     )
