@@ -46,7 +46,7 @@ class DeadlineAdmin(admin.ModelAdmin):
         if status.business_days_left is None or not status.is_open:
             return "—"
         if status.is_overdue and status.due is not None:
-            return format_html('<strong style="color:#b00020">{}</strong>', status.due.label())
+            return format_html('<strong class="rut-overdue">{}</strong>', status.due.label())
         return str(status.business_days_left)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -421,7 +421,7 @@ class RegistrantAdmin(RegistrantScopedAdmin):
 
     @admin.display(description=_("NIT"), ordering="nit")
     def nit_with_dv(self, obj: Registrant) -> str:
-        return format_html('<span style="white-space: nowrap">{}</span>', obj.formatted_nit or "—")
+        return format_html('<span class="rut-nowrap">{}</span>', obj.formatted_nit or "—")
 
     @admin.display(description=_("nombre o razón social"), ordering="search_name")
     def display_name(self, obj: Registrant) -> str:
@@ -832,7 +832,7 @@ class AuditEntryAdmin(RegistrantScopedAdmin):
     @admin.display(description=_("cambios"))
     def changes_text(self, obj: AuditEntry) -> str:
         text = json.dumps(obj.changes, ensure_ascii=False, indent=2, sort_keys=True)
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+        return format_html('<pre class="rut-pre">{}</pre>', text)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[AuditEntry], search_term: str

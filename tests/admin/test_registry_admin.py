@@ -240,3 +240,13 @@ def test_a_form_version_reads_as_its_casillas(official) -> None:
 
     html = response.content.decode()
     assert "Dirección principal (casilla 41)" in html and "CL 26 69 76" in html
+
+
+def test_the_inscrito_pages_carry_no_style_attribute_the_csp_would_block(official, registry):
+    # CONTENT_SECURITY_POLICY allows styles from 'self' only: an inline style attribute is
+    # refused by the browser (the NIT column lost its nowrap that way).
+    client = client_for(official)
+
+    for url in (CHANGELIST, _page(registry[1])):
+        html = client.get(url).content.decode()
+        assert " style=" not in html, url
