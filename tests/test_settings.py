@@ -175,3 +175,16 @@ def test_manage_py_refuses_to_start_with_a_bad_debug_value() -> None:
     assert "ImproperlyConfigured: DEBUG must be a boolean (true/false), got 'maybe'" in (
         result.stderr
     )
+
+
+def test_production_keeps_health_checked_connections_for_a_minute(monkeypatch) -> None:
+    production = load_settings(monkeypatch, DEBUG="false", SECRET_KEY=A_REAL_SECRET)
+    development = load_settings(monkeypatch)
+    chosen = load_settings(
+        monkeypatch, DEBUG="false", SECRET_KEY=A_REAL_SECRET, DB_CONN_MAX_AGE="5"
+    )
+
+    assert production.DATABASES["default"]["CONN_MAX_AGE"] == 60
+    assert production.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    assert development.DATABASES["default"]["CONN_MAX_AGE"] == 0
+    assert chosen.DATABASES["default"]["CONN_MAX_AGE"] == 5

@@ -25,6 +25,8 @@ from rut_portal.errors import DomainError, InvalidData
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 SIGNED_IN_AT = "portal_signed_in_at"
+SEEN_AT = "portal_seen"
+TOUCH_SECONDS = 60
 
 CitizenView = Callable[..., HttpResponseBase]
 
@@ -48,8 +50,11 @@ def citizen_required(view: CitizenView) -> CitizenView:
             logout(request)
             messages.info(request, _("Su sesión terminó por seguridad. Ingrese de nuevo."))
             return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-        # Touching the session saves it, which renews its idle expiry.
-        request.session["portal_seen"] = int(time.time())
+        # Touching the session saves it, which renews its idle expiry. At most once a minute, so
+        # browsing writes no row per page; the idle limit is exact to that minute.
+        now = int(time.time())
+        if now - int(request.session.get(SEEN_AT, 0)) >= TOUCH_SECONDS:
+            request.session[SEEN_AT] = now
         return view(request, account, *args, **kwargs)
 
     return wrapper

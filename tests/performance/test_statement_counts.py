@@ -1,0 +1,98 @@
+"""Statement counts of the busiest paths, kept so a regression (an N+1, a lost select_related,
+a write on a read) fails CI. Each maximum is the count measured on PostgreSQL when it was set:
+lower it when a change saves statements, never raise it without a reason in the commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.admin.conftest import OWN, cancellation, client_for, registrant_in
+from tests.factories import make_natural
+from tests.portal.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("portal:home")
+INBOX = reverse("admin:procedures_case_changelist")
+WRITES = ("UPDATE", "INSERT", "DELETE")
+
+HOME_STATEMENTS = 12
+INBOX_STATEMENTS = 7
+REGISTRATION_STATEMENTS = 27
+
+
+def _signed_in_citizen(client, account) -> None:
+    make_natural(document_number=account.document_number, email=account.email)
+    client.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": account.document_number, "password": PASSWORD},
+    )
+    assert client.get(HOME).status_code == 200  # the first page after signing in
+
+
+def test_the_mi_rut_home_keeps_its_statement_count(
+    client, account, django_assert_max_num_queries
+) -> None:
+    _signed_in_citizen(client, account)
+
+    with django_assert_max_num_queries(HOME_STATEMENTS):
+        response = client.get(HOME)
+
+    assert response.status_code == 200
+
+
+def test_browsing_the_mi_rut_home_writes_nothing(client, account) -> None:
+    _signed_in_citizen(client, account)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(HOME)
+
+    assert response.status_code == 200
+    writes = [
+        q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)
+    ]
+    assert writes == []
+
+
+def test_a_page_after_a_minute_still_renews_the_thirty_minute_idle_expiry(client, account) -> None:
+    _signed_in_citizen(client, account)
+
+    later = timezone.now() + timedelta(seconds=61)
+    with time_machine.travel(later, tick=False):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(HOME)
+        expiry = Session.objects.get(session_key=client.session.session_key).expire_date
+
+    assert any('UPDATE "django_session"' in q["sql"] for q in captured.captured_queries)
+    assert expiry == later + timedelta(minutes=30)
+
+
+def test_the_inbox_with_fifty_rows_keeps_its_statement_count(
+    official, django_assert_max_num_queries
+) -> None:
+    for _ in range(50):
+        cancellation(registrant_in(OWN))
+    client = client_for(official)
+    client.get(INBOX)  # the session's first page
+
+    with django_assert_max_num_queries(INBOX_STATEMENTS):
+        response = client.get(INBOX)
+
+    assert len(response.context["cl"].result_list) == 50
+
+
+def test_a_registration_keeps_its_statement_count(django_assert_max_num_queries) -> None:
+    make_natural(document_number="1010101010")  # warms the per-process reference caches
+
+    with django_assert_max_num_queries(REGISTRATION_STATEMENTS):
+        registrant = make_natural(document_number="2020202020")
+
+    assert registrant.pk is not None
