@@ -154,6 +154,34 @@ class AssignForm(forms.Form):
         field.queryset = officials
 
 
+class EvaluateImpedimentForm(forms.Form):
+    """Procedure 3.3: the director accepts (and reassigns) or rejects a declared impediment."""
+
+    decision = forms.ChoiceField(
+        label=_("Decisión"),
+        choices=[("accept", _("Aceptar y reasignar")), ("reject", _("Rechazar"))],
+        widget=forms.RadioSelect,
+    )
+    reassign_to = OfficialChoiceField(
+        label=_("Reasignar a"), queryset=User.objects.none(), required=False
+    )
+    reason = forms.CharField(label=_("Motivo"), widget=TEXTAREA)
+
+    def __init__(self, *args: Any, officials: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reassign_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = officials
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "accept" and not data.get("reassign_to"):
+            self.add_error(
+                "reassign_to", _("Para aceptar el impedimento elija a quién se reasigna.")
+            )
+        return data
+
+
 class ReceiveCaseForm(DocumentFieldsMixin):
     """Activity 1: what arrived, from whom, about which inscrito, with which act."""
 

@@ -525,6 +525,8 @@ class CaseStep(models.Model):
         CLOSED = "closed", _("Cerrado")
         ASSIGNED = "assigned", _("Asignado")
         IMPEDIMENT = "impediment", _("Impedimento declarado")
+        IMPEDIMENT_ACCEPTED = "impediment_accepted", _("Impedimento aceptado y trámite reasignado")
+        IMPEDIMENT_REJECTED = "impediment_rejected", _("Impedimento rechazado")
         DOCUMENT_ADDED = "document_added", _("Soporte agregado")
         OBLIGATION_RECORDED = "obligation_recorded", _("Obligación pendiente registrada")
         REQUIREMENT_CHECKED = "requirement_checked", _("Requisito documental verificado")

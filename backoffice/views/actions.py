@@ -251,8 +251,43 @@ def _assign(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
 def _impediment(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     case = assignment.declare_impediment(case, by=actor(request), reason=data["reason"])
     return Outcome(
-        _("Impedimento registrado: el trámite vuelve al jefe para que lo reasigne."), case
+        _("Impedimento registrado: queda pendiente de la evaluación del director."), case
     )
+
+
+def _evaluate_impediment_form(
+    request: HttpRequest, case: Case, data: Any, files: Any
+) -> forms.Form:
+    officials = (
+        User.objects.filter(is_active=True, official_profile__seccional_id=case.seccional_id)
+        .exclude(pk=case.assigned_to_id or 0)
+        .order_by("first_name", "last_name", "username")
+    )
+    return f.EvaluateImpedimentForm(data, files, officials=officials)
+
+
+def _evaluate_impediment(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
+    accept = data["decision"] == "accept"
+    case = assignment.evaluate_impediment(
+        case,
+        by=actor(request),
+        accept=accept,
+        reason=data["reason"],
+        reassign_to=data.get("reassign_to") if accept else None,
+    )
+    if accept:
+        return Outcome(
+            _("Impedimento aceptado: trámite reasignado a %(who)s.") % {"who": case.assigned_to},
+            case,
+        )
+    return Outcome(_("Impedimento rechazado: el trámite sigue con quien lo declaró."), case)
+
+
+def _can_evaluate_impediment(case: Case, user: Any) -> bool:
+    if not (_is_open(case) and user.has_perm("procedures.assign_case")):
+        return False
+    pending = assignment.pending_impediment(case)
+    return pending is not None and pending.actor_id != user.pk
 
 
 def _attach(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
@@ -384,13 +419,27 @@ ACTIONS: tuple[CaseAction, ...] = (
         "impedimento",
         gettext_lazy("Declararse impedido"),
         gettext_lazy(
-            "Conflicto de interés (procedimiento 3.3): el trámite vuelve al jefe y la "
-            "declaración queda en el expediente."
+            "Conflicto de interés (procedimiento 3.3): la declaración queda en el expediente "
+            "y el director decide si la acepta y reasigna el trámite o la rechaza."
         ),
         _plain(f.RequiredReasonForm),
         _impediment,
-        offered=lambda c, u: _is_open(c) and c.assigned_to_id == u.pk,
+        offered=lambda c, u: (
+            _is_open(c) and c.assigned_to_id == u.pk and assignment.pending_impediment(c) is None
+        ),
         danger=True,
+        groups=("assignment",),
+    ),
+    CaseAction(
+        "evaluar-impedimento",
+        gettext_lazy("Evaluar impedimento"),
+        gettext_lazy(
+            "Procedimiento 3.3: acepte el impedimento y reasigne el trámite a otro "
+            "funcionario, o recházelo y el trámite sigue con quien lo declaró."
+        ),
+        _evaluate_impediment_form,
+        _evaluate_impediment,
+        offered=_can_evaluate_impediment,
         groups=("assignment",),
     ),
     CaseAction(

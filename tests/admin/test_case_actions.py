@@ -220,21 +220,63 @@ def test_referring_a_case_without_an_inscrito_is_refused(official) -> None:
     assert not Referral.objects.exists()
 
 
-def test_take_then_declare_an_impediment_and_the_case_goes_back_unassigned(official) -> None:
+def test_an_impediment_waits_for_the_director_who_accepts_it_and_reassigns(
+    official, other_official, director
+) -> None:
+    """Procedimiento 3.3: declared by the official, evaluated by the director."""
     case = cancellation(registrant_in(OWN))
     client = client_for(official)
-
     client.post(_action(case, "tomar"))
+    client.post(_action(case, "impedimento"), {"reason": "Es mi cuñado."})
+    case.refresh_from_db()
+    assert case.assigned_to == official  # not released until the director decides
+    assert case.steps.get(kind=CaseStep.Kind.IMPEDIMENT).reason == "Es mi cuñado."
+    assert client.get(_action(case, "evaluar-impedimento")).status_code == 302  # not offered
+
+    boss = client_for(director)
+    assert "Evaluar impedimento" in boss.get(_page(case)).content.decode()
+    missing = boss.post(
+        _action(case, "evaluar-impedimento"), {"decision": "accept", "reason": "Procede."}
+    )
+    assert missing.status_code == 200
+    assert "Para aceptar el impedimento elija a quién se reasigna." in (missing.content.decode())
     case.refresh_from_db()
     assert case.assigned_to == official
-    client.post(_action(case, "impedimento"), {"reason": "Es mi cuñado."})
-    again = client.post(_action(case, "tomar"))
 
+    done = boss.post(
+        _action(case, "evaluar-impedimento"),
+        {"decision": "accept", "reason": "Procede.", "reassign_to": other_official.pk},
+    )
+
+    assert done.status_code == 302
     case.refresh_from_db()
-    assert case.assigned_to is None
-    assert case.steps.get(kind=CaseStep.Kind.IMPEDIMENT).reason == "Es mi cuñado."
-    assert again.status_code == 403
-    assert "Usted se declaró impedido en este trámite." in again.content.decode()
+    assert case.assigned_to == other_official
+    step = case.steps.get(kind=CaseStep.Kind.IMPEDIMENT_ACCEPTED)
+    assert (step.actor, step.reason, step.legal_basis) == (
+        director,
+        "Procede.",
+        "Procedimiento, numeral 3.3",
+    )
+    again = client.post(_action(case, "tomar"))
+    assert again.status_code in (302, 403)
+    case.refresh_from_db()
+    assert case.assigned_to == other_official
+
+
+def test_the_director_rejects_an_impediment_from_the_case_page(official, director) -> None:
+    case = cancellation(registrant_in(OWN))
+    client_for(official).post(_action(case, "tomar"))
+    client_for(official).post(_action(case, "impedimento"), {"reason": "Es mi cuñado."})
+
+    response = client_for(director).post(
+        _action(case, "evaluar-impedimento"),
+        {"decision": "reject", "reason": "No es pariente en grado legal."},
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == official
+    assert case.steps.get(kind=CaseStep.Kind.IMPEDIMENT_REJECTED).actor == director
 
 
 def test_the_director_assigns_only_to_officials_of_the_seccional(
