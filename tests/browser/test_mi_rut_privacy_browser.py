@@ -92,7 +92,10 @@ def test_a_citizen_sees_an_officials_view_of_their_record(open_page, screenshot,
 
 def test_the_health_panel_shows_and_clears_a_missing_email_warning(open_page, screenshot, official):
     make_account("79333444", "jorge@example.co")
-    registrant = make_natural(document_number="79333444", email="jorge@example.co")
+    # Simplified regime: the only natural persons who may be left without email (art. 4 par. 1).
+    registrant = make_natural(
+        document_number="79333444", email="jorge@example.co", responsibilities=["05", "49"]
+    )
     page = _citizen(open_page, "79333444")  # signing in links the RUT: same email
     assert page.locator('[data-check="ok"]').count() == 1
     _update(registrant, official, email="")  # an official's update left the RUT without email
