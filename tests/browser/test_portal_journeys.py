@@ -130,9 +130,9 @@ def test_sign_up_activation_inscription_with_a_resumed_draft_nit_and_rut_pdf(sit
 
     page.wait_for_url("**/inscripcion/ubicacion/")
     page.get_by_label("Departamento").select_option(label="ANTIOQUIA")
-    page.wait_for_function(
-        "document.querySelector('#id_municipality').options.length > 100"
-    )  # the municipios came by JavaScript, without reloading
+    # The municipios came by JavaScript, without reloading (a locator, not a string predicate:
+    # the page's CSP refuses what Playwright would evaluate).
+    page.locator("#id_municipality option").nth(100).wait_for(state="attached")
     page.get_by_label("Municipio").select_option(label="MEDELLÍN")
     page.get_by_label("Dirección").fill("CR 43A 1 50")
     site.check(page, "inscripcion-2-ubicacion")

@@ -71,12 +71,20 @@ def test_the_documents_print_site_url() -> None:
         assert verification_url("ABCD").startswith("https://rut.dian.gov.co/")
 
 
+# Not inherited from the test process. DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests
+# and check --deploy refuses it.
+NOT_INHERITED = {
+    "DEBUG",
+    "SITE_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def run_check_deploy(**environ: str) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SITE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL"}
-    }
+    base = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     production = {
         "DEBUG": "false",
         "SECRET_KEY": "k" * 60,
