@@ -62,7 +62,7 @@ def approval_queue_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> 
         "admin/procedures/case/approval_queue.html",
         {
             **admin_context(request),
-            "title": _("Cancelaciones pendientes de aprobación"),
+            "title": _("Propuestas pendientes de aprobación"),
             "queue": [(c, due_day(c.due_on)) for c in queue],
             "form": form,
             "selected": set(form["cases"].value() or []),

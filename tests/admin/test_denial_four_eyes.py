@@ -61,8 +61,9 @@ def test_a_proposed_denial_takes_effect_when_another_director_approves_it(offici
         official,
         "",
     )
-    queue = client_for(director).get(reverse("admin:procedures_case_approvals"))
-    assert case.number in queue.content.decode()
+    queue = client_for(director).get(reverse("admin:procedures_case_approvals")).content.decode()
+    assert case.number in queue
+    assert "Propuestas pendientes de aprobación" in queue  # not only cancellations wait there
 
     client_for(director).post(_action(case, "aprobar-negacion"), {"password": "x", "reason": ""})
 
