@@ -254,11 +254,24 @@ def lift_eligible_on(suspended_on: date) -> date:
     return add_months(suspended_on, 12 * FICTITIOUS_SUSPENSION.amount)
 
 
+def fictitious_suspension_counts_from(case: Case) -> date:
+    """Art. 15 par. 1: the five years run from the publication of the act that declared the
+    fictitious supplier or exporter; records from before the publication date was kept run from
+    the decision."""
+    if case.act_published_on is not None:
+        return case.act_published_on
+    assert case.decided_at is not None
+    return timezone.localdate(case.decided_at)
+
+
+def fictitious_suspension_ends(case: Case) -> date:
+    """The first day the suspension of this case may be lifted on request (art. 15 par. 1)."""
+    return lift_eligible_on(fictitious_suspension_counts_from(case))
+
+
 def _eligibility_plan(case: Case) -> Plan | Unplannable:
     """Lifting is possible from the same date five years on (the lift check in processing.py)."""
-    assert case.decided_at is not None
-    # Art. 15 par. 1: the five years run from the act's publication (older records: decision).
-    suspended_on = case.act_published_on or timezone.localdate(case.decided_at)
+    suspended_on = fictitious_suspension_counts_from(case)
     try:
         eligible_on = lift_eligible_on(suspended_on)
     except (ValueError, OverflowError) as exc:

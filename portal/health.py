@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from deadlines.rules import FICTITIOUS_CAUSES, update_due_on
+from deadlines.rules import FICTITIOUS_CAUSES, fictitious_suspension_ends, update_due_on
 from portal.models import AppointmentReason, CitizenAccount, PendingFiling
 from procedures.models import Case, CaseType, Cause, Decision
-from procedures.services.processing import fictitious_suspension_ends
 from registry.models import FormVersion, Registrant
 from registry.services.provisional_nit import provisional_nit_expires_on
 

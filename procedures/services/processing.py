@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from deadlines.rules import lift_eligible_on
+from deadlines.rules import fictitious_suspension_ends
 from documents.tasks import queue_cancellation_resolution, queue_official_format
 from procedures.models import (
     Case,
@@ -305,18 +305,6 @@ def _act_reference(case: Case) -> str:
         return ""
     issued = case.act_date.strftime("%d/%m/%Y") if case.act_date else ""
     return f"{case.act_number} {issued} {case.act_issuer}".strip()
-
-
-def fictitious_suspension_ends(case: Case) -> date:
-    """Five years from the publication of the act that declared the fictitious supplier or
-    exporter (Decreto 2460 de 2013, art. 15 par. 1); records from before the publication date
-    was kept run from the decision."""
-    if case.act_published_on is not None:
-        start = case.act_published_on
-    else:
-        assert case.decided_at is not None
-        start = timezone.localdate(case.decided_at)
-    return lift_eligible_on(start)
 
 
 def _require_publication(case: Case) -> None:

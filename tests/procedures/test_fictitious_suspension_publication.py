@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from deadlines.rules import fictitious_suspension_ends
 from procedures.models import CaseType, Cause, Channel, RequesterKind
 from procedures.services.intake import (
     CaseRequest,
@@ -14,7 +15,6 @@ from procedures.services.intake import (
     receive_case,
 )
 from procedures.services.processing import (
-    fictitious_suspension_ends,
     grant_case,
     record_act_publication,
 )
