@@ -271,7 +271,7 @@ class LocationForm(forms.Form):
         label=_("Dirección"),
         max_length=200,
         help_text=_("Como la escribe en Colombia, p. ej. CL 26 69 76 AP 301."),
-        widget=_text(autocomplete="street-address"),
+        widget=_text(autocomplete="address-line1"),
     )
     postal_code = forms.CharField(
         label=_("Código postal"),

@@ -1066,10 +1066,31 @@ class DocumentTypeAdmin(ReferenceAdmin):
     list_filter = ["applies_to"]
 
 
+class SectionFilter(admin.SimpleListFilter):
+    """CIIU section; the special codes (0010 asalariados, ...) have none and get a visible name."""
+
+    title = _("sección")
+    parameter_name = "section"
+    NONE = "ninguna"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        sections = EconomicActivity.objects.order_by("section").values_list("section", flat=True)
+        return [
+            (section or self.NONE, section or gettext("Sin sección (códigos especiales)"))
+            for section in sections.distinct()
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(section="" if value == self.NONE else value)
+
+
 @admin.register(EconomicActivity)
 class EconomicActivityAdmin(ReferenceAdmin):
     list_display = ["code", "name", "section", "is_special"]
-    list_filter = ["section", "is_special"]
+    list_filter = [SectionFilter, "is_special"]
 
 
 @admin.register(Responsibility)
