@@ -402,8 +402,15 @@ def test_an_inscription_case_of_another_seccional_is_refused_with_the_reason(
     assert not case.requirement_checks.exists()
 
 
-def test_only_officials_open_the_assisted_inscription(citizen) -> None:
-    response = client_for(citizen).get(reverse(PAGE))
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("official", 200), ("director", 200), ("central", 200), ("superuser", 200), ("citizen", 302)],
+)
+def test_officials_of_every_role_open_the_assisted_inscription(request, role, status) -> None:
+    response = client_for(request.getfixturevalue(role)).get(reverse(PAGE))
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("admin:login"))
+    else:
+        assert "Formulario 001" in response.content.decode()
