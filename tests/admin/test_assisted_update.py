@@ -34,7 +34,8 @@ def _messages(response: Any) -> list[str]:
 
 
 def _signed_request() -> SimpleUploadedFile:
-    return SimpleUploadedFile("solicitud.pdf", b"%PDF-1.4\n% solicitud firmada\n", "application/pdf")
+    content = b"%PDF-1.4\n% solicitud firmada\n"
+    return SimpleUploadedFile("solicitud.pdf", content, "application/pdf")
 
 
 def _receive_update(client: Any, registrant: Registrant, **overrides: Any) -> Case:
@@ -133,7 +134,8 @@ def test_a_surname_and_document_issue_date_change_with_the_signed_request(offici
         "Solicitud firmada del inscrito",
     )
     form_1767 = case.formats.get()
-    assert form_1767.content["evidence"] == "Solicitud firmada del inscrito (soporte solicitud.pdf)."
+    evidence = form_1767.content["evidence"]
+    assert evidence == "Solicitud firmada del inscrito (soporte solicitud.pdf)."
 
     granted = client.post(_action(case, "conceder"), {"reason": ""})
 
