@@ -197,7 +197,7 @@ class InscriptionForm(GroupedForm):
 
 class ActivityForm(forms.Form):
     code = forms.CharField(label=_("Código CIIU"), max_length=4)
-    role = forms.ChoiceField(label=_("Tipo"), choices=ActivityRole.choices)
+    role = forms.ChoiceField(label=_("Tipo"), choices=_blank(list(ActivityRole.choices)))
     started_on = forms.DateField(label=_("Fecha de inicio"), required=False, widget=DATE_INPUT)
 
 
