@@ -10,9 +10,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from procedures.models import Case, CaseType, Mode
+from procedures.models import Case, CaseType, Cause, Channel, Mode, RequesterKind
 from procedures.services import requirements
+from procedures.services.intake import (
+    CaseRequest,
+    check_requirements,
+    decide_jurisdiction,
+    receive_case,
+)
+from procedures.services.processing import grant_case
 from registry.models import AuditEntry, FormVersion, Registrant
+from registry.validation import data_from_json
 from tests.admin.conftest import client_for, registrant_in
 from tests.clock import TODAY
 
@@ -256,6 +264,38 @@ def test_an_official_inscribes_each_kind_at_the_desk_with_its_checklist(official
     assert bases["pre_register"] == "Decreto 2460 de 2013, art. 6"
     formalised = "issue_provisional_nit" if state == Registrant.State.PROVISIONAL else "formalize"
     assert bases[formalised] == "Decreto 2460 de 2013, art. 8 y 10"
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_same_inscription_through_the_services_ends_in_the_same_state(official, kind) -> None:
+    """The services the page calls, without the page: receive, checklist, jurisdiction, grant."""
+    fields, rows, checklist, state = KINDS[kind]
+    values = {**_form(**fields), **rows}
+    data = data_from_json(
+        {k: v for k, v in values.items() if "-" not in k and k != "requester_name"}
+    )
+    case = receive_case(
+        CaseRequest(
+            case_type=CaseType.REGISTRATION,
+            channel=Channel.IN_PERSON,
+            cause=Cause.INSCRITO_REQUEST,
+            requester_kind=RequesterKind.USER,
+            requester_name="Quien presenta",
+            mode=Mode.ASSISTED,
+            data=data,
+        ),
+        by=official,
+    )
+    for code in checklist:
+        requirements.record_requirement(case, by=official, code=code, met=True, document_date=TODAY)
+    case = check_requirements(case, by=official, met=True)
+    case = decide_jurisdiction(case, by=official)
+
+    case = grant_case(case, by=official)
+
+    assert case.registrant is not None
+    case.registrant.refresh_from_db()
+    assert case.registrant.state == state
 
 
 def test_the_record_keeps_what_the_form_said_in_capitals_with_its_places(official) -> None:

@@ -94,6 +94,21 @@ def test_the_desk_receives_an_update_with_its_fact_date_and_the_record_as_it_is(
     assert case.payload["base_revision"] == person.revision
 
 
+def test_a_fact_older_than_a_month_shows_the_update_as_late_on_the_case_page(official) -> None:
+    """Art. 13: the RUT is updated within the month after the fact (update_due_on)."""
+    client = client_for(official)
+    on_time = _receive_update(client, registrant_in(OWN))
+    late = _receive_update(client, registrant_in(OWN), fact_date="2026-09-01")
+
+    pages = [
+        client.get(reverse("admin:procedures_case_change", args=[case.pk])).content.decode()
+        for case in (on_time, late)
+    ]
+
+    assert "Presentada a tiempo" in pages[0] and "fuera de término" not in pages[0]
+    assert "Presentada fuera de término" in pages[1]
+
+
 def test_a_surname_and_document_issue_date_change_with_the_signed_request(official) -> None:
     person = registrant_in(OWN)
     client = client_for(official)
