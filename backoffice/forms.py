@@ -24,14 +24,21 @@ from procedures.models import (
     RequesterKind,
     VerificationVisit,
 )
-from registry.models import CustomsQuality, Department, Municipality, Responsibility
+from registry.models import (
+    CustomsQuality,
+    Department,
+    DocumentType,
+    Municipality,
+    PersonType,
+    Responsibility,
+)
 from registry.responsibilities import CONSUMPTION_TAX, VAT
 from rut_portal import uploads
 
-# Types an official receives in the admin; inscriptions and updates carry a whole Formulario 001
-# and come through the portal's assisted wizard.
-# Actualizaciones come from the portal's assistant, except a retiro de IVA or de consumo filed at
-# the desk (Formato 1767): it is received as an actualización marked with its withdrawal.
+# Types an official receives here; an inscription carries a whole Formulario 001 and has its own
+# page (backoffice.views.inscription). An actualización is received with the record as it is,
+# and its changes are made on the case page with the Formato 1767 form; a retiro de IVA or de
+# consumo is an actualización marked with its withdrawal.
 RECEIVABLE_TYPES = [
     (value, label) for value, label in CaseType.choices if value != CaseType.REGISTRATION
 ]
@@ -209,6 +216,12 @@ class ReceiveCaseForm(DocumentFieldsMixin):
         label=_("Término fijado en el acto (días hábiles)"), min_value=0, required=False
     )
     facts = forms.CharField(label=_("Hechos"), widget=TEXTAREA, required=False)
+    fact_date = forms.DateField(
+        label=_("Fecha del hecho que origina la actualización"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Art. 13: el RUT se actualiza dentro del mes siguiente al hecho."),
+    )
     withdrawal = forms.ChoiceField(
         label=_("Retiro de responsabilidad"),
         choices=WITHDRAWAL_CHOICES,
@@ -226,10 +239,37 @@ class GroupedForm(forms.Form):
         return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
 
+# Identification fields of the record the desk may change (art. 13: only in person), by the
+# person type they belong to.
+NATURAL_IDENTIFICATION = [
+    "first_surname",
+    "second_surname",
+    "first_name",
+    "other_names",
+    "document_type",
+    "document_number",
+    "document_issue_date",
+    "document_issue_place",
+    "birth_date",
+    "birth_place",
+    "foreign_tax_number",
+]
+LEGAL_IDENTIFICATION = ["business_name", "trade_name", "acronym", "foreign_tax_number"]
+SUPPORT_CHOICES = [
+    ("format_1767", _("Formato 1767: actuación de la DIAN")),
+    ("signed_request", _("Solicitud firmada del inscrito")),
+]
+
+
 class RegistrantUpdateForm(GroupedForm):
-    """Formato 1767: the location, contact and classification data to change, and why."""
+    """The record's data to change (identification included, art. 13), and its support: the
+    Formato 1767 of the DIAN's actuación or the inscrito's signed request.
+
+    An identification field the request does not carry at all keeps the record's value
+    (`initial`): a request about the address changes only the address."""
 
     fieldsets = [
+        (_("Identificación (art. 13: solo en forma presencial)"), []),
         (
             _("Ubicación y contacto"),
             [
@@ -244,8 +284,48 @@ class RegistrantUpdateForm(GroupedForm):
             ],
         ),
         (_("Clasificación"), ["responsibilities", "customs_qualities"]),
-        (_("Formato 1767: actuación de oficio"), ["facts", "evidence", "authorized_by"]),
+        (
+            _("Soporte de la actualización"),
+            ["support", "facts", "evidence", "authorized_by", "support_document"],
+        ),
     ]
+
+    first_surname = forms.CharField(label=_("Primer apellido (casilla 31)"), max_length=60)
+    second_surname = forms.CharField(
+        label=_("Segundo apellido (casilla 32)"), max_length=60, required=False
+    )
+    first_name = forms.CharField(label=_("Primer nombre (casilla 33)"), max_length=60)
+    other_names = forms.CharField(
+        label=_("Otros nombres (casilla 34)"), max_length=60, required=False
+    )
+    document_type = forms.ModelChoiceField(
+        label=_("Tipo de documento (casilla 25)"), queryset=DocumentType.objects.order_by("code")
+    )
+    document_number = forms.CharField(
+        label=_("Número de identificación (casilla 26)"), max_length=20
+    )
+    document_issue_date = forms.DateField(
+        label=_("Fecha de expedición del documento (casilla 27)"),
+        required=False,
+        widget=DATE_INPUT,
+    )
+    document_issue_place = forms.CharField(
+        label=_("Lugar de expedición (código DIVIPOLA)"), max_length=5, required=False
+    )
+    birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DATE_INPUT)
+    birth_place = forms.CharField(
+        label=_("Lugar de nacimiento (código DIVIPOLA)"), max_length=5, required=False
+    )
+    foreign_tax_number = forms.CharField(
+        label=_("Número de identificación tributaria del exterior (casilla 28)"),
+        max_length=30,
+        required=False,
+    )
+    business_name = forms.CharField(label=_("Razón social (casilla 35)"), max_length=300)
+    trade_name = forms.CharField(
+        label=_("Nombre comercial (casilla 36)"), max_length=300, required=False
+    )
+    acronym = forms.CharField(label=_("Sigla (casilla 37)"), max_length=60, required=False)
 
     country = forms.CharField(label=_("País (casilla 38)"), max_length=2)
     department = forms.ModelChoiceField(
@@ -277,10 +357,47 @@ class RegistrantUpdateForm(GroupedForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
         required=False,
     )
-    facts = forms.CharField(label=_("Hechos que originan la actuación"), widget=TEXTAREA)
-    evidence = forms.CharField(label=_("Pruebas"), widget=TEXTAREA)
+    support = forms.ChoiceField(
+        label=_("Soporte"), choices=SUPPORT_CHOICES, initial="format_1767", required=False
+    )
+    facts = forms.CharField(label=_("Hechos que originan la actualización"), widget=TEXTAREA)
+    evidence = forms.CharField(
+        label=_("Pruebas"),
+        widget=TEXTAREA,
+        required=False,
+        help_text=_("Con la solicitud firmada, basta el archivo."),
+    )
     authorized_by = forms.CharField(label=_("Jefe que autoriza"), max_length=200)
+    support_document = forms.FileField(
+        label=_("Solicitud firmada del inscrito (PDF, JPG o PNG)"),
+        required=False,
+        validators=[uploads.validator(max_bytes=OFFICIAL_MAX_BYTES)],
+    )
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, person_type: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        natural = person_type == PersonType.NATURAL
+        shown = NATURAL_IDENTIFICATION if natural else LEGAL_IDENTIFICATION
+        for name in {*NATURAL_IDENTIFICATION, *LEGAL_IDENTIFICATION} - set(shown):
+            del self.fields[name]
+        self.fieldsets = [(self.fieldsets[0][0], shown), *self.fieldsets[1:]]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in {*NATURAL_IDENTIFICATION, *LEGAL_IDENTIFICATION} & self.fields.keys():
+            if self.add_prefix(name) not in self.data and name in self.initial:
+                cleaned[name] = self.initial[name]
+                self.errors.pop(name, None)
+        cleaned["support"] = cleaned.get("support") or "format_1767"
+        if cleaned["support"] == "signed_request":
+            if not cleaned.get("support_document"):
+                self.add_error(
+                    "support_document", _("Adjunte la solicitud firmada por el inscrito.")
+                )
+        elif not cleaned.get("evidence"):
+            self.add_error("evidence", _("Indique las pruebas de la actuación."))
+        return cleaned
 
 
 class RequirementForm(forms.Form):

@@ -247,6 +247,11 @@ class CaseAdmin(admin.ModelAdmin):
             ),
             path("tablero/", wrap(views.dashboard_view), name="procedures_case_dashboard"),
             path(
+                "inscripcion-asistida/",
+                wrap(views.assisted_inscription_view),
+                name="procedures_case_inscription",
+            ),
+            path(
                 "<int:object_id>/accion/<slug:action_key>/",
                 wrap(views.case_action_view),
                 name="procedures_case_action",

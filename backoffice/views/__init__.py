@@ -27,6 +27,7 @@ from backoffice.views.common import (
     scope_refusal,
 )
 from backoffice.views.dashboard import dashboard_context, dashboard_view
+from backoffice.views.inscription import assisted_inscription_view
 from backoffice.views.petitions import answer_petition_view, close_referral_view
 from procedures.selectors import scope_cases
 
@@ -37,6 +38,7 @@ __all__ = [
     "UNDECIDED_STATES",
     "answer_petition_view",
     "approval_queue",
+    "assisted_inscription_view",
     "approval_queue_view",
     "case_action_view",
     "case_document_view",

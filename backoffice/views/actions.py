@@ -38,6 +38,7 @@ from backoffice.views.common import (
 )
 from procedures.models import (
     Case,
+    CaseDocument,
     CaseType,
 )
 from procedures.services import (
@@ -48,8 +49,10 @@ from procedures.services import (
     requirements,
     visits,
 )
-from registry.models import Registrant
+from registry.models import DocumentType, Registrant
 from registry.services.data_access import log_data_access
+from registry.services.provisional_nit import provisional_nit_expires_on
+from registry.services.record import attname
 from registry.validation import data_from_registrant
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
@@ -131,6 +134,15 @@ def _jurisdiction(request: HttpRequest, case: Case, data: dict[str, Any]) -> Out
 def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     assert case.registrant is not None
     record = data_from_registrant(case.registrant)
+    for name in (*f.NATURAL_IDENTIFICATION, *f.LEGAL_IDENTIFICATION):
+        if name not in data:  # not asked for this person type
+            continue
+        value = data[name]
+        if isinstance(value, DocumentType):
+            value = value.code
+        elif isinstance(value, str):
+            value = value.strip().upper() if name in _CAPITALS else value.strip()
+        setattr(record, name, value)
     record.country = data["country"].upper()
     record.department = data["department"].code if data["department"] else ""
     record.municipality = data["municipality"].code if data["municipality"] else ""
@@ -138,13 +150,25 @@ def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Ou
         setattr(record, name, data[name])
     record.responsibilities = sorted(r.code for r in data["responsibilities"])
     record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
+    evidence = data["evidence"]
+    if data["support"] == "signed_request":
+        intake.attach_document(
+            case,
+            kind=CaseDocument.Kind.OTHER,
+            file=data["support_document"],
+            by=actor(request),
+            description=_("Solicitud firmada del inscrito"),
+        )
+        evidence = evidence or _("Solicitud firmada del inscrito (soporte %(name)s).") % {
+            "name": data["support_document"].name
+        }
     form_1767 = processing.record_update(
         case,
         by=actor(request),
         data=record,
         expected_revision=data["expected_revision"],
         facts=data["facts"],
-        evidence=data["evidence"],
+        evidence=evidence,
         authorized_by=data["authorized_by"],
     )
     return Outcome(
@@ -152,10 +176,28 @@ def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Ou
     )
 
 
+# Names are kept in capitals on the Formulario 001.
+_CAPITALS = frozenset(
+    {
+        "first_surname",
+        "second_surname",
+        "first_name",
+        "other_names",
+        "business_name",
+        "trade_name",
+        "acronym",
+    }
+)
+
+
 def _update_form(request: HttpRequest, case: Case, data: Any, files: Any) -> forms.Form:
     registrant = case.registrant
     assert registrant is not None
     initial = {
+        **{
+            name: getattr(registrant, attname(name))
+            for name in (*f.NATURAL_IDENTIFICATION, *f.LEGAL_IDENTIFICATION)
+        },
         "country": registrant.country,
         "department": registrant.department_id,
         "municipality": registrant.municipality_id,
@@ -168,7 +210,7 @@ def _update_form(request: HttpRequest, case: Case, data: Any, files: Any) -> for
         "customs_qualities": list(registrant.customs_qualities.values_list("code", flat=True)),
         "expected_revision": registrant.revision,
     }
-    return f.RegistrantUpdateForm(data, files, initial=initial)
+    return f.RegistrantUpdateForm(data, files, initial=initial, person_type=registrant.person_type)
 
 
 def _submit(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
@@ -197,6 +239,26 @@ def _return(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
 
 def _grant(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     case = processing.grant_case(case, by=actor(request), reason=data["reason"])
+    registrant = case.registrant
+    if case.case_type == CaseType.REGISTRATION and registrant is not None:
+        registrant.refresh_from_db()
+        if registrant.state == Registrant.State.PROVISIONAL:
+            expires = provisional_nit_expires_on(registrant)
+            return Outcome(
+                _(
+                    "Inscripción formalizada con el NIT provisional %(nit)s: se vuelve "
+                    "definitivo con la constancia bancaria hasta el %(date)s (art. 10 lit. a)."
+                )
+                % {
+                    "nit": registrant.formatted_nit,
+                    "date": expires.strftime("%d/%m/%Y") if expires else "",
+                },
+                case,
+            )
+        return Outcome(
+            _("Inscripción formalizada con el NIT %(nit)s.") % {"nit": registrant.formatted_nit},
+            case,
+        )
     return Outcome(_("Decidido: procede. El RUT quedó actualizado."), case)
 
 
@@ -746,7 +808,9 @@ def case_action_view(
         log_data_access(
             user=actor(request),
             registrant=case.registrant,
-            what=_("Ubicación, contacto y clasificación (Formato 1767, trámite %(n)s)")
+            what=_(
+                "Identificación, ubicación, contacto y clasificación (Formato 1767, trámite %(n)s)"
+            )
             % {"n": case.number},
         )
     return TemplateResponse(

@@ -46,8 +46,10 @@ from procedures.services import (
     petitions,
     requirements,
 )
+from registry.models import Registrant
 from registry.nit import InvalidNit
 from registry.selectors import registrant_by_nit
+from registry.validation import RegistrantData, data_from_registrant
 from rut_portal.errors import DomainError, NotAllowed
 
 if TYPE_CHECKING:
@@ -266,6 +268,14 @@ def receive_case_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> Ht
     )
 
 
+def _update_proposal(data: dict[str, Any], registrant: Registrant) -> RegistrantData | None:
+    """An actualización received at the desk starts from the record as it is: the official
+    changes it on the case page (Formato 1767), with the inscrito's support in hand."""
+    if data["case_type"] != CaseType.UPDATE or data["withdrawal"]:
+        return None
+    return data_from_registrant(registrant)
+
+
 def _receive(request: HttpRequest, data: dict[str, Any]) -> Case | Petition:
     registrant = registrant_by_nit(data["registrant_nit"])
     if registrant is None:
@@ -286,7 +296,9 @@ def _receive(request: HttpRequest, data: dict[str, Any]) -> Case | Petition:
             act_is_final=data["act_is_final"],
             act_term_days=data["act_term_days"],
             facts=data["facts"],
+            fact_date=data["fact_date"],
             withdrawal=data["withdrawal"],
+            data=_update_proposal(data, registrant),
         ),
         by=actor(request),
     )

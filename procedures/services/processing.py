@@ -138,13 +138,17 @@ def record_update(
             "case": case.number,
         },
     )
+    if case.case_type == CaseType.UPDATE:
+        # The actualización this case asks for is now made: deciding it does not apply it again.
+        case.payload = {**case.payload, "applied_by_format": form.number}
+        save_case(case, ["payload"])
     record_step(
         case,
         kind=CaseStep.Kind.RECORD_UPDATED,
         by=by,
         from_state=case.state,
         reason=facts,
-        legal_basis=_("Procedimiento, actividades 7 y 11"),
+        legal_basis=_("Procedimiento, actividades 7 y 11; Decreto 2460 de 2013, art. 13"),
         details={"format_1767": form.number},
     )
     return form
@@ -397,6 +401,8 @@ def _apply_grant(case: Case, by: User | None) -> None:
             bank_certificate_date=_bank_certificate(case),
             electronic=by is None and case.mode == Mode.SELF_SERVICE,
         )
+    elif case.case_type == CaseType.UPDATE and case.payload.get("applied_by_format"):
+        pass  # record_update made it with its Formato 1767, through update_registrant
     elif case.case_type == CaseType.UPDATE:
         data = data_from_json(case.payload["data"])
         update_registrant(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -89,13 +90,8 @@ def update_registrant(
                 field="document_number",
             )
     changes = set_scalars(registrant, data)
-    if not assisted and any(name in IDENTIFICATION_FIELDS for name in changes):
-        raise NotAllowed(
-            _(
-                "Los datos de identificación solo se cambian con la asistencia de un "
-                "funcionario; solicite una cita."
-            )
-        )
+    if not assisted:
+        check_in_person_changes(registrant, data, changed=changes.keys())
     if not assisted and ADDRESS_FIELDS & changes.keys():
         check_virtual_address_changes(registrant)
     changes.update(replace_children(registrant, data))
@@ -136,6 +132,33 @@ def update_registrant(
         legal_basis="Decreto 2460 de 2013, art. 13",
     )
     return registrant
+
+
+def check_in_person_changes(
+    registrant: Registrant, data: RegistrantData, *, changed: Iterable[str]
+) -> None:
+    """Refuse a self-service update that touches what art. 13 keeps for the desk.
+
+    Identification data (names, document, dates and places of issue and birth, razón social)
+    and customs qualities change only in person, with an official's assistance. `changed`: the
+    record's fields the update changes.
+    """
+    if set(changed) & set(IDENTIFICATION_FIELDS):
+        raise NotAllowed(
+            _(
+                "Los datos de identificación solo se cambian con la asistencia de un "
+                "funcionario; solicite una cita."
+            )
+        )
+    held = set(registrant.customs_qualities.values_list("code", flat=True))
+    if held != set(data.customs_qualities):
+        raise NotAllowed(
+            _(
+                "Las calidades de usuario aduanero solo se agregan o retiran con la asistencia "
+                "de un funcionario (Decreto 2460 de 2013, art. 13); solicite una cita."
+            ),
+            field="customs_qualities",
+        )
 
 
 def responsibilities_added(registrant: Registrant, data: RegistrantData) -> set[str]:

@@ -12,7 +12,7 @@ from django.test import Client
 
 from accounts.models import Role
 from accounts.services import create_official
-from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, RequesterKind
+from procedures.models import Case, CaseDocument, CaseType, Cause, Channel, Mode, RequesterKind
 from procedures.services.intake import (
     CaseRequest,
     attach_document,
@@ -21,8 +21,10 @@ from procedures.services.intake import (
     receive_case,
 )
 from procedures.services.processing import approve_denial, propose_denial, submit_for_approval
+from procedures.services.requirements import record_requirement
 from registry.models import Registrant
-from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
+from registry.validation import data_from_registrant
+from tests.factories import judicial_cancellation_request, make_natural, natural_data, pdf_upload
 
 OWN, OTHER = "32", "11"  # the officials' seccional (Bogotá) and another one (Medellín)
 
@@ -141,3 +143,55 @@ def case_snapshot(case: Case) -> tuple[Any, ...]:
         registrant.state,
         registrant.revision,
     )
+
+
+def assisted_inscription(seccional: str, state: str = "received") -> Case:
+    """A persona natural's inscription filled at the desk of `seccional`, with its checklist
+    (art. 10) verified from `requirements_met` on."""
+    place = {"department": "05", "municipality": "05001"} if seccional == OTHER else {}
+    case = receive_case(
+        CaseRequest(
+            case_type=CaseType.REGISTRATION,
+            channel=Channel.IN_PERSON,
+            cause=Cause.INSCRITO_REQUEST,
+            requester_kind=RequesterKind.USER,
+            requester_name="Quien se inscribe",
+            mode=Mode.ASSISTED,
+            data=natural_data(**place),
+        ),
+        by=None,
+        seccional=seccional,
+    )
+    if state == "received":
+        return case
+    official = _director_of(seccional)
+    record_requirement(case, by=official, code="applicant_id", met=True)
+    case = check_requirements(case, by=None, met=True)
+    if state == "in_process":
+        case = decide_jurisdiction(case, by=None)
+    assert case.state == state, (case.state, state)
+    return case
+
+
+def desk_update_in_process(registrant: Registrant) -> Case:
+    """An actualización the inscrito asked for in person, received with the record as it is."""
+    case = receive_case(
+        CaseRequest(
+            case_type=CaseType.UPDATE,
+            channel=Channel.IN_PERSON,
+            cause=Cause.INSCRITO_REQUEST,
+            requester_kind=RequesterKind.USER,
+            requester_name=registrant.display_name,
+            registrant=registrant,
+            mode=Mode.ASSISTED,
+            fact_date=date(2026, 11, 10),
+            data=data_from_registrant(registrant),
+        ),
+        by=None,
+        seccional=registrant.seccional_id,
+    )
+    record_requirement(
+        case, by=_director_of(registrant.seccional_id), code="applicant_id", met=True
+    )
+    case = check_requirements(case, by=None, met=True)
+    return decide_jurisdiction(case, by=None)

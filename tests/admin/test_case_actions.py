@@ -175,7 +175,7 @@ def test_the_formato_1767_form_updates_the_record_and_logs_the_view(official) ->
     assert case.formats.get().kind == "1767"
     assert FormVersion.objects.filter(registrant=registrant).latest("version").concept == "02"
     log = DataAccessLog.objects.get(user=official, registrant=registrant)
-    assert log.what.startswith("Ubicación, contacto y clasificación (Formato 1767")
+    assert log.what.startswith("Identificación, ubicación, contacto y clasificación (Formato 1767")
 
 
 def test_a_formato_1767_over_a_record_someone_changed_meanwhile_is_refused(official) -> None:

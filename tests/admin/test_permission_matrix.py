@@ -19,9 +19,11 @@ from procedures.models import Case
 from tests.admin.conftest import (
     OTHER,
     OWN,
+    assisted_inscription,
     cancellation,
     case_snapshot,
     client_for,
+    desk_update_in_process,
     registrant_in,
     suspension_in_process,
     user_update_in_process,
@@ -56,6 +58,28 @@ def _post(key: str, data: Callable[[Case, Any], dict[str, Any]] | None = None) -
 def _assign_target(case: Case, cast: Any) -> dict[str, Any]:
     to = cast.other_official if case.seccional_id == OWN else cast.official_of_other_seccional
     return {"to": to.pk, "reason": "Reparto"}
+
+
+def _identification_change(case: Case, cast: Any) -> dict[str, Any]:
+    """Formato 1767 at the desk: a new surname (art. 13), the rest of the record as it is."""
+    registrant = case.registrant
+    assert registrant is not None
+    return {
+        "first_surname": "NUEVO",
+        "first_name": registrant.first_name,
+        "document_type": registrant.document_type_id,
+        "document_number": registrant.document_number,
+        "country": registrant.country,
+        "department": registrant.department_id,
+        "municipality": registrant.municipality_id,
+        "address": registrant.address,
+        "email": registrant.email,
+        "responsibilities": ["05"],
+        "facts": "Corrección del apellido.",
+        "evidence": "Copia de la cédula.",
+        "authorized_by": "Jefe GIT Registro",
+        "expected_revision": registrant.revision,
+    }
 
 
 CELLS: dict[str, Cell] = {
@@ -118,6 +142,18 @@ CELLS: dict[str, Cell] = {
     ),
     "communicate": Cell(
         lambda cast, s: cancellation(registrant_in(s), "decided"), _post("comunicar")
+    ),
+    "verify an inscription's document": Cell(
+        lambda cast, s: assisted_inscription(s),
+        _post("requisito-documental", lambda c, x: {"code": "applicant_id", "met": "1"}),
+    ),
+    "formalise an assisted inscription": Cell(
+        lambda cast, s: assisted_inscription(s, "in_process"),
+        _post("conceder", lambda c, x: {"reason": ""}),
+    ),
+    "change identification data": Cell(
+        lambda cast, s: desk_update_in_process(registrant_in(s)),
+        _post("actualizar", _identification_change),
     ),
     "view inscrito": Cell(
         setup=lambda cast, s: cancellation(registrant_in(s)),
