@@ -346,7 +346,7 @@ def _apply_one_by_one(batch: MassChange, chunk: int, low: int, high: int, *, at:
 
 # The inscritos of the chunk still in a source state, locked in id order (no deadlock with
 # another writer locking several), changed, and returned with the state they left.
-_UPDATE_SQL = """
+UPDATE_SQL = """
 WITH chosen AS (
     SELECT r.id, r.state FROM registry_registrant r
     JOIN mass_changes_masschangeitem i ON i.registrant_id = r.id
@@ -357,51 +357,60 @@ WITH chosen AS (
 )
 UPDATE registry_registrant r SET state = %(target)s, state_changed_at = %(at)s
 FROM chosen WHERE r.id = chosen.id
-RETURNING r.id, chosen.state
+RETURNING r.id, chosen.state, r.email
 """
 
 # For each changed inscrito: its next Formulario 001 version (the last one's snapshot with the new
 # state: nothing else of the record changed), the audit entry pointing at it, the communication.
-_INSERT_SQL = """
-WITH changed AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(from_states)s::varchar[], %(numbers)s::varchar[])
-        AS c(registrant_id, from_state, form_number)
-),
-previous AS (
-    SELECT c.registrant_id, c.from_state, c.form_number, last.version, last.snapshot
-    FROM changed c
+# The versions' ids are drawn beforehand, so each INSERT reads only the arrays passed in and no
+# INSERT joins another's output (a join of CTEs is planned for one row: quadratic per chunk).
+INSERT_SQL = """
+WITH versions AS (
+    INSERT INTO registry_formversion
+        (id, registrant_id, form_number, version, concept, state, snapshot, created_at,
+         created_by_id)
+    SELECT c.version_id, c.registrant_id, c.form_number, last.version + 1, %(concept)s,
+           %(target)s,
+           last.snapshot || jsonb_build_object('state', %(target)s, 'state_label', %(label)s),
+           %(at)s, %(actor)s
+    FROM unnest(%(ids)s::bigint[], %(version_ids)s::bigint[], %(numbers)s::varchar[])
+        AS c(registrant_id, version_id, form_number)
     CROSS JOIN LATERAL (
         SELECT v.version, v.snapshot FROM registry_formversion v
         WHERE v.registrant_id = c.registrant_id ORDER BY v.version DESC LIMIT 1
     ) last
-),
-versions AS (
-    INSERT INTO registry_formversion
-        (registrant_id, form_number, version, concept, state, snapshot, created_at, created_by_id)
-    SELECT registrant_id, form_number, version + 1, %(concept)s, %(target)s,
-           snapshot || jsonb_build_object('state', %(target)s, 'state_label', %(label)s),
-           %(at)s, %(actor)s
-    FROM previous
-    RETURNING id, registrant_id
+    RETURNING 1
 ),
 audit AS (
     INSERT INTO registry_auditentry
         (registrant_id, action, from_state, to_state, actor_id, at, reason, legal_basis,
          act_reference, case_number, form_version_id, changes, self_service)
-    SELECT v.registrant_id, %(action)s, p.from_state, %(target)s, %(actor)s, %(at)s, %(reason)s,
-           %(legal_basis)s, %(act)s, '', v.id, '{}'::jsonb, false
-    FROM versions v JOIN previous p USING (registrant_id)
-    RETURNING id
+    SELECT c.registrant_id, %(action)s, c.from_state, %(target)s, %(actor)s, %(at)s, %(reason)s,
+           %(legal_basis)s, %(act)s, '', c.version_id, '{}'::jsonb, false
+    FROM unnest(%(ids)s::bigint[], %(from_states)s::varchar[], %(version_ids)s::bigint[])
+        AS c(registrant_id, from_state, version_id)
+    RETURNING 1
 ),
 notices AS (
     INSERT INTO mass_changes_masschangenotice
         (batch_id, chunk, registrant_id, form_version_id, recipient_email, created_at)
-    SELECT %(batch)s, %(chunk)s, v.registrant_id, v.id, r.email, %(at)s
-    FROM versions v JOIN registry_registrant r ON r.id = v.registrant_id
-    RETURNING id
+    SELECT %(batch)s, %(chunk)s, c.registrant_id, c.version_id, c.email, %(at)s
+    FROM unnest(%(ids)s::bigint[], %(version_ids)s::bigint[], %(emails)s::varchar[])
+        AS c(registrant_id, version_id, email)
+    RETURNING 1
 )
 SELECT (SELECT count(*) FROM versions), (SELECT count(*) FROM audit), (SELECT count(*) FROM notices)
 """
+
+
+def draw_ids(table: str, count: int) -> list[int]:
+    """`count` values of a table's id sequence in one round trip."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _apply_set_based(batch: MassChange, chunk: int, low: int, high: int, *, at: datetime) -> int:
@@ -410,7 +419,7 @@ def _apply_set_based(batch: MassChange, chunk: int, low: int, high: int, *, at: 
     actor = acting_user(batch.decided_by)
     with connection.cursor() as cursor:
         cursor.execute(
-            _UPDATE_SQL,
+            UPDATE_SQL,
             {
                 "batch": batch.pk,
                 "low": low,
@@ -425,11 +434,13 @@ def _apply_set_based(batch: MassChange, chunk: int, low: int, high: int, *, at: 
             return 0
         ids = [row[0] for row in rows]
         cursor.execute(
-            _INSERT_SQL,
+            INSERT_SQL,
             {
                 "ids": ids,
                 "from_states": [row[1] for row in rows],
-                "numbers": allocate_form_numbers(len(rows)),
+                "emails": [row[2] for row in rows],
+                "version_ids": draw_ids(FormVersion._meta.db_table, len(ids)),
+                "numbers": allocate_form_numbers(len(ids)),
                 "concept": rule.concept,
                 "target": target,
                 "label": str(Registrant.State(target).label),
