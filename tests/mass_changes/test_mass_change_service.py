@@ -278,3 +278,27 @@ def test_a_mass_cancellation_notifies_each_inscrito_with_email(official, directo
     assert [m.to for m in mail.outbox] == [[person.email]]
     assert "cancelación" in mail.outbox[0].body
     assert MassChangeNotice.objects.get(batch=batch).sent_at is not None
+
+
+def test_the_command_resumes_a_batch_a_dead_worker_left_running(
+    official, director, django_capture_on_commit_callbacks
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _without_email(3)
+    batch = _propose(official)
+    with django_capture_on_commit_callbacks(execute=False):
+        approve_mass_change(batch, by=director)
+        run_mass_change(batch, max_chunks=1)
+    out = StringIO()
+
+    call_command("run_mass_change", stdout=out)
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.changed) == (MassChange.State.DONE, 3)
+    assert (
+        out.getvalue()
+        == f"Lote {batch.pk}: Suspensión masiva: Terminado, 3 cambiados, 0 omitidos\n"
+    )
