@@ -28,7 +28,7 @@ from deadlines.models import Deadline
 from mass_changes.models import MassChange, MassChangeItem, MassChangeNotice
 from registry.models import FormVersion, Registrant
 from registry.nit import allocate_form_numbers, parse_nit
-from registry.services.common import acting_user, settle_deadlines
+from registry.services.common import acting_user, record_audit, settle_deadlines
 from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS, change_state
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
@@ -165,6 +165,7 @@ def propose_mass_change(
         raise DomainError(_("Ningún inscrito cumple el criterio: no hay nada que proponer."))
     batch.sample = sorted(random.sample(range(batch.total), min(SAMPLE_SIZE, batch.total)))
     batch.save(update_fields=["total", "sample"])
+    _audit_batch(batch, action="mass_change_proposed", by=by, reason=batch.reason)
     return batch
 
 
@@ -193,6 +194,19 @@ def _insert_items(batch: MassChange, selected: QuerySet[Registrant]) -> int:
             [batch.pk, *params],
         )
         return cursor.rowcount
+
+
+def _audit_batch(batch: MassChange, *, action: str, by: User, reason: str = "") -> None:
+    """The batch's own steps go to the registry's audit trail too (no inscrito of their own)."""
+    record_audit(
+        None,
+        action=action,
+        by=by,
+        reason=reason,
+        legal_basis=batch.legal_basis,
+        act_reference=batch.act_reference,
+        changes={"mass_change": batch.pk, "kind": batch.kind, "total": batch.total},
+    )
 
 
 # --- Decision ----------------------------------------------------------------------------------
@@ -235,6 +249,7 @@ def approve_mass_change(batch: MassChange, *, by: User, notes: str = "") -> Mass
     _require_director(batch, by)
     batch.approve(by_id=by.pk, at=timezone.now(), notes=notes)
     batch.save(update_fields=["state", "decided_by", "decided_at", "decision_notes"])
+    _audit_batch(batch, action="mass_change_approved", by=by, reason=notes)
     run_mass_change_task.delay_on_commit(batch.pk)
     return batch
 
@@ -249,6 +264,7 @@ def reject_mass_change(batch: MassChange, *, by: User, notes: str) -> MassChange
     _require_director(batch, by)
     batch.reject(by_id=by.pk, at=timezone.now(), notes=notes.strip())
     batch.save(update_fields=["state", "decided_by", "decided_at", "decision_notes"])
+    _audit_batch(batch, action="mass_change_rejected", by=by, reason=batch.decision_notes)
     return batch
 
 
@@ -263,6 +279,7 @@ def cancel_mass_change(batch: MassChange, *, by: User) -> MassChange:
         raise NotAllowed(_("Solo quien propuso el lote o un director de su seccional lo anula."))
     batch.cancel(at=timezone.now())
     batch.save(update_fields=["state", "finished_at"])
+    _audit_batch(batch, action="mass_change_cancelled", by=by)
     return batch
 
 

@@ -259,6 +259,15 @@ def test_a_rejected_or_cancelled_batch_changes_nobody(official, director) -> Non
     assert run_mass_change(rejected).state == MassChange.State.REJECTED
     assert run_mass_change(cancelled).state == MassChange.State.CANCELLED
     assert not Registrant.objects.filter(state=Registrant.State.SUSPENDED).exists()
+    trail = AuditEntry.objects.filter(registrant=None).order_by("id")
+    assert [(e.action, e.actor_id, e.changes["mass_change"]) for e in trail] == [
+        ("mass_change_proposed", official.pk, rejected.pk),
+        ("mass_change_proposed", official.pk, cancelled.pk),
+        ("mass_change_rejected", director.pk, rejected.pk),
+        ("mass_change_cancelled", official.pk, cancelled.pk),
+    ]
+    assert trail[2].reason == "El acto no está en firme."
+    assert trail[2].act_reference == ACT
 
 
 def test_a_mass_cancellation_notifies_each_inscrito_with_email(official, director, approve) -> None:
