@@ -45,12 +45,15 @@ _OFFICIAL = [
     "procedures.view_pendingobligation",
     "procedures.view_petition",
     "procedures.view_referral",
+    "mass_changes.view_masschange",
+    "mass_changes.propose_masschange",
 ]
 _DIRECTOR = [
     *_OFFICIAL,
     "registry.cancel_registrant",
     "procedures.approve_cancellation",
     "procedures.assign_case",
+    "mass_changes.approve_masschange",
     # Directors and the central level audit who looked at personal data (scoped in the admin).
     "registry.view_dataaccesslog",
 ]

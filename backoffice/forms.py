@@ -489,3 +489,48 @@ class ProvisionalNitActivationForm(forms.Form):
     certificate_date = forms.DateField(
         label=_("Fecha de la certificación bancaria"), widget=DATE_INPUT
     )
+
+
+# --- Mass changes ------------------------------------------------------------------------------
+
+
+class ProposeMassChangeForm(forms.Form):
+    """What mass_changes.services.propose_mass_change needs; the NIT file is read as UTF-8."""
+
+    MAX_FILE_BYTES = 20 * 1024 * 1024  # 1,000,000 NITs with their DV and dots
+
+    kind = forms.ChoiceField(label=_("Cambio"), choices=[])
+    criterion = forms.ChoiceField(label=_("Inscritos"), choices=[], widget=forms.RadioSelect)
+    nits = forms.FileField(
+        label=_("Archivo CSV de NIT del acto"),
+        required=False,
+        help_text=_("Una línea por NIT con su dígito de verificación, p. ej. 900.373.913-4."),
+    )
+    act_reference = forms.CharField(label=_("Acto administrativo que lo ordena"), max_length=200)
+    reason = forms.CharField(label=_("Motivo"), widget=TEXTAREA)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from mass_changes.models import MassChange
+
+        super().__init__(*args, **kwargs)
+        kind, criterion = self.fields["kind"], self.fields["criterion"]
+        assert isinstance(kind, forms.ChoiceField) and isinstance(criterion, forms.ChoiceField)
+        kind.choices = MassChange.Kind.choices
+        criterion.choices = MassChange.Criterion.choices
+
+    def clean_nits(self) -> str:
+        upload = self.cleaned_data.get("nits")
+        if upload is None:
+            if self.data.get("criterion") == "nit_list":
+                raise forms.ValidationError(_("Adjunte el archivo con los NIT del acto."))
+            return ""
+        if upload.size > self.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("El archivo pasa de 20 MB."))
+        try:
+            return str(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("El archivo debe ser texto CSV en UTF-8.")) from exc
+
+
+class RejectMassChangeForm(forms.Form):
+    notes = forms.CharField(label=_("Por qué rechaza el lote"), widget=TEXTAREA)

@@ -126,6 +126,28 @@ def allocate_form_number() -> str:
     return f"{body}{check_digit(body)}"
 
 
+def allocate_form_numbers(count: int) -> list[str]:
+    """`count` Formulario 001 numbers as allocate_form_number gives them, in one round trip."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [FORM_NUMBER_SEQUENCE, count]
+            )
+            values = sorted(int(row[0]) for row in cursor.fetchall())
+        else:  # SQLite: next_value's counter row, moved once by `count`
+            cursor.execute(
+                "INSERT INTO registry_counter (name, value) VALUES (%s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + %s RETURNING value",
+                [FORM_NUMBER_SEQUENCE, count, count],
+            )
+            last = int(cursor.fetchone()[0])
+            values = list(range(last - count + 1, last + 1))
+    bodies = [f"14{value:09d}" for value in values]
+    return [f"{body}{check_digit(body)}" for body in bodies]
+
+
 def is_valid_form_number(number: str) -> bool:
     return (
         len(number) == 12

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "documents",
     "portal",
     "agreements",
+    "mass_changes",
     "open_data",
     "demo",
     # Last: its post_migrate handler grants role permissions of every app above.

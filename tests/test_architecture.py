@@ -17,7 +17,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-DOMAIN_APPS = ("registry", "procedures", "deadlines", "documents", "accounts", "agreements")
+DOMAIN_APPS = (
+    "registry",
+    "procedures",
+    "deadlines",
+    "documents",
+    "accounts",
+    "agreements",
+    "mass_changes",
+)
 # Whole packages that are interfaces.
 INTERFACE_PACKAGES = ("backoffice", "portal", "api", "demo")
 # Interface modules wherever they sit in one of our packages: procedures.admin_views.common,

@@ -8,6 +8,7 @@ from backoffice.admin import (  # noqa: F401  (imported for their admin.register
     agreements,
     deadlines,
     documents,
+    mass_changes,
     procedures,
     registry,
 )

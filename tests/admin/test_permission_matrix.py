@@ -15,7 +15,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from mass_changes.models import MassChange
 from procedures.models import Case
+from registry.models import Registrant
 from tests.admin.conftest import (
     OTHER,
     OWN,
@@ -256,3 +258,73 @@ def test_a_refused_director_sees_why_each_case_of_another_seccional_was_not_appr
     assert messages == [f"El trámite con id {other.pk} no está en su bandeja."]
     other.refresh_from_db()
     assert other.state == Case.State.AWAITING_APPROVAL
+
+
+# --- Mass changes: who proposes a batch, who approves one of each seccional -----------------
+
+
+def _batch_of(seccional: str, cast: Cast) -> MassChange:
+    from mass_changes.services import propose_mass_change
+
+    proposer = cast.official if seccional == OWN else cast.official_of_other_seccional
+    return propose_mass_change(
+        kind=MassChange.Kind.SUSPENSION,
+        criterion=MassChange.Criterion.WITHOUT_EMAIL,
+        reason="Sin correo tras el requerimiento.",
+        act_reference="Resolución 000777 de 2026",
+        by=proposer,
+    )
+
+
+def _mass_expected(role: str, action: str, seccional: str) -> str:
+    if role == "citizen":
+        return LOGIN
+    if action == "propose" or role in ("central", "superuser"):
+        return ALLOWED
+    return ALLOWED if role == "director" and seccional == OWN else REFUSED
+
+
+@pytest.mark.parametrize("seccional", [OWN, OTHER], ids=["own", "other"])
+@pytest.mark.parametrize("action", ["propose", "approve"])
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_propose_and_approve_mass_changes_as_its_permissions_and_seccional_allow(
+    request, role, action, seccional, django_capture_on_commit_callbacks
+) -> None:
+    cast = Cast(request)
+    for code in (OWN, OTHER):
+        registrant_in(code, email="", responsibilities=["49"])
+    actor = getattr(cast, role)
+    batch = _batch_of(seccional, cast) if action == "approve" else None
+    before = list(MassChange.objects.values_list("pk", "state"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if batch is None:
+            response = client_for(actor).post(
+                reverse("admin:mass_changes_masschange_add"),
+                {
+                    "kind": "suspend",
+                    "criterion": "without_email",
+                    "act_reference": "Resolución 000778 de 2026",
+                    "reason": "Sin correo.",
+                },
+            )
+        else:
+            response = client_for(actor).post(
+                reverse("admin:mass_changes_masschange_action", args=[batch.pk, "aprobar"]),
+                {"password": "x"},
+            )
+
+    outcome = _mass_expected(role, action, seccional)
+    after = list(MassChange.objects.values_list("pk", "state"))
+    if outcome == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        assert after == before
+    elif outcome == REFUSED:
+        assert response.status_code == 403
+        assert "rut-refusal" in response.content.decode()
+        assert after == before
+        assert not Registrant.objects.filter(state=Registrant.State.SUSPENDED).exists()
+    else:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert after != before

@@ -1,0 +1,64 @@
+"""A mass suspension in headless Chromium: a funcionario proposes the batch, the director
+reviews its random sample and signs the approval; the batch runs and the page shows it done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mass_changes.models import MassChange
+from registry.models import Registrant
+from tests.factories import make_natural
+
+pytestmark = pytest.mark.browser
+
+LIST = "/admin/mass_changes/masschange/"
+
+
+def _log_in(open_page: Any, user: Any) -> Any:
+    page = open_page(f"/admin/login/?next={LIST}")
+    page.get_by_label("Nombre de usuario").fill(user.username)
+    page.get_by_label("Contraseña").fill("x")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url(f"**{LIST}")
+    return page
+
+
+def test_the_director_approves_a_mass_suspension_after_seeing_its_sample(
+    open_page, screenshot, official, director
+) -> None:
+    # open_page first: it reloads the reference tables the previous transactional test emptied.
+    page = _log_in(open_page, official)
+    people = [
+        make_natural(first_name=name, email="", responsibilities=["49"])
+        for name in ("ROSA", "PEDRO", "LUCIA")
+    ]
+
+    page.goto(f"{LIST}add/")
+    page.get_by_label("Cambio").select_option("suspend")
+    page.get_by_label("Inscritos sin correo electrónico").check()
+    page.get_by_label("Acto administrativo que lo ordena").fill("Resolución 000777 de 2026")
+    page.get_by_label("Motivo").fill("No atendieron el requerimiento de registrar su correo.")
+    page.get_by_role("button", name="Proponer el lote").click()
+    page.wait_for_url("**/masschange/*/change/")
+    assert page.get_by_test_id("batch-state").inner_text() == "Propuesto"
+    assert page.get_by_test_id("approve-form").count() == 0  # the proposer does not approve
+
+    director_page = _log_in(open_page, director)
+    director_page.get_by_role("link", name="Lote").first.click()
+    director_page.wait_for_url("**/masschange/*/change/")
+    sample = director_page.get_by_test_id("batch-sample")
+    for person in people:
+        assert person.formatted_nit in sample.inner_text()
+    screenshot(director_page, "mass_change_sample_for_director")
+    director_page.get_by_label("Su contraseña (firma de la aprobación)").fill("x")
+    director_page.get_by_role("button", name="Aprobar y aplicar").click()
+    director_page.wait_for_url("**/masschange/*/change/")
+
+    assert director_page.get_by_test_id("batch-state").inner_text() == "Terminado"
+    assert "3 inscritos cambiados" in director_page.get_by_test_id("batch-facts").inner_text()
+    screenshot(director_page, "mass_change_done")
+    batch = MassChange.objects.get()
+    assert (batch.state, batch.decided_by_id) == (MassChange.State.DONE, director.pk)
+    assert set(Registrant.objects.values_list("state", flat=True)) == {"suspended"}
