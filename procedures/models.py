@@ -107,7 +107,7 @@ class Cause(models.TextChoices):
     )
     ACT_OR_ORDER = (
         "act_or_order",
-        _("Acto administrativo de la DIAN u orden de autoridad que exige incluir o modificar datos"),
+        _("Acto de la DIAN u orden de autoridad que exige incluir o modificar datos"),
     )
     AGREEMENT_INFORMATION = (
         "agreement_information",

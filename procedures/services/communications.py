@@ -138,9 +138,8 @@ def _planned(case: Case, *, form_version: FormVersion | None = None) -> list[Com
 def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
     """Store every communication the decision requires and send them by email after commit."""
     from documents.tasks import queue_communication
-    from procedures.tasks import send_communication
-
     from procedures.services import ex_officio
+    from procedures.tasks import send_communication
 
     case = lock_case(case)
     require_transition(case, "communicate", by)
@@ -153,9 +152,7 @@ def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
     elif ex_officio.is_ex_officio_registration(case) and case.decision == Decision.GRANTED:
         assert case.registrant is not None
         form_version = case.registrant.form_versions.latest("version")
-    communications = Communication.objects.bulk_create(
-        _planned(case, form_version=form_version)
-    )
+    communications = Communication.objects.bulk_create(_planned(case, form_version=form_version))
     case.communicate()
     save_case(case, ["state"])
     record_step(

@@ -200,7 +200,7 @@ def _grounds_errors(grounds: UpdateGrounds) -> dict[str, list[str]]:
         ]
     if not grounds.source.strip():
         errors["source"] = [
-            _("Indique el área de la DIAN, la autoridad o la entidad de la que viene la información.")
+            _("Indique el área de la DIAN, la autoridad o la entidad que da la información.")
         ]
     if not grounds.facts.strip():
         errors["facts"] = [_("Describa los hechos que motivan la actualización de oficio.")]
