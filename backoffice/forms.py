@@ -24,8 +24,9 @@ from procedures.models import (
     RequesterKind,
     VerificationVisit,
 )
-from registry.models import CustomsQuality, Department, Municipality, Responsibility
+from registry.models import CustomsQuality, Department, Municipality, Registrant, Responsibility
 from registry.responsibilities import CONSUMPTION_TAX, VAT
+from registry.validation import RegistrantData, data_from_registrant
 from rut_portal import uploads
 
 # Types an official receives in the admin; inscriptions and updates carry a whole Formulario 001
@@ -281,6 +282,36 @@ class RegistrantUpdateForm(GroupedForm):
     evidence = forms.CharField(label=_("Pruebas"), widget=TEXTAREA)
     authorized_by = forms.CharField(label=_("Jefe que autoriza"), max_length=200)
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(registrant: Registrant) -> dict[str, Any]:
+        """The record as it is now, to start the form from."""
+        return {
+            "country": registrant.country,
+            "department": registrant.department_id,
+            "municipality": registrant.municipality_id,
+            "address": registrant.address,
+            "email": registrant.email,
+            "postal_code": registrant.postal_code,
+            "phone_1": registrant.phone_1,
+            "phone_2": registrant.phone_2,
+            "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
+            "customs_qualities": list(registrant.customs_qualities.values_list("code", flat=True)),
+            "expected_revision": registrant.revision,
+        }
+
+    @staticmethod
+    def record_from(registrant: Registrant, data: dict[str, Any]) -> RegistrantData:
+        """The whole record with this form's fields changed."""
+        record = data_from_registrant(registrant)
+        record.country = data["country"].upper()
+        record.department = data["department"].code if data["department"] else ""
+        record.municipality = data["municipality"].code if data["municipality"] else ""
+        for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
+            setattr(record, name, data[name])
+        record.responsibilities = sorted(r.code for r in data["responsibilities"])
+        record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
+        return record
 
 
 class RequirementForm(forms.Form):

@@ -48,9 +48,7 @@ from procedures.services import (
     requirements,
     visits,
 )
-from registry.models import Registrant
 from registry.services.data_access import log_data_access
-from registry.validation import data_from_registrant
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
@@ -130,18 +128,10 @@ def _jurisdiction(request: HttpRequest, case: Case, data: dict[str, Any]) -> Out
 
 def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     assert case.registrant is not None
-    record = data_from_registrant(case.registrant)
-    record.country = data["country"].upper()
-    record.department = data["department"].code if data["department"] else ""
-    record.municipality = data["municipality"].code if data["municipality"] else ""
-    for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
-        setattr(record, name, data[name])
-    record.responsibilities = sorted(r.code for r in data["responsibilities"])
-    record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
     form_1767 = processing.record_update(
         case,
         by=actor(request),
-        data=record,
+        data=f.RegistrantUpdateForm.record_from(case.registrant, data),
         expected_revision=data["expected_revision"],
         facts=data["facts"],
         evidence=data["evidence"],
@@ -153,21 +143,8 @@ def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Ou
 
 
 def _update_form(request: HttpRequest, case: Case, data: Any, files: Any) -> forms.Form:
-    registrant = case.registrant
-    assert registrant is not None
-    initial = {
-        "country": registrant.country,
-        "department": registrant.department_id,
-        "municipality": registrant.municipality_id,
-        "address": registrant.address,
-        "email": registrant.email,
-        "postal_code": registrant.postal_code,
-        "phone_1": registrant.phone_1,
-        "phone_2": registrant.phone_2,
-        "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
-        "customs_qualities": list(registrant.customs_qualities.values_list("code", flat=True)),
-        "expected_revision": registrant.revision,
-    }
+    assert case.registrant is not None
+    initial = f.RegistrantUpdateForm.initial_for(case.registrant)
     return f.RegistrantUpdateForm(data, files, initial=initial)
 
 
@@ -386,14 +363,7 @@ def _is_open(case: Case) -> bool:
 
 
 def _can_update_record(case: Case, user: Any) -> bool:
-    registrant = case.registrant
-    return (
-        case.state == Case.State.IN_PROCESS
-        and case.case_type != CaseType.REGISTRATION
-        and registrant is not None
-        and registrant.state in (Registrant.State.ACTIVE, Registrant.State.SUSPENDED)
-        and user.has_perm("registry.update_registrant")
-    )
+    return processing.can_record_update(case) and user.has_perm("registry.update_registrant")
 
 
 ACTIONS: tuple[CaseAction, ...] = (
@@ -481,8 +451,9 @@ ACTIONS: tuple[CaseAction, ...] = (
         "actualizar",
         gettext_lazy("Actualizar el RUT (Formato 1767)"),
         gettext_lazy(
-            "Actividades 7 y 11: se actualiza primero el registro y queda el Formato "
-            "1767 con los hechos, las pruebas y el jefe que autoriza."
+            "Actividades 7 y 11: se actualiza el registro, en el trámite en curso o "
+            "después de decidir una reactivación, y queda el Formato 1767 con los hechos, "
+            "las pruebas y el jefe que autoriza."
         ),
         _update_form,
         _record_update,

@@ -20,7 +20,13 @@ from procedures.services.intake import (
     decide_jurisdiction,
     receive_case,
 )
-from procedures.services.processing import approve_denial, propose_denial, submit_for_approval
+from procedures.services.processing import (
+    approve_cancellation,
+    approve_denial,
+    grant_case,
+    propose_denial,
+    submit_for_approval,
+)
 from registry.models import Registrant
 from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
 
@@ -111,6 +117,27 @@ def suspension_in_process(registrant: Registrant) -> Case:
     )
     case = check_requirements(case, by=None, met=True)
     return decide_jurisdiction(case, by=None)
+
+
+def reactivation(seccional: str, *, decide: bool = True) -> Case:
+    """A cancelled inscrito's reactivation a DIAN area asked for: in process, or granted."""
+    cancelled = cancellation(registrant_in(seccional), "awaiting_approval")
+    approve_cancellation(cancelled, by=_director_of(seccional))
+    case = receive_case(
+        CaseRequest(
+            case_type=CaseType.REACTIVATION,
+            channel=Channel.INTERNAL,
+            cause=Cause.DIAN_AREA_REQUEST,
+            requester_kind=RequesterKind.DIAN_AREA,
+            requester_name="División de Fiscalización",
+            registrant=cancelled.registrant,
+        ),
+        by=None,
+        seccional=seccional,
+    )
+    attach_document(case, kind=CaseDocument.Kind.MOTIVATED_REQUEST, file=pdf_upload(), by=None)
+    case = decide_jurisdiction(check_requirements(case, by=None, met=True), by=None)
+    return grant_case(case, by=None) if decide else case
 
 
 @pytest.fixture
