@@ -40,7 +40,8 @@ from procedures.services.intake import (
     decide_jurisdiction,
     receive_case,
 )
-from registry.models import FormVersion, Registrant
+from registry.models import FormVersion, Registrant, Seccional
+from registry.services.record import seccional_for
 from registry.services.updates import update_registrant
 from registry.validation import (
     RegistrantData,
@@ -136,8 +137,9 @@ def start_ex_officio_registration(
 ) -> Case:
     """Receive an inscripción de oficio with its order; it waits in process for the visit.
 
-    Pre-registers the obligado, attaches the order, checks the requirements and takes (or
-    forwards) the case, all or nothing. Raises InvalidData field by field for a bad order.
+    Pre-registers the obligado, attaches the order, checks the requirements and takes the case,
+    all or nothing, in the seccional of the obligado's domicile (NotAllowed for an official of
+    another one). Raises InvalidData field by field for a bad order.
     """
     errors = order_data_errors(data)
     if order.requester_kind not in ORDERING_AUTHORITIES:
@@ -151,6 +153,17 @@ def start_ex_officio_registration(
         raise InvalidData(errors)
     if not by.has_perm("procedures.process_case"):
         raise NotAllowed(_("No tiene permiso para iniciar actuaciones de oficio."))
+    # The visit that precedes the formalisation is made where the obligado is located, so the
+    # seccional of that domicile receives and decides the inscription.
+    seccional = Seccional.objects.get(pk=seccional_for(data))
+    if not can_act_in(by, seccional.pk):
+        raise NotAllowed(
+            _(
+                "El obligado está ubicado en la jurisdicción de la %(s)s: esa seccional hace la "
+                "visita de verificación y la inscripción de oficio."
+            )
+            % {"s": seccional.name}
+        )
     case = receive_case(
         CaseRequest(
             case_type=CaseType.REGISTRATION,
@@ -168,6 +181,7 @@ def start_ex_officio_registration(
             data=data,
         ),
         by=by,
+        seccional=seccional.pk,
     )
     kind = (
         CaseDocument.Kind.JUDICIAL_ORDER

@@ -3,7 +3,7 @@ system actor, so the set-up itself needs no scope), and logged-in clients for ea
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from procedures.services.processing import (
     submit_for_approval,
 )
 from registry.models import Registrant
+from tests.clock import TODAY
 from tests.factories import judicial_cancellation_request, make_natural, pdf_upload
 
 OWN, OTHER = "32", "11"  # the officials' seccional (Bogotá) and another one (Medellín)
@@ -138,6 +139,56 @@ def reactivation(seccional: str, *, decide: bool = True) -> Case:
     attach_document(case, kind=CaseDocument.Kind.MOTIVATED_REQUEST, file=pdf_upload(), by=None)
     case = decide_jurisdiction(check_requirements(case, by=None, met=True), by=None)
     return grant_case(case, by=None) if decide else case
+
+
+def registration_post(**overrides: Any) -> dict[str, Any]:
+    """The inscripción de oficio page's fields: a judge's order naming a persona natural."""
+    values: dict[str, Any] = {
+        "requester_kind": "judicial_authority",
+        "requester_name": "Juzgado 5 Laboral de Bogotá",
+        "requester_email": "j05lbta@cendoj.example.co",
+        "act_number": "Auto 2026-0451",
+        "act_date": (TODAY - timedelta(days=10)).isoformat(),
+        "act_issuer": "Juzgado 5 Laboral del Circuito",
+        "order": pdf_upload("auto.pdf"),
+        "kind": "PN",
+        "document_type": "13",
+        "document_number": "80123457",
+        "first_surname": "Quintero",
+        "second_surname": "Lara",
+        "first_name": "Andrés",
+        "department": "11",
+        "municipality": "11001",
+        "address": "CL 45 13 20",
+        "email": "andres.quintero@example.co",
+        "phone_1": "3001112233",
+        "activity": "6201",
+        "activity_started_on": "2024-02-01",
+        "responsibilities": ["05"],
+    }
+    values.update(overrides)
+    return values
+
+
+def update_post(registrant: Registrant, **overrides: Any) -> dict[str, Any]:
+    """The actualización de oficio page's fields: a new address found by fiscalización."""
+    values: dict[str, Any] = {
+        "cause": Cause.DATA_OUTDATED,
+        "source": "División de Fiscalización",
+        "country": "CO",
+        "department": registrant.department_id,
+        "municipality": registrant.municipality_id,
+        "address": "KR 7 32 16 OF 501",
+        "email": registrant.email,
+        "phone_1": registrant.phone_1,
+        "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
+        "support": pdf_upload("cruce.pdf"),
+        "facts": "El cruce con la información exógena muestra otra dirección.",
+        "authorized_by": "Jefe de la División de Servicio al Ciudadano",
+        "expected_revision": registrant.revision,
+    }
+    values.update(overrides)
+    return values
 
 
 @pytest.fixture

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
 from procedures.models import Case, CaseType, Cause, Communication, Mode
 from registry.models import DataAccessLog, Registrant
-from tests.admin.conftest import client_for, reactivation, registrant_in
+from tests.admin.conftest import (
+    client_for,
+    reactivation,
+    registrant_in,
+    registration_post,
+    update_post,
+)
 from tests.clock import TODAY
-from tests.factories import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,54 +24,6 @@ REGISTRATION_URL = "admin:procedures_case_ex_officio_registration"
 
 def _action(case: Case, key: str) -> str:
     return reverse("admin:procedures_case_action", args=[case.pk, key])
-
-
-def registration_post(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "requester_kind": "judicial_authority",
-        "requester_name": "Juzgado 5 Laboral de Bogotá",
-        "requester_email": "j05lbta@cendoj.example.co",
-        "act_number": "Auto 2026-0451",
-        "act_date": (TODAY - timedelta(days=10)).isoformat(),
-        "act_issuer": "Juzgado 5 Laboral del Circuito",
-        "order": pdf_upload("auto.pdf"),
-        "kind": "PN",
-        "document_type": "13",
-        "document_number": "80123457",
-        "first_surname": "Quintero",
-        "second_surname": "Lara",
-        "first_name": "Andrés",
-        "department": "11",
-        "municipality": "11001",
-        "address": "CL 45 13 20",
-        "email": "andres.quintero@example.co",
-        "phone_1": "3001112233",
-        "activity": "6201",
-        "activity_started_on": "2024-02-01",
-        "responsibilities": ["05"],
-    }
-    values.update(overrides)
-    return values
-
-
-def update_post(registrant: Registrant, **overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "cause": Cause.DATA_OUTDATED,
-        "source": "División de Fiscalización",
-        "country": "CO",
-        "department": registrant.department_id,
-        "municipality": registrant.municipality_id,
-        "address": "KR 7 32 16 OF 501",
-        "email": registrant.email,
-        "phone_1": registrant.phone_1,
-        "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
-        "support": pdf_upload("cruce.pdf"),
-        "facts": "El cruce con la información exógena muestra otra dirección.",
-        "authorized_by": "Jefe de la División de Servicio al Ciudadano",
-        "expected_revision": registrant.revision,
-    }
-    values.update(overrides)
-    return values
 
 
 def test_an_official_inscribes_ex_officio_after_the_visit_and_communicates_it(official):

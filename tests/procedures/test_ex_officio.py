@@ -243,3 +243,17 @@ def test_the_causes_of_art_14_are_refused_outside_an_ex_officio_update(official)
             ),
             by=official,
         )
+
+
+def test_an_ex_officio_inscription_is_started_by_the_seccional_where_the_obligado_is(
+    official_of_other_seccional,
+):
+    data = natural_data(department="11", municipality="11001")  # Bogotá (32)
+
+    with pytest.raises(NotAllowed, match="jurisdicción de la"):
+        start_ex_officio_registration(
+            by=official_of_other_seccional, data=data, order=_order(), document=pdf_upload()
+        )
+
+    assert not Case.objects.exists()
+    assert not Registrant.objects.exists()
