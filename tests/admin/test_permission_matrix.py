@@ -68,6 +68,11 @@ def _assign_target(case: Case, cast: Any) -> dict[str, Any]:
     return {"to": to.pk, "reason": "Reparto"}
 
 
+def _update_1767(case: Case) -> dict[str, Any]:
+    assert case.registrant is not None
+    return update_post(case.registrant, evidence="Declaración de renta 2025.")
+
+
 CELLS: dict[str, Cell] = {
     "view inbox": Cell(
         setup=lambda cast, s: cancellation(registrant_in(s)),
@@ -131,10 +136,7 @@ CELLS: dict[str, Cell] = {
     ),
     "record 1767 after a reactivation": Cell(
         lambda cast, s: reactivation(s),
-        _post(
-            "actualizar",
-            lambda c, x: update_post(c.registrant, evidence="Declaración de renta 2025."),
-        ),
+        _post("actualizar", lambda c, x: _update_1767(c)),
     ),
     "communicate an ex officio update": Cell(
         lambda cast, s: ex_officio_update_decided(registrant_in(s)),
