@@ -95,7 +95,7 @@ def test_d_an_ex_officio_inscription_after_a_recorded_visit_is_communicated(
     # Without the address the order does not locate the obligado: refused field by field.
     page.get_by_role("button", name="Iniciar la inscripción de oficio").click()
     page.wait_for_load_state()
-    error = page.locator("#id_address_error")
+    error = page.locator("div#id_address_error")
     assert "Este campo es requerido." in error.inner_text()
     screenshot(page, "ex_officio_registration_refused")
     assert not Case.objects.exists()
