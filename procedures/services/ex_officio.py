@@ -69,7 +69,13 @@ def is_ex_officio_registration(case: Case) -> bool:
 
 
 def is_ex_officio_update(case: Case) -> bool:
-    return case.case_type == CaseType.UPDATE and case.mode == Mode.EX_OFFICIO
+    """An actualización de oficio of art. 14: its cause is one of the article's three, which
+    intake admits only in the ex officio mode (an order received at the desk keeps its own)."""
+    return (
+        case.case_type == CaseType.UPDATE
+        and case.mode == Mode.EX_OFFICIO
+        and case.cause in EX_OFFICIO_UPDATE_CAUSES
+    )
 
 
 def takes_effect_on_communication(case: Case) -> bool:
