@@ -43,6 +43,7 @@ from procedures.models import (
 from procedures.services import (
     assignment,
     communications,
+    ex_officio,
     intake,
     processing,
     requirements,
@@ -174,6 +175,14 @@ def _return(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
 
 def _grant(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     case = processing.grant_case(case, by=actor(request), reason=data["reason"])
+    if ex_officio.takes_effect_on_communication(case):
+        return Outcome(
+            _(
+                "Decidido: procede. El RUT cambia cuando la decisión se comunique al inscrito "
+                "(Decreto 2460 de 2013, art. 14)."
+            ),
+            case,
+        )
     return Outcome(_("Decidido: procede. El RUT quedó actualizado."), case)
 
 
@@ -495,7 +504,10 @@ ACTIONS: tuple[CaseAction, ...] = (
     CaseAction(
         "conceder",
         gettext_lazy("Decidir: procede"),
-        gettext_lazy("Se aplica de inmediato al RUT."),
+        gettext_lazy(
+            "Se aplica de inmediato al RUT; una actualización de oficio, cuando se comunica "
+            "(Decreto 2460 de 2013, art. 14)."
+        ),
         _plain(f.ReasonForm),
         _grant,
         transitions=("grant",),

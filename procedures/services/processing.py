@@ -39,6 +39,7 @@ from procedures.services.ex_officio import (
     REGISTRATION_BASIS,
     check_update_still_applies,
     is_ex_officio_update,
+    legal_basis_of,
 )
 from procedures.services.requirements import require_complete_checklist
 from procedures.services.withdrawals import withdrawal_of
@@ -494,7 +495,14 @@ def grant_case(case: Case, *, by: User | None, reason: str = "") -> Case:
         send_certified_rut(case)
     case.grant(by=by, at=timezone.now())
     save_case(case, ["state", "decision", "decided_by", "decided_at"])
-    record_step(case, kind=CaseStep.Kind.GRANTED, by=by, from_state=before, reason=reason)
+    record_step(
+        case,
+        kind=CaseStep.Kind.GRANTED,
+        by=by,
+        from_state=before,
+        reason=reason,
+        legal_basis=legal_basis_of(case),
+    )
     return case
 
 

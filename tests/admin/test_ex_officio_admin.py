@@ -105,7 +105,9 @@ def test_an_ex_officio_update_from_the_inscritos_page_is_valid_when_communicated
     case = Case.objects.get(registrant=person, case_type=CaseType.UPDATE)
     assert response.status_code == 302
     assert (case.mode, case.state, case.cause) == (Mode.EX_OFFICIO, "in_process", "data_outdated")
-    client.post(_action(case, "conceder"), {"reason": "Procede."})
+    decided = client.post(_action(case, "conceder"), {"reason": "Procede."}, follow=True)
+    assert "El RUT cambia cuando la decisión se comunique al inscrito" in decided.content.decode()
+    assert case.steps.get(kind="granted").legal_basis == "Decreto 2460 de 2013, art. 14"
     person.refresh_from_db()
     assert person.address == "CL 26 69 76"  # decided: not valid until communicated
 
