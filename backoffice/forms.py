@@ -30,9 +30,12 @@ from registry.models import (
     DocumentType,
     Municipality,
     PersonType,
+    Registrant,
     Responsibility,
 )
 from registry.responsibilities import CONSUMPTION_TAX, VAT
+from registry.services.record import attname
+from registry.validation import RegistrantData, data_from_registrant
 from rut_portal import uploads
 
 # Types an official receives here; an inscription carries a whole Formulario 001 and has its own
@@ -261,6 +264,20 @@ SUPPORT_CHOICES = [
 ]
 
 
+# Names are kept in capitals on the Formulario 001.
+CAPITALS = frozenset(
+    {
+        "first_surname",
+        "second_surname",
+        "first_name",
+        "other_names",
+        "business_name",
+        "trade_name",
+        "acronym",
+    }
+)
+
+
 class RegistrantUpdateForm(GroupedForm):
     """The record's data to change (identification included, art. 13), and its support: the
     Formato 1767 of the DIAN's actuación or the inscrito's signed request.
@@ -398,6 +415,50 @@ class RegistrantUpdateForm(GroupedForm):
         elif not cleaned.get("evidence"):
             self.add_error("evidence", _("Indique las pruebas de la actuación."))
         return cleaned
+
+    @staticmethod
+    def initial_for(registrant: Registrant) -> dict[str, Any]:
+        """The record as it is now, to start the form from."""
+        return {
+            **{
+                name: getattr(registrant, attname(name))
+                for name in (*NATURAL_IDENTIFICATION, *LEGAL_IDENTIFICATION)
+            },
+            "country": registrant.country,
+            "department": registrant.department_id,
+            "municipality": registrant.municipality_id,
+            "address": registrant.address,
+            "email": registrant.email,
+            "postal_code": registrant.postal_code,
+            "phone_1": registrant.phone_1,
+            "phone_2": registrant.phone_2,
+            "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
+            "customs_qualities": list(registrant.customs_qualities.values_list("code", flat=True)),
+            "expected_revision": registrant.revision,
+        }
+
+    @staticmethod
+    def record_from(registrant: Registrant, data: dict[str, Any]) -> RegistrantData:
+        """The whole record with this form's fields changed (identification only where the form
+        asked for it)."""
+        record = data_from_registrant(registrant)
+        for name in (*NATURAL_IDENTIFICATION, *LEGAL_IDENTIFICATION):
+            if name not in data:  # not asked for this person type, or not in this form
+                continue
+            value = data[name]
+            if isinstance(value, DocumentType):
+                value = value.code
+            elif isinstance(value, str):
+                value = value.strip().upper() if name in CAPITALS else value.strip()
+            setattr(record, name, value)
+        record.country = data["country"].upper()
+        record.department = data["department"].code if data["department"] else ""
+        record.municipality = data["municipality"].code if data["municipality"] else ""
+        for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
+            setattr(record, name, data[name])
+        record.responsibilities = sorted(r.code for r in data["responsibilities"])
+        record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
+        return record
 
 
 class RequirementForm(forms.Form):

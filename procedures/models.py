@@ -100,6 +100,19 @@ class Cause(models.TextChoices):
     FICTITIOUS_EXPORTER = "fictitious_exporter", _("Exportador ficticio")
     INSCRITO_REQUEST = "inscrito_request", _("Solicitud del inscrito")
     DIAN_AREA_REQUEST = "dian_area_request", _("Solicitud motivada de un área de la DIAN")
+    # Art. 14: the three events in which the DIAN updates a record by itself.
+    DATA_OUTDATED = (
+        "data_outdated",
+        _("Un área de la DIAN establece que la información está desactualizada o es inconsistente"),
+    )
+    ACT_OR_ORDER = (
+        "act_or_order",
+        _("Acto de la DIAN u orden de autoridad que exige incluir o modificar datos"),
+    )
+    AGREEMENT_INFORMATION = (
+        "agreement_information",
+        _("Información del interesado suministrada a una entidad con convenio de intercambio"),
+    )
 
 
 CAUSES_BY_TYPE: dict[str, frozenset[str]] = {
@@ -131,9 +144,19 @@ CAUSES_BY_TYPE: dict[str, frozenset[str]] = {
     ),
     CaseType.REGISTRATION: frozenset({Cause.INSCRITO_REQUEST, Cause.AUTHORITY_ORDER}),
     CaseType.UPDATE: frozenset(
-        {Cause.INSCRITO_REQUEST, Cause.DIAN_AREA_REQUEST, Cause.AUTHORITY_ORDER}
+        {
+            Cause.INSCRITO_REQUEST,
+            Cause.DIAN_AREA_REQUEST,
+            Cause.AUTHORITY_ORDER,
+            Cause.DATA_OUTDATED,
+            Cause.ACT_OR_ORDER,
+            Cause.AGREEMENT_INFORMATION,
+        }
     ),
 }
+
+# Decreto 2460 de 2013, art. 14 num. 1-3: the causes of an actualización de oficio, and only of it.
+EX_OFFICIO_UPDATE_CAUSES = (Cause.DATA_OUTDATED, Cause.ACT_OR_ORDER, Cause.AGREEMENT_INFORMATION)
 
 # Lit. c of art. 17 num. 1 names these kinds; a kind of no fixed nature (absent from
 # KIND_PERSON_TYPE) may also hold "any other business collaboration" contract.

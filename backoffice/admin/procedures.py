@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import is_central, seccional_of
 from backoffice import views
+from backoffice.views.ex_officio import ex_officio_registration_view
 from deadlines.rules import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from deadlines.selectors import due_day
 from procedures.models import Case, Petition, Referral
@@ -250,6 +251,11 @@ class CaseAdmin(admin.ModelAdmin):
                 "inscripcion-asistida/",
                 wrap(views.assisted_inscription_view),
                 name="procedures_case_inscription",
+            ),
+            path(
+                "inscripcion-de-oficio/",
+                wrap(ex_officio_registration_view),
+                name="procedures_case_ex_officio_registration",
             ),
             path(
                 "<int:object_id>/accion/<slug:action_key>/",

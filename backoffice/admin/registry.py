@@ -25,10 +25,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
 from accounts.scope import can_act_in, is_central, scope_to_seccional
 from backoffice.forms import ProvisionalNitActivationForm
 from backoffice.views.common import KeysFirstPaginator, actor, refused
+from backoffice.views.ex_officio import ex_officio_update_view
 from procedures.selectors import registrant_visible_to
 from registry.models import (
     AuditEntry,
@@ -460,6 +462,9 @@ class RegistrantAdmin(RegistrantScopedAdmin):
         def activate_nit(request: HttpRequest, object_id: str) -> HttpResponse:
             return self.activate_nit_view(request, object_id)
 
+        def update_ex_officio(request: HttpRequest, object_id: str) -> HttpResponse:
+            return ex_officio_update_view(self, request, object_id)
+
         def form_pdf(
             request: HttpRequest, object_id: str, version: int, kind: str
         ) -> HttpResponseBase:
@@ -475,6 +480,11 @@ class RegistrantAdmin(RegistrantScopedAdmin):
                 "<int:object_id>/activar-nit/",
                 self.admin_site.admin_view(activate_nit),
                 name="registry_registrant_activate_nit",
+            ),
+            path(
+                "<int:object_id>/actualizacion-de-oficio/",
+                self.admin_site.admin_view(update_ex_officio),
+                name="registry_registrant_ex_officio_update",
             ),
             path(
                 "<int:object_id>/formulario-001/<int:version>/<str:kind>/",
@@ -499,6 +509,11 @@ class RegistrantAdmin(RegistrantScopedAdmin):
                 obj.state == Registrant.State.PROVISIONAL
                 and can_act_in(request.user, obj.seccional_id)
                 and request.user.has_perm(FORMALIZE)
+            )
+            extra["can_update_ex_officio"] = (
+                can_proceed(obj.update)
+                and can_act_in(request.user, obj.seccional_id)
+                and request.user.has_perm("procedures.process_case")
             )
         return super().change_view(request, object_id, form_url, extra)
 

@@ -44,16 +44,15 @@ from procedures.models import (
 from procedures.services import (
     assignment,
     communications,
+    ex_officio,
     intake,
     processing,
     requirements,
     visits,
 )
-from registry.models import DocumentType, Registrant
+from registry.models import Registrant
 from registry.services.data_access import log_data_access
 from registry.services.provisional_nit import provisional_nit_expires_on
-from registry.services.record import attname
-from registry.validation import data_from_registrant
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
@@ -133,23 +132,6 @@ def _jurisdiction(request: HttpRequest, case: Case, data: dict[str, Any]) -> Out
 
 def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     assert case.registrant is not None
-    record = data_from_registrant(case.registrant)
-    for name in (*f.NATURAL_IDENTIFICATION, *f.LEGAL_IDENTIFICATION):
-        if name not in data:  # not asked for this person type
-            continue
-        value = data[name]
-        if isinstance(value, DocumentType):
-            value = value.code
-        elif isinstance(value, str):
-            value = value.strip().upper() if name in _CAPITALS else value.strip()
-        setattr(record, name, value)
-    record.country = data["country"].upper()
-    record.department = data["department"].code if data["department"] else ""
-    record.municipality = data["municipality"].code if data["municipality"] else ""
-    for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
-        setattr(record, name, data[name])
-    record.responsibilities = sorted(r.code for r in data["responsibilities"])
-    record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
     evidence = data["evidence"]
     if data["support"] == "signed_request":
         intake.attach_document(
@@ -165,7 +147,7 @@ def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Ou
     form_1767 = processing.record_update(
         case,
         by=actor(request),
-        data=record,
+        data=f.RegistrantUpdateForm.record_from(case.registrant, data),
         expected_revision=data["expected_revision"],
         facts=data["facts"],
         evidence=evidence,
@@ -176,40 +158,10 @@ def _record_update(request: HttpRequest, case: Case, data: dict[str, Any]) -> Ou
     )
 
 
-# Names are kept in capitals on the Formulario 001.
-_CAPITALS = frozenset(
-    {
-        "first_surname",
-        "second_surname",
-        "first_name",
-        "other_names",
-        "business_name",
-        "trade_name",
-        "acronym",
-    }
-)
-
-
 def _update_form(request: HttpRequest, case: Case, data: Any, files: Any) -> forms.Form:
     registrant = case.registrant
     assert registrant is not None
-    initial = {
-        **{
-            name: getattr(registrant, attname(name))
-            for name in (*f.NATURAL_IDENTIFICATION, *f.LEGAL_IDENTIFICATION)
-        },
-        "country": registrant.country,
-        "department": registrant.department_id,
-        "municipality": registrant.municipality_id,
-        "address": registrant.address,
-        "email": registrant.email,
-        "postal_code": registrant.postal_code,
-        "phone_1": registrant.phone_1,
-        "phone_2": registrant.phone_2,
-        "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
-        "customs_qualities": list(registrant.customs_qualities.values_list("code", flat=True)),
-        "expected_revision": registrant.revision,
-    }
+    initial = f.RegistrantUpdateForm.initial_for(registrant)
     return f.RegistrantUpdateForm(data, files, initial=initial, person_type=registrant.person_type)
 
 
@@ -239,6 +191,14 @@ def _return(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
 
 def _grant(request: HttpRequest, case: Case, data: dict[str, Any]) -> Outcome:
     case = processing.grant_case(case, by=actor(request), reason=data["reason"])
+    if ex_officio.takes_effect_on_communication(case):
+        return Outcome(
+            _(
+                "Decidido: procede. El RUT cambia cuando la decisión se comunique al inscrito "
+                "(Decreto 2460 de 2013, art. 14)."
+            ),
+            case,
+        )
     registrant = case.registrant
     if case.case_type == CaseType.REGISTRATION and registrant is not None:
         registrant.refresh_from_db()
@@ -448,14 +408,7 @@ def _is_open(case: Case) -> bool:
 
 
 def _can_update_record(case: Case, user: Any) -> bool:
-    registrant = case.registrant
-    return (
-        case.state == Case.State.IN_PROCESS
-        and case.case_type != CaseType.REGISTRATION
-        and registrant is not None
-        and registrant.state in (Registrant.State.ACTIVE, Registrant.State.SUSPENDED)
-        and user.has_perm("registry.update_registrant")
-    )
+    return processing.can_record_update(case) and user.has_perm("registry.update_registrant")
 
 
 ACTIONS: tuple[CaseAction, ...] = (
@@ -543,8 +496,9 @@ ACTIONS: tuple[CaseAction, ...] = (
         "actualizar",
         gettext_lazy("Actualizar el RUT (Formato 1767)"),
         gettext_lazy(
-            "Actividades 7 y 11: se actualiza primero el registro y queda el Formato "
-            "1767 con los hechos, las pruebas y el jefe que autoriza."
+            "Actividades 7 y 11: se actualiza el registro, en el trámite en curso o "
+            "después de decidir una reactivación, y queda el Formato 1767 con los hechos, "
+            "las pruebas y el jefe que autoriza."
         ),
         _update_form,
         _record_update,
@@ -586,7 +540,10 @@ ACTIONS: tuple[CaseAction, ...] = (
     CaseAction(
         "conceder",
         gettext_lazy("Decidir: procede"),
-        gettext_lazy("Se aplica de inmediato al RUT."),
+        gettext_lazy(
+            "Se aplica de inmediato al RUT; una actualización de oficio, cuando se comunica "
+            "(Decreto 2460 de 2013, art. 14)."
+        ),
         _plain(f.ReasonForm),
         _grant,
         transitions=("grant",),

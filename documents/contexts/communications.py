@@ -16,7 +16,7 @@ from documents.contexts.common import (
     version_in_force,
 )
 from documents.formatting import date_co
-from procedures.models import Case, CaseType, Communication, Decision
+from procedures.models import Case, CaseType, Communication, Decision, Mode
 
 
 def _communication_heading(communication: Communication, case: Case) -> str:
@@ -40,6 +40,10 @@ def _communication_heading(communication: Communication, case: Case) -> str:
             return _("Comunicación de cancelación de la inscripción en el RUT")
         if case.case_type == CaseType.REACTIVATION:
             return _("Comunicación de reactivación del RUT")
+        if case.mode == Mode.EX_OFFICIO and case.case_type == CaseType.REGISTRATION:
+            return _("Comunicación de la inscripción de oficio en el RUT")
+        if case.mode == Mode.EX_OFFICIO and case.case_type == CaseType.UPDATE:
+            return _("Comunicación de la actualización de oficio del RUT")
     if case.decision == Decision.DENIED:
         return _("Comunicación de la decisión: no procede")
     return _("Comunicación de la decisión del trámite")

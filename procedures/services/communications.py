@@ -18,7 +18,7 @@ from procedures.models import (
     RequesterKind,
 )
 from procedures.services.common import lock_case, record_step, require_transition, save_case
-from registry.models import Registrant, Seccional, SeccionalAssignment
+from registry.models import FormVersion, Registrant, Seccional, SeccionalAssignment
 from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
 if TYPE_CHECKING:
@@ -56,8 +56,13 @@ def _summary(case: Case) -> str:
     }
 
 
-def _planned(case: Case) -> list[Communication]:
-    """The communications a decision produces (procedure, outputs of activity 12)."""
+def _planned(case: Case, *, form_version: FormVersion | None = None) -> list[Communication]:
+    """The communications a decision produces (procedure, outputs of activity 12).
+
+    `form_version`: the Formulario 001 the letter to the inscrito carries (ex officio cases).
+    """
+    from procedures.services.ex_officio import communication_note
+
     registrant = case.registrant
     summary = _summary(case)
     items: list[Communication] = []
@@ -96,12 +101,15 @@ def _planned(case: Case) -> list[Communication]:
         to_registrant = summary
         if case.case_type == CaseType.SUSPENSION and case.decision == Decision.GRANTED:
             to_registrant = f"{summary} {SUSPENSION_KEEPS_OBLIGATIONS}"
+        if note := communication_note(case):
+            to_registrant = f"{to_registrant}\n\n{note}"
         add(
             Communication.Kind.TO_REGISTRANT,
             registrant.display_name,
             registrant.email,
             to_registrant,
         )
+        items[-1].form_version = form_version
     if case.requester_kind != RequesterKind.USER:
         add(Communication.Kind.TO_REQUESTER, case.requester_name, case.requester_email, summary)
     if case.decision != Decision.GRANTED or registrant is None:
@@ -130,12 +138,21 @@ def _planned(case: Case) -> list[Communication]:
 def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
     """Store every communication the decision requires and send them by email after commit."""
     from documents.tasks import queue_communication
+    from procedures.services import ex_officio
     from procedures.tasks import send_communication
 
     case = lock_case(case)
     require_transition(case, "communicate", by)
     before = case.state
-    communications = Communication.objects.bulk_create(_planned(case))
+    form_version = None
+    if ex_officio.takes_effect_on_communication(case):
+        # Art. 14: the actualización de oficio is valid once communicated, so it is made here,
+        # in the same transaction as the letter that carries its Formulario 001.
+        form_version = ex_officio.apply_on_communication(case, by=by)
+    elif ex_officio.is_ex_officio_registration(case) and case.decision == Decision.GRANTED:
+        assert case.registrant is not None
+        form_version = case.registrant.form_versions.latest("version")
+    communications = Communication.objects.bulk_create(_planned(case, form_version=form_version))
     case.communicate()
     save_case(case, ["state"])
     record_step(
@@ -143,7 +160,7 @@ def communicate_decision(case: Case, *, by: User | None) -> list[Communication]:
         kind=CaseStep.Kind.COMMUNICATED,
         by=by,
         from_state=before,
-        legal_basis=_("Procedimiento, actividad 12"),
+        legal_basis=ex_officio.legal_basis_of(case) or _("Procedimiento, actividad 12"),
         details={"communications": [c.pk for c in communications]},
     )
     for communication in communications:

@@ -21,6 +21,7 @@ from procedures.models import (
     AUTHORIZED_CHANNELS,
     CANCELLATION_TYPES,
     CAUSES_BY_TYPE,
+    EX_OFFICIO_UPDATE_CAUSES,
     OPEN_STATES,
     Case,
     CaseDocument,
@@ -121,6 +122,13 @@ def validate_request(request: CaseRequest, *, alike: bool = False) -> None:
         request.cause, case_type=request.case_type, requester_kind=request.requester_kind
     ):
         errors["cause"] = [str(USER_PRESENTS_ORDER)]
+    elif request.cause in EX_OFFICIO_UPDATE_CAUSES and request.mode != Mode.EX_OFFICIO:
+        errors["cause"] = [
+            _(
+                "Esa causal es de la actualización de oficio (Decreto 2460 de 2013, art. 14), "
+                "que un funcionario inicia desde la página del inscrito."
+            )
+        ]
     if request.case_type == CaseType.REGISTRATION:
         if request.data is None and request.registrant is None:
             errors["data"] = [_("La inscripción necesita los datos del formulario.")]

@@ -35,11 +35,17 @@ from procedures.services.common import (
 )
 from procedures.services.communications import send_certified_rut
 from procedures.services.deceased import require_deceased_cancellable
+from procedures.services.ex_officio import (
+    REGISTRATION_BASIS,
+    check_update_still_applies,
+    is_ex_officio_update,
+    legal_basis_of,
+)
 from procedures.services.requirements import require_complete_checklist
 from procedures.services.withdrawals import withdrawal_of
 from registry.models import Registrant
 from registry.services.common import acting_user
-from registry.services.registration import formalize_registration
+from registry.services.registration import FORMALIZATION_BASIS, formalize_registration
 from registry.services.states import change_state
 from registry.services.updates import update_registrant
 from registry.validation import RegistrantData, data_from_json
@@ -53,12 +59,25 @@ class FourEyesViolation(NotAllowed):
     """The official who prepared a cancellation cannot approve it."""
 
 
-def _require_in_process(case: Case) -> None:
-    if case.state != Case.State.IN_PROCESS:
-        raise Conflict(
-            _("El trámite %(n)s no está en trámite (estado «%(s)s»).")
-            % {"n": case.number, "s": case.get_state_display()}
-        )
+def can_record_update(case: Case) -> bool:
+    """Activities 7 and 11: the Formato 1767 update of a case in process, or of a reactivation
+    just decided (the update follows the reactivation and precedes its communication).
+
+    An actualización de oficio is itself the update, made when communicated (art. 14).
+    """
+    registrant = case.registrant
+    if registrant is None or case.case_type == CaseType.REGISTRATION:
+        return False
+    if is_ex_officio_update(case):
+        return False
+    if case.state == Case.State.IN_PROCESS:
+        return registrant.state in (Registrant.State.ACTIVE, Registrant.State.SUSPENDED)
+    return (
+        case.case_type == CaseType.REACTIVATION
+        and case.state == Case.State.DECIDED
+        and case.decision == Decision.GRANTED
+        and registrant.state == Registrant.State.ACTIVE
+    )
 
 
 def _identification(registrant: Registrant) -> dict[str, Any]:
@@ -102,7 +121,14 @@ def record_update(
     """Activities 7 and 11: update the record first, with Formato 1767 (actuación de oficio)."""
     case = lock_case(case)
     require_scope(case, by)
-    _require_in_process(case)
+    if not can_record_update(case):
+        raise Conflict(
+            _(
+                "El trámite %(n)s (estado «%(s)s») no admite la actualización con el Formato "
+                "1767: solo un trámite en curso o una reactivación recién decidida."
+            )
+            % {"n": case.number, "s": case.get_state_display()}
+        )
     if not (facts.strip() and evidence.strip() and authorized_by.strip()):
         raise DomainError(
             _(
@@ -400,7 +426,12 @@ def _apply_grant(case: Case, by: User | None) -> None:
             case_number=case.number,
             bank_certificate_date=_bank_certificate(case),
             electronic=by is None and case.mode == Mode.SELF_SERVICE,
+            legal_basis=(
+                REGISTRATION_BASIS if case.mode == Mode.EX_OFFICIO else FORMALIZATION_BASIS
+            ),
         )
+    elif is_ex_officio_update(case):
+        check_update_still_applies(case)  # applied when communicated (art. 14)
     elif case.case_type == CaseType.UPDATE and case.payload.get("applied_by_format"):
         pass  # record_update made it with its Formato 1767, through update_registrant
     elif case.case_type == CaseType.UPDATE:
@@ -470,7 +501,14 @@ def grant_case(case: Case, *, by: User | None, reason: str = "") -> Case:
         send_certified_rut(case)
     case.grant(by=by, at=timezone.now())
     save_case(case, ["state", "decision", "decided_by", "decided_at"])
-    record_step(case, kind=CaseStep.Kind.GRANTED, by=by, from_state=before, reason=reason)
+    record_step(
+        case,
+        kind=CaseStep.Kind.GRANTED,
+        by=by,
+        from_state=before,
+        reason=reason,
+        legal_basis=legal_basis_of(case),
+    )
     return case
 
 

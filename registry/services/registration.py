@@ -46,6 +46,8 @@ from rut_portal.errors import DomainError, NotAllowed
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+FORMALIZATION_BASIS = "Decreto 2460 de 2013, art. 8 y 10"
+
 
 @transaction.atomic
 def pre_register(data: RegistrantData, *, by: User | None, electronic: bool = False) -> Registrant:
@@ -259,12 +261,14 @@ def formalize_registration(
     bank_certificate_date: date | None = None,
     case_number: str = "",
     electronic: bool = False,
+    legal_basis: str = FORMALIZATION_BASIS,
 ) -> Registrant:
     """Formalise a pre-inscripción: assign the NIT and issue the Formulario 001 (Certificado).
 
     New legal entities without a bank certificate get a provisional NIT (art. 10 lit. a).
     `electronic`: the system formalises a self-service filing it has verified, which art. 9
-    allows only for personas naturales of the simplified regime.
+    allows only for personas naturales of the simplified regime. `legal_basis`: the article the
+    audit entry cites (art. 12 for an inscripción de oficio).
     """
     registrant = lock_registrant(registrant)
     if electronic:
@@ -277,6 +281,7 @@ def formalize_registration(
         by=by,
         bank_certificate_date=bank_certificate_date,
         case_number=case_number,
+        legal_basis=legal_basis,
     )
 
 
@@ -287,6 +292,7 @@ def _formalize(
     bank_certificate_date: date | None,
     case_number: str,
     previous: FormVersion | None = None,
+    legal_basis: str = FORMALIZATION_BASIS,
 ) -> Registrant:
     """formalize_registration on a row the caller holds locked (or created in its transaction).
 
@@ -332,7 +338,7 @@ def _formalize(
         to_state=registrant.state,
         form_version=version,
         case_number=case_number,
-        legal_basis="Decreto 2460 de 2013, art. 8 y 10",
+        legal_basis=legal_basis,
         changes={"nit": [None, str(nit)]},
     )
     return registrant

@@ -51,6 +51,7 @@ def update_registrant(
     case_number: str = "",
     withdrawal: str = "",
     electronic: bool = False,
+    legal_basis: str = "Decreto 2460 de 2013, art. 13",
 ) -> Registrant:
     """Actualización: change the record, keep the state, issue a new Formulario 001.
 
@@ -59,7 +60,8 @@ def update_registrant(
     responsibility (48 or 33) when this update decides that responsibility's own withdrawal
     request; no other update may remove it (check_responsibility_withdrawals). `electronic`:
     the system applies a self-service filing by itself, which art. 9 allows only while the
-    record stays within the simplified regime (check_electronic_formalization).
+    record stays within the simplified regime (check_electronic_formalization). `legal_basis`:
+    the article the audit entry cites (art. 14 for an actualización de oficio).
     """
     registrant = lock_registrant(registrant)
     if registrant.revision != expected_revision:
@@ -129,7 +131,7 @@ def update_registrant(
         case_number=case_number,
         changes=changes,
         self_service=not assisted,
-        legal_basis="Decreto 2460 de 2013, art. 13",
+        legal_basis=legal_basis,
     )
     return registrant
 

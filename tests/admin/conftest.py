@@ -3,7 +3,7 @@ system actor, so the set-up itself needs no scope), and logged-in clients for ea
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -20,10 +20,17 @@ from procedures.services.intake import (
     decide_jurisdiction,
     receive_case,
 )
-from procedures.services.processing import approve_denial, propose_denial, submit_for_approval
+from procedures.services.processing import (
+    approve_cancellation,
+    approve_denial,
+    grant_case,
+    propose_denial,
+    submit_for_approval,
+)
 from procedures.services.requirements import record_requirement
 from registry.models import Registrant
 from registry.validation import data_from_registrant
+from tests.clock import TODAY
 from tests.factories import judicial_cancellation_request, make_natural, natural_data, pdf_upload
 
 OWN, OTHER = "32", "11"  # the officials' seccional (Bogotá) and another one (Medellín)
@@ -113,6 +120,77 @@ def suspension_in_process(registrant: Registrant) -> Case:
     )
     case = check_requirements(case, by=None, met=True)
     return decide_jurisdiction(case, by=None)
+
+
+def reactivation(seccional: str, *, decide: bool = True) -> Case:
+    """A cancelled inscrito's reactivation a DIAN area asked for: in process, or granted."""
+    cancelled = cancellation(registrant_in(seccional), "awaiting_approval")
+    approve_cancellation(cancelled, by=_director_of(seccional))
+    case = receive_case(
+        CaseRequest(
+            case_type=CaseType.REACTIVATION,
+            channel=Channel.INTERNAL,
+            cause=Cause.DIAN_AREA_REQUEST,
+            requester_kind=RequesterKind.DIAN_AREA,
+            requester_name="División de Fiscalización",
+            registrant=cancelled.registrant,
+        ),
+        by=None,
+        seccional=seccional,
+    )
+    attach_document(case, kind=CaseDocument.Kind.MOTIVATED_REQUEST, file=pdf_upload(), by=None)
+    case = decide_jurisdiction(check_requirements(case, by=None, met=True), by=None)
+    return grant_case(case, by=None) if decide else case
+
+
+def registration_post(**overrides: Any) -> dict[str, Any]:
+    """The inscripción de oficio page's fields: a judge's order naming a persona natural."""
+    values: dict[str, Any] = {
+        "requester_kind": "judicial_authority",
+        "requester_name": "Juzgado 5 Laboral de Bogotá",
+        "requester_email": "j05lbta@cendoj.example.co",
+        "act_number": "Auto 2026-0451",
+        "act_date": (TODAY - timedelta(days=10)).isoformat(),
+        "act_issuer": "Juzgado 5 Laboral del Circuito",
+        "order": pdf_upload("auto.pdf"),
+        "kind": "PN",
+        "document_type": "13",
+        "document_number": "80123457",
+        "first_surname": "Quintero",
+        "second_surname": "Lara",
+        "first_name": "Andrés",
+        "department": "11",
+        "municipality": "11001",
+        "address": "CL 45 13 20",
+        "email": "andres.quintero@example.co",
+        "phone_1": "3001112233",
+        "activity": "6201",
+        "activity_started_on": "2024-02-01",
+        "responsibilities": ["05"],
+    }
+    values.update(overrides)
+    return values
+
+
+def update_post(registrant: Registrant, **overrides: Any) -> dict[str, Any]:
+    """The actualización de oficio page's fields: a new address found by fiscalización."""
+    values: dict[str, Any] = {
+        "cause": Cause.DATA_OUTDATED,
+        "source": "División de Fiscalización",
+        "country": "CO",
+        "department": registrant.department_id,
+        "municipality": registrant.municipality_id,
+        "address": "KR 7 32 16 OF 501",
+        "email": registrant.email,
+        "phone_1": registrant.phone_1,
+        "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
+        "support": pdf_upload("cruce.pdf"),
+        "facts": "El cruce con la información exógena muestra otra dirección.",
+        "authorized_by": "Jefe de la División de Servicio al Ciudadano",
+        "expected_revision": registrant.revision,
+    }
+    values.update(overrides)
+    return values
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ the case, its timeline, its documents and the inscrito stay as they were.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -15,9 +15,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Role
+from accounts.services import create_official
 from mass_changes.models import MassChange
-from procedures.models import Case
+from procedures.models import Case, Cause, Mode
+from procedures.services.ex_officio import UpdateGrounds, start_ex_officio_update
+from procedures.services.processing import grant_case
 from registry.models import Registrant
+from registry.validation import data_from_registrant
 from tests.admin.conftest import (
     OTHER,
     OWN,
@@ -26,10 +31,14 @@ from tests.admin.conftest import (
     case_snapshot,
     client_for,
     desk_update_in_process,
+    reactivation,
     registrant_in,
+    registration_post,
     suspension_in_process,
+    update_post,
     user_update_in_process,
 )
+from tests.factories import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +91,11 @@ def _identification_change(case: Case, cast: Any) -> dict[str, Any]:
         "authorized_by": "Jefe GIT Registro",
         "expected_revision": registrant.revision,
     }
+
+
+def _update_1767(case: Case) -> dict[str, Any]:
+    assert case.registrant is not None
+    return update_post(case.registrant, evidence="Declaración de renta 2025.")
 
 
 CELLS: dict[str, Cell] = {
@@ -156,6 +170,14 @@ CELLS: dict[str, Cell] = {
     "change identification data": Cell(
         lambda cast, s: desk_update_in_process(registrant_in(s)),
         _post("actualizar", _identification_change),
+    ),
+    "record 1767 after a reactivation": Cell(
+        lambda cast, s: reactivation(s),
+        _post("actualizar", lambda c, x: _update_1767(c)),
+    ),
+    "communicate an ex officio update": Cell(
+        lambda cast, s: ex_officio_update_decided(registrant_in(s)),
+        _post("comunicar"),
     ),
     "view inscrito": Cell(
         setup=lambda cast, s: cancellation(registrant_in(s)),
@@ -328,3 +350,66 @@ def test_each_role_may_propose_and_approve_mass_changes_as_its_permissions_and_s
     else:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert after != before
+
+
+def ex_officio_update_decided(registrant: Registrant) -> Case:
+    """An actualización de oficio decided and not yet communicated (so not yet in force)."""
+    case = start_ex_officio_update(
+        registrant,
+        by=create_official(
+            username=f"fiscal-{registrant.seccional_id}-{registrant.pk}",
+            password="x",
+            role=Role.OFFICIAL,
+            seccional=registrant.seccional_id,
+        ),
+        grounds=UpdateGrounds(
+            cause=Cause.DATA_OUTDATED,
+            source="División de Fiscalización",
+            facts="Otra dirección en la información exógena.",
+            authorized_by="Jefe de división",
+        ),
+        data=replace(data_from_registrant(registrant), address="KR 7 32 16"),
+        expected_revision=registrant.revision,
+        support=pdf_upload(),
+    )
+    return grant_case(case, by=None)
+
+
+def _start(action: str, client: Client, seccional: str) -> Any:
+    if action == "start ex officio update":
+        registrant = registrant_in(seccional)
+        url = reverse("admin:registry_registrant_ex_officio_update", args=[registrant.pk])
+        return client.post(url, update_post(registrant))
+    place = {"department": "05", "municipality": "05001"} if seccional == OTHER else {}
+    return client.post(
+        reverse("admin:procedures_case_ex_officio_registration"), registration_post(**place)
+    )
+
+
+@pytest.mark.parametrize("seccional", [OWN, OTHER], ids=["own", "other"])
+@pytest.mark.parametrize("action", ["start ex officio update", "start ex officio registration"])
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_start_an_ex_officio_procedure_where_its_seccional_allows(
+    request, role, action, seccional
+) -> None:
+    """Own/other: the seccional of the inscrito, or of the obligado the order locates (the
+    seccional that makes the verification visit)."""
+    actor = getattr(Cast(request), role)
+
+    response = _start(action, client_for(actor), seccional)
+
+    started = Case.objects.filter(mode=Mode.EX_OFFICIO).first()
+    outcome = expected(role, "grant", seccional)
+    if outcome == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        assert started is None
+    elif outcome == REFUSED:
+        assert response.status_code == 403
+        assert "rut-refusal" in response.content.decode()
+        assert started is None
+    else:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert started is not None
+        assert started.seccional_id == seccional
+        assert started.state == "in_process"
