@@ -45,6 +45,8 @@ _OFFICIAL = [
     "procedures.view_pendingobligation",
     "procedures.view_petition",
     "procedures.view_referral",
+    # The videoatención agenda of the seccional (backoffice.views.agenda).
+    "portal.view_appointment",
 ]
 _DIRECTOR = [
     *_OFFICIAL,
