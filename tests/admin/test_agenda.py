@@ -11,7 +11,7 @@ from django.urls import reverse
 from portal.models import Appointment, AppointmentReason
 from portal.services import agenda
 from procedures.models import Case
-from registry.models import AuditEntry
+from registry.models import AuditEntry, Registrant
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 from tests.admin.conftest import OTHER, OWN, client_for, registrant_in
 from tests.clock import BOGOTA, TODAY
@@ -31,6 +31,12 @@ def _appointment(
 ) -> Appointment:
     registrant = registrant_in(seccional, **kw)
     return make_appointment(registrant, at=_at(hour, days=days), reason=reason)
+
+
+def _registrant(appointment: Appointment) -> Registrant:
+    registrant = _registrant(appointment)
+    assert registrant is not None
+    return registrant
 
 
 def _page(appointment: Appointment) -> str:
@@ -82,7 +88,7 @@ def test_an_official_opens_an_appointment_and_the_view_of_personal_data_is_logge
     assert appointment.meeting_url in page
     assert "Actualización (retiro 48)" in page
     assert f"?cita={appointment.pk}" in page
-    registrant = appointment.account.registrant
+    registrant = _registrant(appointment)
     assert registrant.access_log.get().user == official
 
 
@@ -157,7 +163,7 @@ def test_the_service_refuses_an_official_of_another_seccional(official_of_other_
 
 def test_receive_a_case_starts_prefilled_from_the_appointment(official) -> None:
     appointment = _appointment(reason=AppointmentReason.VAT_WITHDRAWAL)
-    registrant = appointment.account.registrant
+    registrant = _registrant(appointment)
 
     response = client_for(official).get(
         f"{reverse('admin:procedures_case_add')}?cita={appointment.pk}"
@@ -177,7 +183,7 @@ def test_the_case_received_from_an_appointment_is_linked_to_it(official) -> None
     appointment = _appointment(
         reason=AppointmentReason.VAT_WITHDRAWAL, responsibilities=["05", "48"]
     )
-    registrant = appointment.account.registrant
+    registrant = _registrant(appointment)
     data = {**agenda.case_prefill(appointment), "facts": "Cesó la venta de bienes gravados."}
 
     response = client_for(official).post(
@@ -208,7 +214,7 @@ def test_a_case_of_another_inscrito_is_not_linked_and_nothing_is_written(officia
 
     assert response.status_code == 200
     assert response.context["form"].errors["registrant_nit"] == [
-        f"El trámite no es del inscrito de la cita ({appointment.account.registrant.display_name})."
+        f"El trámite no es del inscrito de la cita ({_registrant(appointment).display_name})."
     ]
     assert not Case.objects.exists()
     appointment.refresh_from_db()
