@@ -679,6 +679,41 @@ class Communication(models.Model):
         return f"{self.get_kind_display()}: {self.recipient_name}"
 
 
+# Communications addressed to a seccional (not to a person): the five-year notice of a
+# cancelación de oficio (procedure, activity 12), the oficio remisorio of a forwarded case
+# (activity 4) and the notice to the customs processes. Today they have no email: the receiving
+# seccional reads them in its inbox of notices and acknowledges them.
+NOTICE_KINDS = frozenset(
+    {
+        Communication.Kind.TO_SECCIONAL,
+        Communication.Kind.FORWARDING,
+        Communication.Kind.TO_CUSTOMS,
+    }
+)
+
+
+class NoticeAcknowledgment(models.Model):
+    """Who of the receiving seccional acknowledged a notice, and when."""
+
+    communication = models.OneToOneField(
+        Communication, on_delete=models.PROTECT, related_name="acknowledgment"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recibido por"),
+    )
+    at = models.DateTimeField(_("recibido el"))
+
+    class Meta:
+        verbose_name = _("acuse de recibo de aviso")
+        verbose_name_plural = _("acuses de recibo de avisos")
+
+    def __str__(self) -> str:
+        return f"{self.communication_id} {self.at:%Y-%m-%d %H:%M}"
+
+
 class PendingObligation(models.Model):
     """An obligation an official found pending; it blocks a cancellation on request.
 

@@ -9,6 +9,7 @@ from backoffice.admin import (  # noqa: F401  (imported for their admin.register
     agreements,
     deadlines,
     documents,
+    notices,
     procedures,
     registry,
 )
