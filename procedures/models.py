@@ -14,7 +14,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from registry.models import KIND_PERSON_TYPE, PersonType, Registrant, RegistrantKind, Seccional
+from registry.models import (
+    KIND_PERSON_TYPE,
+    DocumentType,
+    PersonType,
+    Registrant,
+    RegistrantKind,
+    Seccional,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -844,6 +851,28 @@ class Petition(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # A filing from abroad (Decreto 2460 de 2013, art. 9 par.): who files it, from where, what
+    # is asked, and the case it was formalised into at the desk.
+    from_abroad = models.BooleanField(_("desde el exterior (art. 9 par.)"), default=False)
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tipo de documento"),
+    )
+    document_number = models.CharField(_("número de documento"), max_length=20, blank=True)
+    residence_country = models.CharField(_("país de residencia"), max_length=2, blank=True)
+    details = models.TextField(_("lo que solicita"), blank=True)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trámite formalizado"),
+    )
 
     class Meta:
         verbose_name = _("petición (PQSRD)")
@@ -860,6 +889,23 @@ class Petition(ConcurrentTransitionMixin, models.Model):
     )
     def respond(self, *, answer: str, by: User, at: datetime) -> None:
         self.answer, self.answered_by, self.answered_at = answer, by, at
+
+
+class PetitionAttachment(models.Model):
+    """A file that came with a petition: for a filing from abroad, the scanned identity
+    document and the passport page with the exit date (art. 9 par.)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("tipo"), max_length=30, choices=CaseDocument.Kind.choices)
+    file = models.FileField(_("archivo"), upload_to="petitions/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("anexo de la petición")
+        verbose_name_plural = _("anexos de la petición")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.get_kind_display()}"
 
 
 class Referral(models.Model):
