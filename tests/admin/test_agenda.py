@@ -34,7 +34,7 @@ def _appointment(
 
 
 def _registrant(appointment: Appointment) -> Registrant:
-    registrant = _registrant(appointment)
+    registrant = appointment.account.registrant
     assert registrant is not None
     return registrant
 
