@@ -14,7 +14,12 @@ import pytest
 
 from portal.models import Appointment, AppointmentReason
 from procedures.models import Case, CaseDocument, CaseStep
-from procedures.services.intake import attach_document, check_requirements, receive_case
+from procedures.services.intake import (
+    attach_document,
+    check_requirements,
+    decide_jurisdiction,
+    receive_case,
+)
 from registry.models import AuditEntry, Registrant
 from tests.clock import BOGOTA, TODAY
 from tests.factories import (
@@ -166,3 +171,64 @@ def test_h_an_impediment_declared_by_a_funcionario_is_rejected_by_the_director(
     assert evaluation.actor == director
     assert evaluation.reason == "El parentesco es de cuarto grado: no configura impedimento."
     assert not case.steps.filter(kind=CaseStep.Kind.IMPEDIMENT_ACCEPTED).exists()
+
+
+def test_a_filing_from_abroad_is_recorded_and_formalised_and_a_notice_acknowledged(
+    open_page, screenshot, official, official_of_other_seccional, tmp_path
+) -> None:
+    page = _log_in(open_page, official)  # first: it reloads the reference tables
+    registrant = make_natural(
+        by=official, first_name="CAMILA", first_surname="ORTIZ", email="camila@example.es"
+    )
+    scan, passport = tmp_path / "cedula.pdf", tmp_path / "pasaporte.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% cedula\n")
+    passport.write_bytes(b"%PDF-1.4\n% pasaporte\n")
+
+    # Art. 9 par.: what arrived through the PQSRD system, with its two attachments.
+    page.get_by_role("link", name="Peticiones").first.click()
+    page.get_by_role("link", name="Radicar solicitud desde el exterior").click()
+    page.locator("#id_requested_case_type").select_option("update")
+    page.get_by_label("Nombre del solicitante").fill("Camila Ortiz")
+    page.get_by_label("Correo informado").fill("camila@example.es")
+    page.get_by_label("Tipo de documento").select_option(registrant.document_type_id or "13")
+    page.get_by_label("Número de documento").fill(registrant.document_number)
+    page.get_by_label("País de residencia (código de dos letras)").fill("ES")
+    page.get_by_label("Lo que solicita").fill("Vivo en Madrid desde marzo: nueva dirección.")
+    page.get_by_label("Documento de identidad escaneado").set_input_files(str(scan))
+    page.get_by_label("Página del pasaporte con la fecha de salida del país").set_input_files(
+        str(passport)
+    )
+    screenshot(page, "desk_abroad_receive")
+    page.get_by_role("button", name="Radicar la solicitud").click()
+    page.wait_for_url("**/admin/procedures/petition/*/change/")
+    assert "Documento de identidad escaneado" in page.get_by_test_id("abroad-filing").inner_text()
+    screenshot(page, "desk_abroad_petition")
+
+    page.get_by_role("link", name="Formalizar", exact=True).click()
+    page.get_by_label("País (casilla 38)").fill("ES")
+    page.get_by_label("Departamento (casilla 39)").select_option("")
+    page.get_by_label("Municipio (casilla 40)").select_option("")
+    page.get_by_label("Dirección principal (casilla 41)").fill("CALLE MAYOR 1, MADRID")
+    screenshot(page, "desk_abroad_formalize")
+    page.get_by_role("button", name="Formalizar").click()
+    page.wait_for_url("**/procedures/case/*/change/")
+    case = Case.objects.get()
+    assert case.from_abroad and case.channel == "pqsrd"
+    screenshot(page, "desk_abroad_case")
+
+    # A notice to Medellín: the oficio remisorio of a case forwarded there.
+    other = make_natural(by=official, department="05", municipality="05001", first_name="IVÁN")
+    forwarded = receive_case(judicial_cancellation_request(other), by=official)
+    attach_document(
+        forwarded, kind=CaseDocument.Kind.JUDICIAL_ORDER, file=pdf_upload(), by=official
+    )
+    decide_jurisdiction(check_requirements(forwarded, by=official, met=True), by=official)
+
+    page = _log_in(open_page, official_of_other_seccional)
+    page.get_by_role("link", name="Avisos de seccionales").first.click()
+    assert "1 aviso pendiente" in page.get_by_test_id("notices-pending").inner_text()
+    screenshot(page, "desk_notices_pending")
+    page.get_by_role("button", name="Acusar recibo").click()
+    assert "Acusó recibo del aviso" in page.locator(".messagelist").inner_text()
+    assert "Recibido" in page.get_by_test_id("notices").inner_text()
+    screenshot(page, "desk_notices_acknowledged")
