@@ -36,7 +36,7 @@ def notices_view(model_admin: ModelAdmin[Communication], request: HttpRequest) -
         "admin/procedures/communication/notices.html",
         {
             **admin_site_context(request, Communication),
-            "title": _("Avisos de otras seccionales"),
+            "title": _("Avisos de seccionales"),
             "notices": rows,
             "pending": sum(1 for n in rows if not hasattr(n, "acknowledgment")),
             "central": is_central(request.user),
