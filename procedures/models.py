@@ -840,17 +840,27 @@ class Petition(ConcurrentTransitionMixin, models.Model):
     )
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions"
+        Registrant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("inscrito"),
     )
     requester_name = models.CharField(_("peticionario"), max_length=200)
     requester_email = models.EmailField(_("correo"), blank=True)
     seccional = models.ForeignKey(Seccional, on_delete=models.PROTECT, related_name="petitions")
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(_("recibida"), auto_now_add=True)
     answer = models.TextField(_("respuesta"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("respondida por"),
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("respondida el"), null=True, blank=True)
     # A filing from abroad (Decreto 2460 de 2013, art. 9 par.): who files it, from where, what
     # is asked, and the case it was formalised into at the desk.
     from_abroad = models.BooleanField(_("desde el exterior (art. 9 par.)"), default=False)
