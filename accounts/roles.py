@@ -47,6 +47,8 @@ _OFFICIAL = [
     "procedures.view_referral",
     "mass_changes.view_masschange",
     "mass_changes.propose_masschange",
+    # The videoatención agenda of the seccional (backoffice.views.agenda).
+    "portal.view_appointment",
 ]
 _DIRECTOR = [
     *_OFFICIAL,

@@ -103,14 +103,15 @@ def can_download(user: User | AnonymousUser, document: StoredDocument) -> bool:
 
 
 def _in_scope(user: User | AnonymousUser, document: StoredDocument) -> bool:
-    from procedures.selectors import case_in_scope, registrant_visible_to
+    from procedures.selectors import case_in_scope, notice_in_scope, registrant_visible_to
 
     if document.form_version is not None:
         return registrant_visible_to(user, document.form_version.registrant)
     if document.official_format is not None:
         return case_in_scope(user, document.official_format.case)
     if document.communication is not None:
-        return case_in_scope(user, document.communication.case)
+        communication = document.communication
+        return case_in_scope(user, communication.case) or notice_in_scope(user, communication)
     if document.case is not None:
         return case_in_scope(user, document.case)
     return False

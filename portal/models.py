@@ -294,6 +294,8 @@ class Appointment(models.Model):
     class State(models.TextChoices):
         BOOKED = "booked", _("Reservada")
         CANCELLED = "cancelled", _("Cancelada")
+        ATTENDED = "attended", _("Atendida")
+        NO_SHOW = "no_show", _("No asistió")
 
     account = models.ForeignKey(
         CitizenAccount, on_delete=models.CASCADE, related_name="appointments"
@@ -307,6 +309,24 @@ class Appointment(models.Model):
     meeting_url = models.URLField(_("enlace de la videollamada"))
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The official who closed the appointment (attended or no-show) and when.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("atendida por"),
+    )
+    closed_at = models.DateTimeField(_("cerrada"), null=True, blank=True)
+    case = models.ForeignKey(
+        "procedures.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("trámite iniciado"),
+    )
 
     class Meta:
         verbose_name = _("cita de videoatención")

@@ -14,7 +14,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from registry.models import KIND_PERSON_TYPE, PersonType, Registrant, RegistrantKind, Seccional
+from registry.models import (
+    KIND_PERSON_TYPE,
+    DocumentType,
+    PersonType,
+    Registrant,
+    RegistrantKind,
+    Seccional,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -702,6 +709,41 @@ class Communication(models.Model):
         return f"{self.get_kind_display()}: {self.recipient_name}"
 
 
+# Communications addressed to a seccional (not to a person): the five-year notice of a
+# cancelación de oficio (procedure, activity 12), the oficio remisorio of a forwarded case
+# (activity 4) and the notice to the customs processes. Today they have no email: the receiving
+# seccional reads them in its inbox of notices and acknowledges them.
+NOTICE_KINDS = frozenset(
+    {
+        Communication.Kind.TO_SECCIONAL,
+        Communication.Kind.FORWARDING,
+        Communication.Kind.TO_CUSTOMS,
+    }
+)
+
+
+class NoticeAcknowledgment(models.Model):
+    """Who of the receiving seccional acknowledged a notice, and when."""
+
+    communication = models.OneToOneField(
+        Communication, on_delete=models.PROTECT, related_name="acknowledgment"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recibido por"),
+    )
+    at = models.DateTimeField(_("recibido el"))
+
+    class Meta:
+        verbose_name = _("acuse de recibo de aviso")
+        verbose_name_plural = _("acuses de recibo de avisos")
+
+    def __str__(self) -> str:
+        return f"{self.communication_id} {self.at:%Y-%m-%d %H:%M}"
+
+
 class PendingObligation(models.Model):
     """An obligation an official found pending; it blocks a cancellation on request.
 
@@ -821,17 +863,49 @@ class Petition(ConcurrentTransitionMixin, models.Model):
     )
     channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
     registrant = models.ForeignKey(
-        Registrant, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions"
+        Registrant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("inscrito"),
     )
     requester_name = models.CharField(_("peticionario"), max_length=200)
     requester_email = models.EmailField(_("correo"), blank=True)
     seccional = models.ForeignKey(Seccional, on_delete=models.PROTECT, related_name="petitions")
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(_("recibida"), auto_now_add=True)
     answer = models.TextField(_("respuesta"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("respondida por"),
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("respondida el"), null=True, blank=True)
+    # A filing from abroad (Decreto 2460 de 2013, art. 9 par.): who files it, from where, what
+    # is asked, and the case it was formalised into at the desk.
+    from_abroad = models.BooleanField(_("desde el exterior (art. 9 par.)"), default=False)
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tipo de documento"),
+    )
+    document_number = models.CharField(_("número de documento"), max_length=20, blank=True)
+    residence_country = models.CharField(_("país de residencia"), max_length=2, blank=True)
+    details = models.TextField(_("lo que solicita"), blank=True)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trámite formalizado"),
+    )
 
     class Meta:
         verbose_name = _("petición (PQSRD)")
@@ -848,6 +922,23 @@ class Petition(ConcurrentTransitionMixin, models.Model):
     )
     def respond(self, *, answer: str, by: User, at: datetime) -> None:
         self.answer, self.answered_by, self.answered_at = answer, by, at
+
+
+class PetitionAttachment(models.Model):
+    """A file that came with a petition: for a filing from abroad, the scanned identity
+    document and the passport page with the exit date (art. 9 par.)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("tipo"), max_length=30, choices=CaseDocument.Kind.choices)
+    file = models.FileField(_("archivo"), upload_to="petitions/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("anexo de la petición")
+        verbose_name_plural = _("anexos de la petición")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.get_kind_display()}"
 
 
 class Referral(models.Model):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.scope import can_act_in, is_central, scope_to_seccional, seccional_of
 from deadlines.rules import update_due_on
-from procedures.models import Case, CaseType, Petition, Referral
+from procedures.models import NOTICE_KINDS, Case, CaseType, Communication, Petition, Referral
 from procedures.services.assignment import OPEN_STATES
 from registry.models import Registrant
 from registry.services.registration import registration_due_on
@@ -80,6 +80,32 @@ def case_in_scope(user: Any, case: Case) -> bool:
     """The case page's rule, for everything that shows a case or its documents: officials see
     their seccional's cases; the central level and superusers see all."""
     return can_act_in(user, case.seccional_id)
+
+
+def seccional_notices(user: Any) -> QuerySet[Communication]:
+    """The notices addressed to the official's seccional (every seccional's for the central
+    level), unacknowledged first, newest first."""
+    rows = Communication.objects.filter(kind__in=NOTICE_KINDS, seccional__isnull=False)
+    return (
+        scope_to_seccional(rows, user)
+        .select_related(
+            "case__registrant",
+            "case__seccional",
+            "case__received_at_seccional",
+            "seccional",
+            "acknowledgment__by",
+        )
+        .order_by(F("acknowledgment__id").asc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def notice_in_scope(user: Any, communication: Communication) -> bool:
+    """A notice may also be opened by the seccional it is addressed to."""
+    return (
+        communication.kind in NOTICE_KINDS
+        and communication.seccional_id is not None
+        and can_act_in(user, communication.seccional_id)
+    )
 
 
 @dataclass(frozen=True)

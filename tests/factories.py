@@ -118,3 +118,29 @@ def judicial_cancellation_request(registrant: Registrant, **overrides: Any) -> A
     )
     values.update(overrides)
     return CaseRequest(**values)
+
+
+def make_appointment(registrant: Registrant, *, at: Any, reason: str) -> Any:
+    """A video appointment booked through the portal's service by the inscrito's own account,
+    at `at` (an aware datetime) in the inscrito's seccional."""
+    from django.contrib.auth.models import User
+
+    from portal.models import CitizenAccount, Slot
+    from portal.services import appointments
+
+    n = next(_sequence)
+    account = CitizenAccount.objects.create(
+        user=User.objects.create_user(username=f"ciudadano{n}"),
+        document_type_id=registrant.document_type_id or "13",
+        document_number=registrant.document_number or str(1_000_000 + n),
+        first_name=registrant.first_name or "ANA",
+        last_name=registrant.first_surname or "ROJAS",
+        email=registrant.email or f"ciudadano{n}@example.co",
+        mobile="3001234567",
+        email_confirmed_at=timezone.now(),
+        registrant=registrant,
+    )
+    slot, _created = Slot.objects.get_or_create(
+        seccional_id=registrant.seccional_id, starts_at=at, defaults={"capacity": 2}
+    )
+    return appointments.book(account, slot_id=slot.pk, reason=reason)

@@ -5,10 +5,12 @@ Django's admin autodiscovery imports ``backoffice.admin``; the domain apps have 
 
 from backoffice.admin import (  # noqa: F401  (imported for their admin.register side effect)
     accounts,
+    agenda,
     agreements,
     deadlines,
     documents,
     mass_changes,
+    notices,
     procedures,
     registry,
 )

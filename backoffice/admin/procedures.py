@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import is_central, seccional_of
 from backoffice import views
+from backoffice.views import abroad
 from backoffice.views.ex_officio import ex_officio_registration_view
 from deadlines.rules import AUTHORITY_PRIORITY, JUDICIAL_PRIORITY
 from deadlines.selectors import due_day
@@ -360,8 +362,15 @@ class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "answer",
         "answered_by",
         "answered_at",
+        "from_abroad",
+        "document_type",
+        "document_number",
+        "residence_country",
+        "details",
+        "case",
     )
     change_form_template = "admin/procedures/petition/change_form.html"
+    change_list_template = "admin/procedures/petition/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Petition]:
         queryset = super().get_queryset(request).select_related("registrant", "answered_by")
@@ -371,11 +380,37 @@ class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         def answer(request: HttpRequest, object_id: str) -> HttpResponse:
             return views.answer_petition_view(self, request, object_id)
 
+        def receive_abroad(request: HttpRequest) -> HttpResponse:
+            return abroad.receive_abroad_view(self, request)
+
+        def formalize(request: HttpRequest, object_id: str) -> HttpResponse:
+            return abroad.formalize_view(self, request, object_id)
+
+        def attachment(
+            request: HttpRequest, object_id: str, attachment_id: str
+        ) -> HttpResponseBase:
+            return abroad.attachment_view(self, request, object_id, attachment_id)
+
         return [
             path(
                 "<int:object_id>/responder/",
                 self.admin_site.admin_view(answer),
                 name="procedures_petition_answer",
+            ),
+            path(
+                "desde-el-exterior/",
+                self.admin_site.admin_view(receive_abroad),
+                name="procedures_petition_abroad",
+            ),
+            path(
+                "<int:object_id>/formalizar/",
+                self.admin_site.admin_view(formalize),
+                name="procedures_petition_formalize",
+            ),
+            path(
+                "<int:object_id>/anexo/<int:attachment_id>/",
+                self.admin_site.admin_view(attachment),
+                name="procedures_petition_attachment",
             ),
             *super().get_urls(),
         ]
@@ -387,7 +422,10 @@ class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        extra = {"can_answer": request.user.has_perm("procedures.process_case")}
+        extra = {
+            "can_answer": request.user.has_perm("procedures.process_case"),
+            **abroad.petition_extra_context(request, self.get_object(request, object_id)),
+        }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
 

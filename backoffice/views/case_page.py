@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.scope import can_act_in
 from backoffice import forms as f
 from backoffice.views.actions import attach_if_given, offered_actions
+from backoffice.views.agenda import appointment_for_intake, intake_initial, link_received
 from backoffice.views.common import (
     UNDECIDED_STATES,
     actor,
@@ -226,13 +227,21 @@ def receive_case_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> Ht
     """Activity 1: receive a request; an unauthorised channel makes it a PQSRD petition."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
+    appointment = appointment_for_intake(request)
+    if isinstance(appointment, HttpResponse):
+        return appointment
     posted = request.method == "POST"
-    form = f.ReceiveCaseForm(request.POST if posted else None, request.FILES if posted else None)
+    form = f.ReceiveCaseForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=intake_initial(appointment),
+    )
     if posted and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 received = _receive(request, data)
+                link_received(request, appointment, received)
         except InvalidNit as error:
             form.add_error("registrant_nit", error.message)
         except NotAllowed as error:
@@ -263,6 +272,7 @@ def receive_case_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> Ht
             **admin_context(request),
             "title": _("Recibir un trámite"),
             "form": form,
+            "appointment": appointment,
             "media": model_admin.media + form.media,
         },
     )

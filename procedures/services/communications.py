@@ -130,7 +130,14 @@ def _planned(case: Case, *, form_version: FormVersion | None = None) -> list[Com
             % {"act": case.act_number, "name": registrant.display_name, "date": cancelled_on},
         )
     if case.is_cancellation and registrant.customs_qualities.exists():
-        add(Communication.Kind.TO_CUSTOMS, _("Procesos de aduanas"), "", summary)
+        # Delivered to the customs processes of the inscrito's seccional, in its inbox of notices.
+        add(
+            Communication.Kind.TO_CUSTOMS,
+            _("Procesos de aduanas"),
+            "",
+            summary,
+            registrant.seccional,
+        )
     return items
 
 

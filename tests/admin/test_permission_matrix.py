@@ -413,3 +413,140 @@ def test_each_role_may_start_an_ex_officio_procedure_where_its_seccional_allows(
         assert started is not None
         assert started.seccional_id == seccional
         assert started.state == "in_process"
+
+
+# --- The officials' desk: the agenda, the inbox of notices, filings from abroad -----------------
+
+
+def _appointment_in(seccional: str) -> Any:
+    from datetime import datetime, time
+
+    from tests.clock import BOGOTA, TODAY
+    from tests.factories import make_appointment
+
+    return make_appointment(
+        registrant_in(seccional),
+        at=datetime.combine(TODAY, time(10, 0), tzinfo=BOGOTA),
+        reason="identification",
+    )
+
+
+def _notice_to(seccional: str) -> Any:
+    """The oficio remisorio of a case forwarded to `seccional` from the other one."""
+    from accounts.models import Role
+    from accounts.services import create_official
+    from procedures.models import Communication
+    from procedures.services.intake import check_requirements, decide_jurisdiction
+
+    origin = OTHER if seccional == OWN else OWN
+    sender = create_official(
+        username=f"remitente-{origin}", password="x", role=Role.OFFICIAL, seccional=origin
+    )
+    case = cancellation(registrant_in(seccional), "received")
+    case.received_at_seccional_id = case.seccional_id = origin
+    case.save(update_fields=["received_at_seccional", "seccional"])
+    decide_jurisdiction(check_requirements(case, by=sender, met=True), by=sender)
+    return Communication.objects.get(case=case, kind="forwarding", seccional_id=seccional)
+
+
+def _abroad_petition_in(seccional: str) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from procedures.services.abroad import AbroadFiling, receive_filing_from_abroad
+
+    registrant = registrant_in(seccional)
+    files = {
+        kind: SimpleUploadedFile(f"{kind}.pdf", b"%PDF-1.4 x", "application/pdf")
+        for kind in ("identity_scan", "passport_exit_page")
+    }
+    superuser = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "recibe", "recibe@example.co", "x"
+    )
+    return receive_filing_from_abroad(
+        AbroadFiling(
+            requested_case_type="update",
+            requester_name=registrant.display_name,
+            requester_email="exterior@example.es",
+            document_type=registrant.document_type_id or "13",
+            document_number=registrant.document_number,
+            residence_country="ES",
+            details="Nueva dirección en Madrid.",
+        ),
+        files=files,
+        by=superuser,
+    )
+
+
+def _desk_snapshot(target: Any) -> tuple[Any, ...]:
+    fresh = type(target).objects.get(pk=target.pk)
+    if hasattr(fresh, "closed_by_id"):  # an appointment
+        return (fresh.state, fresh.closed_by_id, fresh.case_id)
+    if hasattr(fresh, "from_abroad"):  # a petition
+        return (fresh.state, fresh.case_id, Case.objects.count())
+    return (hasattr(fresh, "acknowledgment"),)  # a notice
+
+
+DESK_UPDATE = {
+    "country": "ES",
+    "department": "",
+    "municipality": "",
+    "address": "CALLE MAYOR 1, MADRID",
+    "email": "exterior@example.es",
+    "phone_1": "34911234567",
+}
+DESK_CELLS: dict[str, tuple[Callable[[str], Any], Callable[[Client, Any], Any], bool]] = {
+    "open appointment": (
+        _appointment_in,
+        lambda c, a: c.get(reverse("admin:portal_appointment_change", args=[a.pk])),
+        False,
+    ),
+    "mark appointment attended": (
+        _appointment_in,
+        lambda c, a: c.post(reverse("admin:portal_appointment_close", args=[a.pk, "atendida"])),
+        True,
+    ),
+    "open notice pdf": (
+        _notice_to,
+        lambda c, n: c.post(reverse("admin:procedures_communication_pdf", args=[n.pk])),
+        False,
+    ),
+    "acknowledge notice": (
+        _notice_to,
+        lambda c, n: c.post(reverse("admin:procedures_communication_acknowledge", args=[n.pk])),
+        True,
+    ),
+    "formalize filing from abroad": (
+        _abroad_petition_in,
+        lambda c, p: c.post(
+            reverse("admin:procedures_petition_formalize", args=[p.pk]), DESK_UPDATE
+        ),
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("seccional", [OWN, OTHER], ids=["own", "other"])
+@pytest.mark.parametrize("action", list(DESK_CELLS))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_use_the_desk_exactly_in_its_seccional(
+    request, role, action, seccional
+) -> None:
+    actor = getattr(Cast(request), role)
+    setup, ask, writes = DESK_CELLS[action]
+    target = setup(seccional)
+    before = _desk_snapshot(target)
+
+    response = ask(client_for(actor), target)
+
+    after = _desk_snapshot(target)
+    if role == "citizen":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        assert after == before
+    elif seccional == OTHER and role in ("official", "director"):
+        assert response.status_code == 403, response
+        assert "rut-refusal" in response.content.decode()
+        assert after == before
+    else:
+        assert response.status_code == (302 if writes or "pdf" in action else 200), response
+        assert (after != before) is writes
