@@ -20,7 +20,12 @@ STEPS = {
         "first_name": "Ana",
         "other_names": "María",
         "document_issue_date": "2010-03-01",
+        "issue_department": "11",
+        "issue_municipality": "11001",
         "birth_date": "1990-02-01",
+        "birth_country": "CO",
+        "birth_department": "05",
+        "birth_municipality": "05001",
     },
     "ubicacion": {
         "department": "11",
@@ -37,6 +42,7 @@ STEPS = {
         "secondary_code": "",
         "secondary_started_on": "",
     },
+    "establecimientos": {},
     "responsabilidades": {"responsibilities": ["05", "49"]},
 }
 
