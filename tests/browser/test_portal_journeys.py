@@ -82,6 +82,15 @@ def sign_in(page: Any, number: str, password: str = PASSWORD) -> None:
     page.wait_for_url("**/mi-rut/")
 
 
+def choose_municipio(page: Any, prefix: str, department: str, municipality: str) -> None:
+    """A departamento, then one of its municipios once portal.js has loaded them."""
+    page.locator(f"#id_{prefix}_department").select_option(label=department)
+    page.locator(f"#id_{prefix}_municipality option", has_text=municipality).first.wait_for(
+        state="attached"
+    )
+    page.locator(f"#id_{prefix}_municipality").select_option(label=municipality)
+
+
 def make_account(number: str, email: str) -> CitizenAccount:
     accounts.sign_up(
         accounts.SignUpData("13", number, "Luis", "Pardo Gil", email, "3104445566"),
@@ -124,7 +133,9 @@ def test_sign_up_activation_inscription_with_a_resumed_draft_nit_and_rut_pdf(sit
     page.get_by_label("Segundo apellido").fill("Díaz")
     page.get_by_label("Primer nombre").fill("Ana")
     page.get_by_label("Fecha de expedición del documento").fill("2010-03-01")
+    choose_municipio(page, "issue", "BOGOTÁ, D.C.", "BOGOTÁ, D.C.")
     page.get_by_label("Fecha de nacimiento").fill("1990-02-01")
+    choose_municipio(page, "birth", "ANTIOQUIA", "MEDELLÍN")
     site.check(page, "inscripcion-1-identificacion")
     page.get_by_role("button", name="Guardar y continuar").click()
 
@@ -144,6 +155,8 @@ def test_sign_up_activation_inscription_with_a_resumed_draft_nit_and_rut_pdf(sit
     assert page.get_by_label("Código CIIU de la actividad principal").input_value() == "6201"
     page.get_by_label("Fecha de inicio de la actividad principal").fill("2020-01-01")
     site.check(page, "inscripcion-3-actividades")
+    page.get_by_role("button", name="Guardar y continuar").click()
+    page.wait_for_url("**/inscripcion/establecimientos/")
     page.get_by_role("button", name="Guardar y continuar").click()
     page.wait_for_url("**/inscripcion/responsabilidades/")
     page.context.close()  # the person closes the browser in the middle of the inscription
