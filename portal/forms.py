@@ -259,8 +259,8 @@ class IdentificationForm(forms.Form):
         label=_("Fecha de nacimiento"), widget=_date_widget(), validators=[_not_future]
     )
     birth_country = forms.ChoiceField(label=_("País de nacimiento"), initial="CO")
-    birth_department = forms.ChoiceField(label=_("Departamento de nacimiento"), required=False)
-    birth_municipality = forms.ChoiceField(label=_("Municipio de nacimiento"), required=False)
+    birth_department = forms.ChoiceField(label=_("Departamento de nacimiento"))
+    birth_municipality = forms.ChoiceField(label=_("Municipio de nacimiento"))
     foreign_tax_number = forms.CharField(
         label=_("Número de identificación tributaria en su país de origen"),
         max_length=30,
@@ -286,6 +286,19 @@ class IdentificationForm(forms.Form):
             del self.fields["foreign_tax_number"]
         choice_field(self, "birth_country").choices = selectors.countries()
         set_divipola_choices(self, "birth_department", "birth_municipality")
+        # Born in Colombia (the default): the DIVIPOLA municipio; abroad, the country is enough.
+        country = self.data.get(self.add_prefix("birth_country")) or self.initial.get(
+            "birth_country", "CO"
+        )
+        in_colombia = country == "CO"
+        self.fields["birth_department"].required = in_colombia
+        self.fields["birth_municipality"].required = in_colombia
+        self.fields["birth_department"].error_messages["required"] = _(
+            "Indique el departamento donde nació."
+        )
+        self.fields["birth_municipality"].error_messages["required"] = _(
+            "Indique el municipio donde nació."
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -296,11 +309,6 @@ class IdentificationForm(forms.Form):
                 "document_issue_date",
                 _("La fecha de expedición no puede ser anterior a la de nacimiento."),
             )
-        if data.get("birth_country") == "CO":
-            if not data.get("birth_department"):
-                self.add_error("birth_department", _("Indique el departamento donde nació."))
-            if not data.get("birth_municipality"):
-                self.add_error("birth_municipality", _("Indique el municipio donde nació."))
         return data
 
 

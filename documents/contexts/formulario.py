@@ -195,7 +195,7 @@ def _sheet_1(version: FormVersion, snapshot: dict[str, Any]) -> list[dict[str, A
                         cell("", _("Lugar de nacimiento"), birth_place, 25),
                         cell(
                             "",
-                            _("NIT del país de origen"),
+                            _("Identificación tributaria del exterior"),
                             ident.get("foreign_tax_number"),
                             25,
                         ),
