@@ -65,6 +65,30 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# The wizard's dates are typed as people write them in Colombia, whatever the browser's own
+# language would show in a native date picker; ISO is still understood.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_HELP = _("Día, mes y año: dd/mm/aaaa, p. ej. 15/07/2008.")
+
+
+def co_date_field(
+    label: Any, *, required: bool = True, autocomplete: str = "off"
+) -> forms.DateField:
+    """A dd/mm/aaaa date, not in the future."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=DATE_HELP,
+        error_messages={"invalid": _("Escriba la fecha como dd/mm/aaaa, p. ej. 15/07/2008.")},
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"inputmode": "numeric", "autocomplete": autocomplete, "spellcheck": "false"},
+        ),
+        validators=[_not_future],
+    )
+
+
 def _not_future(value: date | None) -> None:
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("La fecha no puede ser futura."))
@@ -247,17 +271,11 @@ class IdentificationForm(forms.Form):
     second_surname = forms.CharField(label=_("Segundo apellido"), max_length=60, required=False)
     first_name = forms.CharField(label=_("Primer nombre"), max_length=60)
     other_names = forms.CharField(label=_("Otros nombres"), max_length=60, required=False)
-    document_issue_date = forms.DateField(
-        label=_("Fecha de expedición del documento"),
-        widget=_date_widget(),
-        validators=[_not_future],
-    )
+    document_issue_date = co_date_field(_("Fecha de expedición del documento"))
     issue_department = forms.ChoiceField(label=_("Departamento de expedición"))
     issue_municipality = forms.ChoiceField(label=_("Municipio de expedición"))
     issue_country = forms.ChoiceField(label=_("País de expedición"))
-    birth_date = forms.DateField(
-        label=_("Fecha de nacimiento"), widget=_date_widget(), validators=[_not_future]
-    )
+    birth_date = co_date_field(_("Fecha de nacimiento"), autocomplete="bday")
     birth_country = forms.ChoiceField(label=_("País de nacimiento"), initial="CO")
     birth_department = forms.ChoiceField(label=_("Departamento de nacimiento"))
     birth_municipality = forms.ChoiceField(label=_("Municipio de nacimiento"))
@@ -358,12 +376,7 @@ class EstablishmentForm(forms.Form):
         required=False,
         widget=_text(autocomplete="off", inputmode="tel"),
     )
-    establishment_opened_on = forms.DateField(
-        label=_("Fecha de apertura"),
-        required=False,
-        widget=_date_widget(),
-        validators=[_not_future],
-    )
+    establishment_opened_on = co_date_field(_("Fecha de apertura"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -506,22 +519,15 @@ class ActivitiesForm(forms.Form):
         help_text=_("Cuatro dígitos. Si no lo sabe, búsquelo abajo por palabras."),
         widget=_text(inputmode="numeric", **TEXT),
     )
-    principal_started_on = forms.DateField(
-        label=_("Fecha de inicio de la actividad principal"),
-        widget=_date_widget(),
-        validators=[_not_future],
-    )
+    principal_started_on = co_date_field(_("Fecha de inicio de la actividad principal"))
     secondary_code = forms.CharField(
         label=_("Código CIIU de la actividad secundaria"),
         max_length=4,
         required=False,
         widget=_text(inputmode="numeric", **TEXT),
     )
-    secondary_started_on = forms.DateField(
-        label=_("Fecha de inicio de la actividad secundaria"),
-        widget=_date_widget(),
-        required=False,
-        validators=[_not_future],
+    secondary_started_on = co_date_field(
+        _("Fecha de inicio de la actividad secundaria"), required=False
     )
 
     def _clean_code(self, name: str) -> str:

@@ -8,6 +8,7 @@ reload by themselves, the search answers while typing and the draft autosaves.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -62,6 +63,7 @@ def _make_form(
     step: str, account: CitizenAccount, data: QueryDict | None, initial: dict[str, Any]
 ) -> forms.Form:
     """A step's form; the identification step depends on the account's document type."""
+    initial = _as_dates(FORMS[step], initial)
     if step == "identificacion":
         return IdentificationForm(data, initial=initial, document_type=account.document_type_id)
     return FORMS[step](data, initial=initial)
@@ -95,9 +97,32 @@ def _form_values(form: forms.Form, posted: QueryDict) -> dict[str, Any]:
             values[name] = posted.getlist(key)
         elif isinstance(field, forms.BooleanField):
             continue
+        elif isinstance(field, forms.DateField):
+            values[name] = _iso_if_date(field, posted.get(key, ""))
         else:
             values[name] = posted.get(key, "")
     return values
+
+
+def _iso_if_date(field: forms.DateField, typed: str) -> str:
+    """The draft keeps dates ISO; what is not a date yet is kept as typed."""
+    try:
+        parsed = field.to_python(typed)
+    except forms.ValidationError:
+        return typed
+    return parsed.isoformat() if parsed else typed
+
+
+def _as_dates(form_class: type[forms.Form], values: dict[str, Any]) -> dict[str, Any]:
+    """Draft values with the ISO dates of date fields as dates, so they show as dd/mm/aaaa."""
+    shown = dict(values)
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, forms.DateField) and isinstance(shown.get(name), str):
+            try:
+                shown[name] = date.fromisoformat(shown[name])
+            except ValueError:
+                pass  # half-typed: shown as it was typed
+    return shown
 
 
 @require_GET

@@ -30,9 +30,9 @@ def test_a_shopkeeper_inscribed_with_places_and_an_establishment_gets_them_on_th
 
     page.get_by_label("Primer apellido").fill("Pardo")
     page.get_by_label("Primer nombre").fill("Luis")
-    page.get_by_label("Fecha de expedición del documento").fill("2008-07-15")
+    page.get_by_label("Fecha de expedición del documento").fill("15/07/2008")
     choose_municipio(page, "issue", "BOGOTÁ, D.C.", "BOGOTÁ, D.C.")
-    page.get_by_label("Fecha de nacimiento").fill("1989-11-20")
+    page.get_by_label("Fecha de nacimiento").fill("20/11/1989")
     choose_municipio(page, "birth", "ANTIOQUIA", "ENVIGADO")
     site.check(page, "lugares-1-identificacion")
     page.get_by_role("button", name="Guardar y continuar").click()
@@ -46,14 +46,14 @@ def test_a_shopkeeper_inscribed_with_places_and_an_establishment_gets_them_on_th
 
     page.wait_for_url("**/inscripcion/actividades/")
     page.get_by_label("Código CIIU de la actividad principal").fill("4711")
-    page.get_by_label("Fecha de inicio de la actividad principal").fill("2019-02-01")
+    page.get_by_label("Fecha de inicio de la actividad principal").fill("01/02/2019")
     page.get_by_role("button", name="Guardar y continuar").click()
 
     page.wait_for_url("**/inscripcion/establecimientos/")
     page.get_by_label("Nombre del establecimiento").fill("Tienda La Esquina")
     choose_municipio(page, "establishment", "ANTIOQUIA", "ITAGÜÍ")
     page.get_by_label("Dirección del establecimiento").fill("CL 50 51 20")
-    page.get_by_label("Fecha de apertura").fill("2019-02-01")
+    page.get_by_label("Fecha de apertura").fill("01/02/2019")
     page.get_by_role("button", name="Agregar establecimiento").click()
     page.wait_for_url("**/inscripcion/establecimientos/")
     assert "TIENDA LA ESQUINA" in page.locator("main").inner_text()

@@ -90,7 +90,7 @@ def test_each_step_saves_the_draft_even_when_it_has_errors(signed_in, account):
     response = _post(signed_in, "identificacion", {**STEPS["identificacion"], "birth_date": "x"})
 
     assert response.status_code == 200
-    assert "Ingrese una fecha válida" in response.content.decode()
+    assert "Escriba la fecha como dd/mm/aaaa" in response.content.decode()
     draft = Draft.objects.get(account=account)
     assert draft.data["first_surname"] == "Rojas" and draft.step == "identificacion"
 

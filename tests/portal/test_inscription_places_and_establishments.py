@@ -144,6 +144,24 @@ def test_a_passport_holder_gives_the_country_of_issue_and_the_foreign_tax_number
     assert registrant.birth_place_id is None and registrant.foreign_tax_number == "123-45-6789"
 
 
+def test_dates_are_typed_and_shown_dd_mm_aaaa_and_kept_iso_in_the_draft(signed_in, account):
+    typed = {**STEPS["identificacion"], "document_issue_date": "15/07/2008"}
+
+    response = _post(signed_in, "identificacion", {**typed, "birth_date": "31/02/1990"})
+    assert "Escriba la fecha como dd/mm/aaaa, p. ej. 15/07/2008." in response.content.decode()
+    _post(signed_in, "identificacion", {**typed, "birth_date": "20/11/1989"})
+
+    draft = Draft.objects.get(account=account)
+    assert (draft.data["document_issue_date"], draft.data["birth_date"]) == (
+        "2008-07-15",
+        "1989-11-20",
+    )
+    page = signed_in.get(reverse("portal:inscription_step", args=["identificacion"]))
+    html = page.content.decode()
+    assert 'value="15/07/2008"' in html and 'value="20/11/1989"' in html
+    assert 'autocomplete="bday"' in html
+
+
 def test_born_in_colombia_needs_the_municipio_said_next_to_the_field(signed_in, account):
     response = _post(
         signed_in,
