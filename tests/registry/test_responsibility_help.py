@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from registry.responsibility_help import Answers, suggest_responsibilities
-from registry.validation import RegistrantData, validate_registrant_data
-from rut_portal.errors import InvalidData
 
 
 def codes(answers: Answers, *, principal: str = "4711", establishments: int = 0) -> list[str]:
@@ -41,27 +37,3 @@ def test_an_employee_only_declares_income_tax_when_bound_to():
 def test_the_simple_regime_replaces_income_tax_and_invoices():
     answers = Answers(simple_regime=True, files_income_tax=True, sells_with_vat=False)
     assert codes(answers) == ["47", "49", "52"]
-
-
-@pytest.mark.django_db
-def test_a_place_abroad_is_a_country_without_a_municipio():
-    data = RegistrantData(
-        kind="PN",
-        document_type="41",
-        document_number="PA1",
-        first_name="JOHN",
-        first_surname="SMITH",
-        country="US",
-        document_issue_place="11001",
-        document_issue_country="US",
-        birth_country="XX",
-    )
-
-    with pytest.raises(InvalidData) as refused:
-        validate_registrant_data(data)
-
-    errors = refused.value.as_field_errors()
-    assert errors["document_issue_place"] == [
-        "Un lugar en el exterior se indica solo con el país, sin municipio."
-    ]
-    assert errors["birth_country"] == ["El país «XX» no existe."]
