@@ -11,10 +11,12 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from documents.services import formulario_001_pdf
 from portal.models import CitizenAccount, Draft, PendingFiling
 from portal.services import accounts
 from registry.models import Establishment
 from tests.clock import TODAY
+from tests.documents.conftest import pdf_text
 from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD, last_code
 from tests.portal.test_inscription import STEPS
@@ -142,6 +144,11 @@ def test_a_passport_holder_gives_the_country_of_issue_and_the_foreign_tax_number
     assert registrant.document_issue_place_id is None
     assert (registrant.document_issue_country, registrant.birth_country) == ("US", "US")
     assert registrant.birth_place_id is None and registrant.foreign_tax_number == "123-45-6789"
+    version = registrant.form_versions.order_by("-version").first()
+    text = pdf_text(formulario_001_pdf(version, copy=True))
+    assert "28. Lugar de expedición: país ESTADOS UNIDOS" in text
+    assert "Lugar de nacimiento ESTADOS UNIDOS" in text
+    assert "Identificación tributaria del exterior 123-45-6789" in text
 
 
 def test_dates_are_typed_and_shown_dd_mm_aaaa_and_kept_iso_in_the_draft(signed_in, account):
