@@ -17,7 +17,12 @@ from portal import selectors
 from portal.models import AppointmentReason
 from procedures.models import CaseDocument, CaseType, RequesterKind, causes_for
 from procedures.services.withdrawals import CESSATION, REGIME_CHANGE, regime_change_years
-from registry.models import Registrant, Seccional
+from registry.models import (
+    DOCUMENTS_ISSUED_ABROAD,
+    FOREIGNERS_DOCUMENTS,
+    Registrant,
+    Seccional,
+)
 from registry.responsibilities import (
     BOOKKEEPING,
     ELECTRONIC_INVOICING,
@@ -28,6 +33,7 @@ from registry.responsibilities import (
     SIMPLE_REGIME,
     VAT,
 )
+from registry.responsibility_help import Answers
 from rut_portal import uploads
 
 MOBILE = re.compile(r"^3\d{9}$")
@@ -57,6 +63,30 @@ def _text(**attrs: Any) -> forms.TextInput:
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# The wizard's dates are typed as people write them in Colombia, whatever the browser's own
+# language would show in a native date picker; ISO is still understood.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_HELP = _("Día, mes y año: dd/mm/aaaa, p. ej. 15/07/2008.")
+
+
+def co_date_field(
+    label: Any, *, required: bool = True, autocomplete: str = "off"
+) -> forms.DateField:
+    """A dd/mm/aaaa date, not in the future."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=DATE_HELP,
+        error_messages={"invalid": _("Escriba la fecha como dd/mm/aaaa, p. ej. 15/07/2008.")},
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"inputmode": "numeric", "autocomplete": autocomplete, "spellcheck": "false"},
+        ),
+        validators=[_not_future],
+    )
 
 
 def _not_future(value: date | None) -> None:
@@ -241,14 +271,52 @@ class IdentificationForm(forms.Form):
     second_surname = forms.CharField(label=_("Segundo apellido"), max_length=60, required=False)
     first_name = forms.CharField(label=_("Primer nombre"), max_length=60)
     other_names = forms.CharField(label=_("Otros nombres"), max_length=60, required=False)
-    document_issue_date = forms.DateField(
-        label=_("Fecha de expedición del documento"),
-        widget=_date_widget(),
-        validators=[_not_future],
+    document_issue_date = co_date_field(_("Fecha de expedición del documento"))
+    issue_department = forms.ChoiceField(label=_("Departamento de expedición"))
+    issue_municipality = forms.ChoiceField(label=_("Municipio de expedición"))
+    issue_country = forms.ChoiceField(label=_("País de expedición"))
+    birth_date = co_date_field(_("Fecha de nacimiento"), autocomplete="bday")
+    birth_country = forms.ChoiceField(label=_("País de nacimiento"), initial="CO")
+    birth_department = forms.ChoiceField(label=_("Departamento de nacimiento"))
+    birth_municipality = forms.ChoiceField(label=_("Municipio de nacimiento"))
+    foreign_tax_number = forms.CharField(
+        label=_("Número de identificación tributaria en su país de origen"),
+        max_length=30,
+        required=False,
+        help_text=_("El que le asignó la autoridad tributaria de su país, si lo tiene."),
+        widget=_text(autocomplete="off", spellcheck="false"),
     )
-    birth_date = forms.DateField(
-        label=_("Fecha de nacimiento"), widget=_date_widget(), validators=[_not_future]
-    )
+
+    def __init__(self, *args: Any, document_type: str = "13", **kwargs: Any) -> None:
+        """`document_type`: the account's; a document issued abroad has a country of issue,
+        and a foreigner's document asks the tax number of the country of origin."""
+        super().__init__(*args, **kwargs)
+        self.issued_abroad = document_type in DOCUMENTS_ISSUED_ABROAD
+        if self.issued_abroad:
+            del self.fields["issue_department"], self.fields["issue_municipality"]
+            choice_field(self, "issue_country").choices = [("", _("— Elija —"))] + [
+                c for c in selectors.countries() if c[0] != "CO"
+            ]
+        else:
+            del self.fields["issue_country"]
+            set_divipola_choices(self, "issue_department", "issue_municipality")
+        if document_type not in FOREIGNERS_DOCUMENTS:
+            del self.fields["foreign_tax_number"]
+        choice_field(self, "birth_country").choices = selectors.countries()
+        set_divipola_choices(self, "birth_department", "birth_municipality")
+        # Born in Colombia (the default): the DIVIPOLA municipio; abroad, the country is enough.
+        country = self.data.get(self.add_prefix("birth_country")) or self.initial.get(
+            "birth_country", "CO"
+        )
+        in_colombia = country == "CO"
+        self.fields["birth_department"].required = in_colombia
+        self.fields["birth_municipality"].required = in_colombia
+        self.fields["birth_department"].error_messages["required"] = _(
+            "Indique el departamento donde nació."
+        )
+        self.fields["birth_municipality"].error_messages["required"] = _(
+            "Indique el municipio donde nació."
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -260,6 +328,129 @@ class IdentificationForm(forms.Form):
                 _("La fecha de expedición no puede ser anterior a la de nacimiento."),
             )
         return data
+
+
+ESTABLISHMENT_KINDS = [
+    ("02", _("Establecimiento de comercio")),
+    ("08", _("Oficina")),
+    ("09", _("Sede")),
+    ("01", _("Agencia")),
+    ("10", _("Sucursal")),
+    ("03", _("Centro de explotación agrícola")),
+    ("04", _("Centro de explotación animal")),
+    ("05", _("Centro de explotación minera")),
+    ("06", _("Centro de explotación de transformación")),
+    ("07", _("Centro de explotación de servicios")),
+]
+ESTABLISHMENT_REQUIRED = {
+    "establishment_name": _("Indique el nombre del establecimiento."),
+    "establishment_department": _("Indique el departamento del establecimiento."),
+    "establishment_municipality": _("Indique el municipio del establecimiento."),
+    "establishment_address": _("Indique la dirección del establecimiento."),
+}
+
+
+class EstablishmentForm(forms.Form):
+    """One establecimiento (Formulario 001, hoja de establecimientos); empty means none."""
+
+    establishment_kind = forms.ChoiceField(
+        label=_("Tipo de establecimiento"), choices=ESTABLISHMENT_KINDS, required=False
+    )
+    establishment_name = forms.CharField(
+        label=_("Nombre del establecimiento"),
+        max_length=200,
+        required=False,
+        widget=_text(autocomplete="off"),
+    )
+    establishment_department = forms.ChoiceField(label=_("Departamento"), required=False)
+    establishment_municipality = forms.ChoiceField(label=_("Municipio"), required=False)
+    establishment_address = forms.CharField(
+        label=_("Dirección del establecimiento"),
+        max_length=200,
+        required=False,
+        widget=_text(autocomplete="off"),
+    )
+    establishment_phone = forms.CharField(
+        label=_("Teléfono del establecimiento"),
+        max_length=20,
+        required=False,
+        widget=_text(autocomplete="off", inputmode="tel"),
+    )
+    establishment_opened_on = co_date_field(_("Fecha de apertura"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_divipola_choices(self, "establishment_department", "establishment_municipality")
+
+    def clean_establishment_phone(self) -> str:
+        phone = self.cleaned_data["establishment_phone"]
+        return _clean_phone(phone) if phone else ""
+
+    def has_establishment(self) -> bool:
+        """Whether the person typed one (the kind alone, preselected, does not count)."""
+        return any(
+            self.cleaned_data.get(name)
+            for name in (*ESTABLISHMENT_REQUIRED, "establishment_phone", "establishment_opened_on")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if self.has_establishment():
+            for name, message in ESTABLISHMENT_REQUIRED.items():
+                if not self.cleaned_data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        return self.cleaned_data
+
+    def establishment(self) -> dict[str, str]:
+        """The typed establecimiento as the draft keeps it (dates ISO)."""
+        data = self.cleaned_data
+        opened = data.get("establishment_opened_on")
+        return {
+            "kind_code": data.get("establishment_kind") or "",
+            "name": data["establishment_name"].strip().upper(),
+            "department": data["establishment_department"],
+            "municipality": data["establishment_municipality"],
+            "address": data["establishment_address"].strip().upper(),
+            "phone": data.get("establishment_phone", ""),
+            "opened_on": opened.isoformat() if opened else "",
+        }
+
+
+class EstablishmentsUpdateForm(EstablishmentForm):
+    """Mi RUT update: close some of the recorded establecimientos and/or open a new one."""
+
+    close = forms.MultipleChoiceField(
+        label=_("Establecimientos que cerró"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, recorded: list[str] | None = None, **kwargs: Any) -> None:
+        """`recorded`: the names of the record's establecimientos, in order."""
+        super().__init__(*args, **kwargs)
+        choice_field(self, "close").choices = [
+            (str(i), name) for i, name in enumerate(recorded or [])
+        ]
+        self.order_fields(["close"])
+
+
+def set_divipola_choices(
+    form: forms.BaseForm, department_name: str, municipality_name: str
+) -> None:
+    """Departamentos, and the municipios of the one chosen (posted or initial) only."""
+    blank = [("", _("— Elija —"))]
+    departments = blank + [(d.code, d.name) for d in selectors.departments()]
+    choice_field(form, department_name).choices = departments
+    department = form.data.get(form.add_prefix(department_name)) or form.initial.get(
+        department_name
+    )
+    choice_field(form, municipality_name).choices = blank + [
+        (m.code, m.name) for m in selectors.municipalities_of(department or "")
+    ]
+    # Django would say "not one of the available choices"; say what is wrong instead.
+    form.fields[municipality_name].error_messages["invalid_choice"] = _(
+        "El municipio elegido no pertenece al departamento %(department)s; elija uno de la lista."
+    ) % {"department": dict(departments).get(department or "", "")}
 
 
 class LocationForm(forms.Form):
@@ -282,18 +473,7 @@ class LocationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        blank = [("", _("— Elija —"))]
-        departments = blank + [(d.code, d.name) for d in selectors.departments()]
-        choice_field(self, "department").choices = departments
-        department = self.data.get(self.add_prefix("department")) or self.initial.get("department")
-        choice_field(self, "municipality").choices = blank + [
-            (m.code, m.name) for m in selectors.municipalities_of(department or "")
-        ]
-        # Django would say "not one of the available choices"; say what is wrong instead.
-        self.fields["municipality"].error_messages["invalid_choice"] = _(
-            "El municipio elegido no pertenece al departamento %(department)s; elija uno de la "
-            "lista."
-        ) % {"department": dict(departments).get(department or "", "")}
+        set_divipola_choices(self, "department", "municipality")
 
     def clean_postal_code(self) -> str:
         code = self.cleaned_data["postal_code"].strip()
@@ -339,22 +519,15 @@ class ActivitiesForm(forms.Form):
         help_text=_("Cuatro dígitos. Si no lo sabe, búsquelo abajo por palabras."),
         widget=_text(inputmode="numeric", **TEXT),
     )
-    principal_started_on = forms.DateField(
-        label=_("Fecha de inicio de la actividad principal"),
-        widget=_date_widget(),
-        validators=[_not_future],
-    )
+    principal_started_on = co_date_field(_("Fecha de inicio de la actividad principal"))
     secondary_code = forms.CharField(
         label=_("Código CIIU de la actividad secundaria"),
         max_length=4,
         required=False,
         widget=_text(inputmode="numeric", **TEXT),
     )
-    secondary_started_on = forms.DateField(
-        label=_("Fecha de inicio de la actividad secundaria"),
-        widget=_date_widget(),
-        required=False,
-        validators=[_not_future],
+    secondary_started_on = co_date_field(
+        _("Fecha de inicio de la actividad secundaria"), required=False
     )
 
     def _clean_code(self, name: str) -> str:
@@ -425,6 +598,56 @@ class ResponsibilitiesForm(forms.Form):
                 )
             )
         return sorted(chosen)
+
+
+YES_NO = [("si", _("Sí")), ("no", _("No"))]
+RESPONSIBILITY_QUESTIONS: list[tuple[str, Any]] = [
+    (
+        "employee_only",
+        _(
+            "¿Sus ingresos vienen solo de un salario o una pensión (no vende ni presta servicios "
+            "por su cuenta)?"
+        ),
+    ),
+    (
+        "files_income_tax",
+        _(
+            "¿Debe declarar renta (sus ingresos o su patrimonio superan los topes de la DIAN "
+            "para el año)?"
+        ),
+    ),
+    ("sells_with_vat", _("¿Vende bienes o presta servicios gravados con IVA?")),
+    (
+        "over_vat_threshold",
+        _("¿Sus ingresos brutos de la actividad, del año pasado o de este año, superan 3.500 UVT?"),
+    ),
+    ("invoices", _("¿Expide facturas por sus ventas o servicios?")),
+    ("merchant", _("¿Tiene matrícula mercantil en la cámara de comercio (es comerciante)?")),
+    ("simple_regime", _("¿Quiere acogerse al Régimen Simple de Tributación?")),
+]
+
+
+class ResponsibilityQuestionsForm(forms.Form):
+    """The responsibilities help: plain yes/no questions, all optional."""
+
+    prefix = "q"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in RESPONSIBILITY_QUESTIONS:
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=YES_NO, required=False, widget=forms.RadioSelect
+            )
+
+    def answers(self) -> Answers:
+        """The answers as yes (True), no (False) or not answered (None)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return Answers(
+            **{
+                name: {"si": True, "no": False}.get(data.get(name, ""))
+                for name, _label in RESPONSIBILITY_QUESTIONS
+            }
+        )
 
 
 class ConfirmForm(forms.Form):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+import pycountry
 from django.db.models import Prefetch, Q, QuerySet
 
+from documents.formatting import country_co
 from portal.models import Appointment, CitizenAccount, SignIn
 from procedures.models import Case, CaseStep, Communication, OfficialFormat
 from registry.models import (
@@ -37,6 +41,23 @@ def departments() -> QuerySet[Department]:
 
 def municipalities_of(department: str) -> QuerySet[Municipality]:
     return Municipality.objects.filter(department_id=department, is_current=True).order_by("name")
+
+
+@cache
+def countries() -> list[tuple[str, str]]:
+    """ISO 3166 countries with their Spanish names, Colombia first, then alphabetically."""
+    others = sorted(
+        ((c.alpha_2, country_co(c.alpha_2)) for c in pycountry.countries if c.alpha_2 != "CO"),
+        key=lambda item: normalize_name(item[1]),
+    )
+    return [("CO", country_co("CO")), *others]
+
+
+def municipality(code: str) -> Municipality | None:
+    """A DIVIPOLA municipio with its departamento, or None."""
+    return (
+        Municipality.objects.select_related("department").filter(pk=code).first() if code else None
+    )
 
 
 def search_ciiu(text: str, *, limit: int = CIIU_RESULTS) -> list[EconomicActivity]:

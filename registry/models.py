@@ -227,6 +227,11 @@ PROVISIONAL_NIT_KINDS = frozenset(
 
 # Document types whose number is the NIT of a persona natural (cédula de ciudadanía/extranjería).
 DOCUMENT_AS_NIT = frozenset({"13", "22"})
+# Documents a foreign authority issues: their place of issue is a country, not a municipio.
+DOCUMENTS_ISSUED_ABROAD = frozenset({"41", "42"})
+# Documents of foreigners, issued in Colombia or abroad (tarjeta and cédula de extranjería,
+# pasaporte, foreign ID, carné diplomático, PEP, PPT).
+FOREIGNERS_DOCUMENTS = frozenset({"21", "22", "41", "42", "46", "47", "48"})
 
 
 class Registrant(ConcurrentTransitionMixin, models.Model):
@@ -272,6 +277,8 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("lugar de expedición"),
     )
+    # A document issued abroad has a country of issue instead of a DIVIPOLA municipio (casilla 28).
+    document_issue_country = models.CharField(_("país de expedición"), max_length=2, blank=True)
     first_surname = models.CharField(_("primer apellido"), max_length=60, blank=True)
     second_surname = models.CharField(_("segundo apellido"), max_length=60, blank=True)
     first_name = models.CharField(_("primer nombre"), max_length=60, blank=True)
@@ -285,6 +292,7 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("lugar de nacimiento"),
     )
+    birth_country = models.CharField(_("país de nacimiento"), max_length=2, blank=True)
     foreign_tax_number = models.CharField(
         _("número de identificación tributaria del exterior"), max_length=30, blank=True
     )

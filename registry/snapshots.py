@@ -28,6 +28,12 @@ def _name(model: type[models.Model], code: str | None) -> str:
     return row.name if row is not None else ""  # type: ignore[attr-defined]
 
 
+def _department_of(municipality: str | None) -> str:
+    """The name of a DIVIPOLA municipio's departamento; empty for none."""
+    row = reference_cache.get(Municipality, municipality)
+    return _name(Department, row.department_id) if row is not None else ""
+
+
 CHILDREN = (
     "activities",
     "responsibilities",
@@ -62,7 +68,11 @@ def build_snapshot(
             "25_label": _name(DocumentType, r.document_type_id),
             "26": r.document_number,
             "27": _iso(r.document_issue_date),
+            # "28" keeps the municipio's name, as in the versions issued before the country.
             "28": _name(Municipality, r.document_issue_place_id),
+            "issue_country": r.document_issue_country
+            or ("CO" if r.document_issue_place_id else ""),
+            "issue_department": _department_of(r.document_issue_place_id),
             "31": r.first_surname,
             "32": r.second_surname,
             "33": r.first_name,
@@ -72,6 +82,7 @@ def build_snapshot(
             "37": r.acronym,
             "birth_date": _iso(r.birth_date),
             "birth_place": _name(Municipality, r.birth_place_id),
+            "birth_country": r.birth_country or ("CO" if r.birth_place_id else ""),
             "foreign_tax_number": r.foreign_tax_number,
             "display_name": r.display_name,
         },

@@ -79,12 +79,14 @@ class RegistrantData:
     document_number: str = ""
     document_issue_date: date | None = None
     document_issue_place: str = ""
+    document_issue_country: str = ""
     first_surname: str = ""
     second_surname: str = ""
     first_name: str = ""
     other_names: str = ""
     birth_date: date | None = None
     birth_place: str = ""
+    birth_country: str = ""
     foreign_tax_number: str = ""
     business_name: str = ""
     trade_name: str = ""
@@ -118,12 +120,14 @@ IDENTIFICATION_FIELDS = (
     "document_number",
     "document_issue_date",
     "document_issue_place",
+    "document_issue_country",
     "first_surname",
     "second_surname",
     "first_name",
     "other_names",
     "birth_date",
     "birth_place",
+    "birth_country",
     "business_name",
 )
 FOREIGN_KINDS = frozenset(
@@ -210,12 +214,21 @@ def _check_identification(data: RegistrantData, person_type: str, errors: _Error
         )
     if data.birth_date and data.birth_date > date.today():
         errors.add("birth_date", _("La fecha de nacimiento no puede ser futura."))
-    for name in ("document_issue_place", "birth_place"):
-        code = getattr(data, name)
-        if code and reference_cache.get(Municipality, code) is None:
-            errors.add(
-                name, _("El municipio «%(code)s» no existe en la DIVIPOLA.") % {"code": code}
-            )
+    for place, country in (
+        ("document_issue_place", "document_issue_country"),
+        ("birth_place", "birth_country"),
+    ):
+        _check_place(getattr(data, place), getattr(data, country), place, country, errors)
+
+
+def _check_place(code: str, country: str, place: str, country_name: str, errors: _Errors) -> None:
+    """A place of issue or birth: a DIVIPOLA municipio in Colombia, or only a country abroad."""
+    if code and reference_cache.get(Municipality, code) is None:
+        errors.add(place, _("El municipio «%(code)s» no existe en la DIVIPOLA.") % {"code": code})
+    if country and not _is_country(country):
+        errors.add(country_name, _("El país «%(code)s» no existe.") % {"code": country})
+    elif code and country and country.upper() != "CO":
+        errors.add(place, _("Un lugar en el exterior se indica solo con el país, sin municipio."))
 
 
 def _check_location(data: RegistrantData, errors: _Errors) -> None:
@@ -374,12 +387,14 @@ def data_from_registrant(registrant: Registrant) -> RegistrantData:
         document_number=r.document_number,
         document_issue_date=r.document_issue_date,
         document_issue_place=r.document_issue_place_id or "",
+        document_issue_country=r.document_issue_country,
         first_surname=r.first_surname,
         second_surname=r.second_surname,
         first_name=r.first_name,
         other_names=r.other_names,
         birth_date=r.birth_date,
         birth_place=r.birth_place_id or "",
+        birth_country=r.birth_country,
         foreign_tax_number=r.foreign_tax_number,
         business_name=r.business_name,
         trade_name=r.trade_name,

@@ -137,6 +137,12 @@ def _sheet_1(version: FormVersion, snapshot: dict[str, Any]) -> list[dict[str, A
     person_label = person_labels.get(person_type, "")
     document_type = " ".join(p for p in (text(ident.get("25")), text(ident.get("25_label"))) if p)
     activities = _activities(snapshot)
+    issue_country = country_co(text(ident.get("issue_country")))
+    birth_place = ", ".join(
+        p
+        for p in (text(ident.get("birth_place")), country_co(text(ident.get("birth_country"))))
+        if p
+    )
     responsibilities, responsibility_names = _coded_list(as_list(snapshot.get("responsibilities")))
     customs, customs_names = _coded_list(as_list(snapshot.get("customs_qualities")))
     department = " ".join(p for p in (text(location.get("39_code")), text(location.get("39"))) if p)
@@ -181,7 +187,18 @@ def _sheet_1(version: FormVersion, snapshot: dict[str, Any]) -> list[dict[str, A
                         cell("25", _("Tipo de documento"), document_type, 22),
                         cell("26", _("Número de identificación"), ident.get("26"), 18),
                         cell("27", _("Fecha de expedición"), date_co(ident.get("27")), 13),
-                        cell("28", _("Lugar de expedición"), ident.get("28"), 25),
+                        cell("28", _("Lugar de expedición: país"), issue_country, 25),
+                    ],
+                    [
+                        cell("29", _("Departamento"), ident.get("issue_department"), 25),
+                        cell("30", _("Ciudad/Municipio"), ident.get("28"), 25),
+                        cell("", _("Lugar de nacimiento"), birth_place, 25),
+                        cell(
+                            "",
+                            _("Identificación tributaria del exterior"),
+                            ident.get("foreign_tax_number"),
+                            25,
+                        ),
                     ],
                     [
                         cell("31", _("Primer apellido"), ident.get("31"), 25),

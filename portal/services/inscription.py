@@ -27,15 +27,24 @@ from procedures.services.intake import (
     receive_case,
 )
 from procedures.services.processing import grant_case
-from registry.models import DOCUMENT_AS_NIT, ActivityRole, Municipality, Registrant, RegistrantKind
+from registry.models import (
+    DOCUMENT_AS_NIT,
+    DOCUMENTS_ISSUED_ABROAD,
+    FOREIGNERS_DOCUMENTS,
+    ActivityRole,
+    Municipality,
+    Registrant,
+    RegistrantKind,
+)
 from registry.services.registration import electronic_formalization_obstacle
-from registry.validation import ActivityData, RegistrantData
+from registry.validation import ActivityData, EstablishmentData, RegistrantData
 from rut_portal.errors import DomainError
 
 STEPS: list[tuple[str, Any]] = [
     ("identificacion", gettext_lazy("Identificación")),
     ("ubicacion", gettext_lazy("Ubicación")),
     ("actividades", gettext_lazy("Actividades económicas")),
+    ("establecimientos", gettext_lazy("Establecimientos")),
     ("responsabilidades", gettext_lazy("Responsabilidades")),
     ("confirmar", gettext_lazy("Revisar y enviar")),
 ]
@@ -93,10 +102,29 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if value is None:
         return ""
     return value if isinstance(value, bool) else str(value)
+
+
+def add_establishment(account: CitizenAccount, establishment: dict[str, str]) -> Draft:
+    """Append an establecimiento to the draft and clear the fields it was typed in."""
+    draft = save_draft(account, step=None, values={})
+    typed = {k: "" for k in draft.data if k.startswith("establishment_")}
+    listed = [*draft.data.get("establishments", []), establishment]
+    return save_draft(account, step=None, values={**typed, "establishments": listed})
+
+
+def remove_establishment(account: CitizenAccount, index: int) -> Draft:
+    """Take an establecimiento off the draft (an index out of range changes nothing)."""
+    draft = save_draft(account, step=None, values={})
+    listed = list(draft.data.get("establishments", []))
+    if 0 <= index < len(listed):
+        del listed[index]
+    return save_draft(account, step=None, values={"establishments": listed})
 
 
 def discard_draft(account: CitizenAccount) -> None:
@@ -125,11 +153,22 @@ def draft_to_data(account: CitizenAccount, values: dict[str, Any]) -> Registrant
                 started_on=_date(values.get("secondary_started_on")),
             )
         )
+    abroad = account.document_type_id in DOCUMENTS_ISSUED_ABROAD
+    birth_country = values.get("birth_country") or "CO"
     return RegistrantData(
         kind=RegistrantKind.NATURAL_PERSON,
         document_type=account.document_type_id,
         document_number=account.document_number,
         document_issue_date=_date(values.get("document_issue_date")),
+        document_issue_place="" if abroad else values.get("issue_municipality", ""),
+        document_issue_country=values.get("issue_country", "") if abroad else "CO",
+        birth_place=values.get("birth_municipality", "") if birth_country == "CO" else "",
+        birth_country=birth_country,
+        foreign_tax_number=(
+            values.get("foreign_tax_number", "").strip().upper()
+            if account.document_type_id in FOREIGNERS_DOCUMENTS
+            else ""
+        ),
         first_surname=values.get("first_surname", "").upper(),
         second_surname=values.get("second_surname", "").upper(),
         first_name=values.get("first_name", "").upper(),
@@ -145,6 +184,18 @@ def draft_to_data(account: CitizenAccount, values: dict[str, Any]) -> Registrant
         phone_2=values.get("phone_2", ""),
         activities=activities,
         responsibilities=list(values.get("responsibilities", [])),
+        establishments=[
+            EstablishmentData(
+                name=e.get("name", ""),
+                department=e.get("department", ""),
+                municipality=e.get("municipality", ""),
+                address=e.get("address", ""),
+                kind_code=e.get("kind_code", ""),
+                phone=e.get("phone", ""),
+                opened_on=_date(e.get("opened_on")),
+            )
+            for e in values.get("establishments", [])
+        ],
     )
 
 

@@ -8,6 +8,7 @@ reload by themselves, the search answers while typing and the draft autosaves.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -18,17 +19,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from documents.formatting import country_co, date_co
 from portal import selectors
 from portal.forms import (
     ActivitiesForm,
     ConfirmForm,
+    EstablishmentForm,
     IdentificationForm,
     InscriptionLocationForm,
     ResponsibilitiesForm,
+    ResponsibilityQuestionsForm,
 )
 from portal.models import CitizenAccount
 from portal.services import inscription
 from portal.views.common import add_domain_error, citizen_required
+from registry.models import DOCUMENTS_ISSUED_ABROAD
+from registry.responsibility_help import has_economic_activity, suggest_responsibilities
 from registry.selectors import registrant_by_document
 from rut_portal.client import client_address
 from rut_portal.errors import DomainError
@@ -37,6 +43,7 @@ FORMS: dict[str, type[forms.Form]] = {
     "identificacion": IdentificationForm,
     "ubicacion": InscriptionLocationForm,
     "actividades": ActivitiesForm,
+    "establecimientos": EstablishmentForm,
     "responsabilidades": ResponsibilitiesForm,
     "confirmar": ConfirmForm,
 }
@@ -44,7 +51,22 @@ FORMS: dict[str, type[forms.Form]] = {
 FIELD_STEP = {name: step for step, form in FORMS.items() for name in form.base_fields} | {
     "activities": "actividades",
     "document_number": "identificacion",
+    "document_issue_place": "identificacion",
+    "document_issue_country": "identificacion",
+    "birth_place": "identificacion",
+    "birth_country": "identificacion",
+    "establishments": "establecimientos",
 }
+
+
+def _make_form(
+    step: str, account: CitizenAccount, data: QueryDict | None, initial: dict[str, Any]
+) -> forms.Form:
+    """A step's form; the identification step depends on the account's document type."""
+    initial = _as_dates(FORMS[step], initial)
+    if step == "identificacion":
+        return IdentificationForm(data, initial=initial, document_type=account.document_type_id)
+    return FORMS[step](data, initial=initial)
 
 
 def _steps(current: str) -> list[dict[str, Any]]:
@@ -75,9 +97,32 @@ def _form_values(form: forms.Form, posted: QueryDict) -> dict[str, Any]:
             values[name] = posted.getlist(key)
         elif isinstance(field, forms.BooleanField):
             continue
+        elif isinstance(field, forms.DateField):
+            values[name] = _iso_if_date(field, posted.get(key, ""))
         else:
             values[name] = posted.get(key, "")
     return values
+
+
+def _iso_if_date(field: forms.DateField, typed: str) -> str:
+    """The draft keeps dates ISO; what is not a date yet is kept as typed."""
+    try:
+        parsed = field.to_python(typed)
+    except forms.ValidationError:
+        return typed
+    return parsed.isoformat() if parsed else typed
+
+
+def _as_dates(form_class: type[forms.Form], values: dict[str, Any]) -> dict[str, Any]:
+    """Draft values with the ISO dates of date fields as dates, so they show as dd/mm/aaaa."""
+    shown = dict(values)
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, forms.DateField) and isinstance(shown.get(name), str):
+            try:
+                shown[name] = date.fromisoformat(shown[name])
+            except ValueError:
+                pass  # half-typed: shown as it was typed
+    return shown
 
 
 @require_GET
@@ -112,20 +157,31 @@ def step(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRespon
         return redirect("portal:inscription_result")
     values = _values(account)
     action = request.POST.get("action", "next")
-    form_class = FORMS[step]
     bound = request.method == "POST"
-    form = form_class(request.POST if bound else None, initial=values)
+    form = _make_form(step, account, request.POST if bound else None, values)
     context: dict[str, Any] = {"account": account, "step": step, "steps": _steps(step)}
+    questions = ResponsibilityQuestionsForm(request.POST if bound else None)
     if bound:
         typed = _form_values(form, request.POST)
         for kind in ("principal", "secondary"):
             if request.POST.get(f"use_{kind}"):
                 typed[f"{kind}_code"] = request.POST[f"use_{kind}"]
                 action = "stay"
+        if request.POST.get("remove_establishment", "").isdigit():
+            action = "remove"
         inscription.save_draft(account, step=step, values=typed)
         if action in ("refresh", "search", "stay"):
-            form = form_class(initial={**values, **typed})
+            form = _make_form(step, account, None, {**values, **typed})
             context["saved"] = True
+        elif action == "suggest" and step == "responsabilidades":
+            suggestions = _suggestions(values, questions)
+            context["suggestions"] = suggestions
+            form = _make_form(
+                step, account, None, {**values, "responsibilities": [c for c, _r in suggestions]}
+            )
+        elif action == "remove" and step == "establecimientos":
+            inscription.remove_establishment(account, int(request.POST["remove_establishment"]))
+            return redirect("portal:inscription_step", step=step)
         elif action == "back":
             return redirect("portal:inscription_step", step=_neighbour(step, -1))
         elif action == "save":
@@ -136,11 +192,26 @@ def step(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRespon
         elif form.is_valid():
             if step == "confirmar":
                 return _submit(request, account, form)
-            following = _neighbour(step, 1)
-            inscription.save_draft(account, step=following, values={})  # resume there
-            return redirect("portal:inscription_step", step=following)
+            if isinstance(form, EstablishmentForm) and form.has_establishment():
+                inscription.add_establishment(account, form.establishment())
+                if action == "add":
+                    messages.success(request, _("Agregamos el establecimiento."))
+                    return redirect("portal:inscription_step", step=step)
+            if isinstance(form, EstablishmentForm) and action == "add":
+                form.add_error(None, _("Escriba los datos del establecimiento que va a agregar."))
+            elif step == "responsabilidades" and _needs_none_warning(form, values, action):
+                context["none_warning"] = True
+            else:
+                following = _neighbour(step, 1)
+                inscription.save_draft(account, step=following, values={})  # resume there
+                return redirect("portal:inscription_step", step=following)
     if step == "identificacion":
         context["duplicate"] = _already_registered(account)
+        context["issued_abroad"] = account.document_type_id in DOCUMENTS_ISSUED_ABROAD
+    if step == "establecimientos":
+        context["establishments"] = _establishment_rows(_values(account))
+    if step == "responsabilidades":
+        context["questions"] = questions
     if step == "actividades":
         query = request.POST.get("ciiu_q", "") if bound else request.GET.get("ciiu_q", "")
         context["ciiu_q"] = query
@@ -155,6 +226,48 @@ def step(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRespon
     return render(request, f"portal/inscription/{step}.html", context)
 
 
+def _suggestions(
+    values: dict[str, Any], questions: ResponsibilityQuestionsForm
+) -> list[tuple[str, str]]:
+    """DIAN's help: the codes the answers and the chosen activity point to, with reasons."""
+    return suggest_responsibilities(
+        questions.answers(),
+        principal_code=values.get("principal_code", "") or "",
+        establishments=len(values.get("establishments", [])),
+    )
+
+
+def _needs_none_warning(form: forms.Form, values: dict[str, Any], action: str) -> bool:
+    """No responsibility although the principal activity is a business: ask once more."""
+    return (
+        action != "confirm_none"
+        and not form.cleaned_data["responsibilities"]
+        and has_economic_activity(values.get("principal_code", "") or "")
+    )
+
+
+def _establishment_rows(values: dict[str, Any]) -> list[dict[str, str]]:
+    """The draft's establecimientos as shown on the page: municipio and departamento names."""
+    rows = []
+    for item in values.get("establishments", []):
+        rows.append(
+            {
+                **item,
+                "place": _place_name(item.get("municipality", "")),
+                "opened": date_co(item.get("opened_on")),
+            }
+        )
+    return rows
+
+
+def _place_name(municipality: str, country: str = "CO") -> str:
+    """«MEDELLÍN (ANTIOQUIA)» for a DIVIPOLA municipio, the country's name abroad."""
+    if country and country != "CO":
+        return country_co(country)
+    place = selectors.municipality(municipality)
+    return f"{place.name} ({place.department.name})" if place else ""
+
+
 def _neighbour(step: str, offset: int) -> str:
     index = inscription.STEP_NAMES.index(step) + offset
     return inscription.STEP_NAMES[max(0, min(index, len(inscription.STEP_NAMES) - 1))]
@@ -163,67 +276,87 @@ def _neighbour(step: str, offset: int) -> str:
 def _summary(
     account: CitizenAccount, values: dict[str, Any]
 ) -> list[tuple[str, list[tuple[str, str]], str]]:
-    municipality = values.get("municipality", "")
-    department = dict((d.code, d.name) for d in selectors.departments()).get(
-        values.get("department", ""), ""
-    )
-    municipalities = dict(
-        (m.code, m.name) for m in selectors.municipalities_of(values.get("department", ""))
-    )
-    names = selectors.responsibilities_by_code(values.get("responsibilities", []))
-    return [
+    """The review page: every step's answers as the person will read them (dates dd/mm/aaaa)."""
+    data = inscription.draft_to_data(account, values)
+    names = selectors.responsibilities_by_code(data.responsibilities)
+    identification = [
+        (_("Documento"), f"{account.document_type.name} {account.document_number}"),
         (
-            _("Identificación"),
-            [
-                (_("Documento"), f"{account.document_type.name} {account.document_number}"),
-                (
-                    _("Nombre"),
-                    " ".join(
-                        values.get(k, "")
-                        for k in ("first_name", "other_names", "first_surname", "second_surname")
-                    )
-                    .strip()
-                    .upper(),
-                ),
-                (_("Fecha de expedición"), values.get("document_issue_date", "")),
-                (_("Fecha de nacimiento"), values.get("birth_date", "")),
-            ],
-            "identificacion",
+            _("Nombre"),
+            " ".join(
+                p
+                for p in (
+                    data.first_name,
+                    data.other_names,
+                    data.first_surname,
+                    data.second_surname,
+                )
+                if p
+            ),
         ),
+        (_("Fecha de expedición"), date_co(data.document_issue_date)),
+        (
+            _("Lugar de expedición"),
+            _place_name(data.document_issue_place, data.document_issue_country),
+        ),
+        (_("Fecha de nacimiento"), date_co(data.birth_date)),
+        (_("Lugar de nacimiento"), _place_name(data.birth_place, data.birth_country)),
+    ]
+    if data.foreign_tax_number:
+        identification.append(
+            (_("Identificación tributaria en el país de origen"), data.foreign_tax_number)
+        )
+    activities = [
+        (
+            _("Principal"),
+            " ".join(
+                p
+                for p in (
+                    values.get("principal_code", ""),
+                    selectors.activity_name(values.get("principal_code", "") or ""),
+                )
+                if p
+            ),
+        ),
+        (_("Inicio de la principal"), date_co(values.get("principal_started_on"))),
+        (
+            _("Secundaria"),
+            " ".join(
+                p
+                for p in (
+                    values.get("secondary_code", ""),
+                    selectors.activity_name(values.get("secondary_code", "") or ""),
+                )
+                if p
+            )
+            or _("Ninguna"),
+        ),
+    ]
+    if values.get("secondary_code"):
+        activities.append(
+            (_("Inicio de la secundaria"), date_co(values.get("secondary_started_on")))
+        )
+    establishments = [
+        (row["name"], f"{row['address']}, {row['place']}") for row in _establishment_rows(values)
+    ] or [(_("Establecimientos"), _("Ninguno"))]
+    return [
+        (_("Identificación"), identification, "identificacion"),
         (
             _("Ubicación"),
             [
-                (_("Municipio"), f"{municipalities.get(municipality, '')} ({department})"),
-                (_("Dirección"), values.get("address", "").upper()),
-                (_("Correo"), values.get("email", "")),
-                (_("Teléfono"), values.get("phone_1", "")),
+                (_("Municipio"), _place_name(data.municipality)),
+                (_("Dirección"), data.address),
+                (_("Correo"), data.email),
+                (_("Teléfono"), data.phone_1),
             ],
             "ubicacion",
         ),
-        (
-            _("Actividades económicas"),
-            [
-                (
-                    _("Principal"),
-                    f"{values.get('principal_code', '')} "
-                    f"{selectors.activity_name(values.get('principal_code', '') or '')}",
-                ),
-                (
-                    _("Secundaria"),
-                    f"{values.get('secondary_code', '')} "
-                    f"{selectors.activity_name(values.get('secondary_code', '') or '')}".strip()
-                    or "—",
-                ),
-            ],
-            "actividades",
-        ),
+        (_("Actividades económicas"), activities, "actividades"),
+        (_("Establecimientos"), establishments, "establecimientos"),
         (
             _("Responsabilidades"),
-            [
-                (code, names[code].name if code in names else "")
-                for code in values.get("responsibilities", [])
-            ]
-            or [("—", _("Ninguna"))],
+            [(code, names[code].name if code in names else "") for code in data.responsibilities]
+            or [(_("Responsabilidades"), _("Ninguna"))],
             "responsabilidades",
         ),
     ]
@@ -275,7 +408,7 @@ def autosave(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRe
     """
     if step not in FORMS or account.registrant_id:
         raise Http404
-    form = FORMS[step](request.POST)
+    form = _make_form(step, account, request.POST, {})
     inscription.save_draft(account, step=None, values=_form_values(form, request.POST))
     return JsonResponse({"saved": True})
 

@@ -20,6 +20,7 @@ from portal.forms import (
     ActivitiesForm,
     CancellationForm,
     ContactForm,
+    EstablishmentsUpdateForm,
     FactDateForm,
     LocationForm,
     NumericCodeForm,
@@ -39,7 +40,12 @@ from registry.services.updates import (
     check_responsibility_withdrawals,
     check_virtual_address_changes,
 )
-from registry.validation import ActivityData, RegistrantData, data_from_registrant
+from registry.validation import (
+    ActivityData,
+    EstablishmentData,
+    RegistrantData,
+    data_from_registrant,
+)
 from rut_portal.errors import DomainError
 
 SECTIONS: dict[str, tuple[Any, type[forms.Form]]] = {
@@ -47,6 +53,7 @@ SECTIONS: dict[str, tuple[Any, type[forms.Form]]] = {
     "direccion": (gettext_lazy("Dirección"), LocationForm),
     "actividades": (gettext_lazy("Actividades económicas"), ActivitiesForm),
     "responsabilidades": (gettext_lazy("Responsabilidades"), ResponsibilitiesForm),
+    "establecimientos": (gettext_lazy("Establecimientos"), EstablishmentsUpdateForm),
 }
 WITHDRAWAL_KINDS = {
     "iva": (PendingFiling.Kind.VAT_WITHDRAWAL, VAT_DECLARATIONS, VAT),
@@ -148,6 +155,8 @@ def _apply(section: str, data: RegistrantData, cleaned: dict[str, Any]) -> list[
         ]:
             changes.append(filings.Change(_("Actividades"), before, after))
             data.activities = [*new, *others]
+    elif section == "establecimientos":
+        changes += _apply_establishments(data, cleaned)
     elif section == "responsabilidades":
         shown = set(ResponsibilitiesForm(extra_codes=data.responsibilities).shown_codes)
         kept = [c for c in data.responsibilities if c not in shown]
@@ -161,6 +170,37 @@ def _apply(section: str, data: RegistrantData, cleaned: dict[str, Any]) -> list[
                 )
             )
             data.responsibilities = chosen
+    return changes
+
+
+def _establishment_label(establishment: EstablishmentData) -> str:
+    place = selectors.municipality(establishment.municipality)
+    return f"{establishment.name}, {establishment.address}, {place.name if place else ''}"
+
+
+def _apply_establishments(data: RegistrantData, cleaned: dict[str, Any]) -> list[filings.Change]:
+    """Close the establecimientos ticked and open the one typed, if any (art. 13)."""
+    closed = {int(i) for i in cleaned["close"]}
+    kept = [e for i, e in enumerate(data.establishments) if i not in closed]
+    changes = [
+        filings.Change(_("Establecimiento cerrado"), e.name, "")
+        for i, e in enumerate(data.establishments)
+        if i in closed
+    ]
+    if cleaned.get("establishment_name"):
+        kept.append(
+            EstablishmentData(
+                name=cleaned["establishment_name"].strip().upper(),
+                department=cleaned["establishment_department"],
+                municipality=cleaned["establishment_municipality"],
+                address=cleaned["establishment_address"].strip().upper(),
+                kind_code=cleaned["establishment_kind"],
+                phone=cleaned["establishment_phone"],
+                opened_on=cleaned["establishment_opened_on"],
+            )
+        )
+        changes.append(filings.Change(_("Establecimiento abierto"), "", kept[-1].name))
+    data.establishments = kept
     return changes
 
 
@@ -216,6 +256,8 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
     kwargs: dict[str, Any] = {"initial": _initial(data)}
     if section == "responsabilidades":
         kwargs["extra_codes"] = data.responsibilities
+    if section == "establecimientos":
+        kwargs["recorded"] = [_establishment_label(e) for e in data.establishments]
     # "Usar como principal/secundaria" on a CIIU search result puts its code in the field.
     chosen = {
         f"{kind}_code": request.POST[f"use_{kind}"]

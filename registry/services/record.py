@@ -37,7 +37,7 @@ _FK_FIELDS = {"document_type", "document_issue_place", "birth_place", "departmen
 
 def _field_value(data: RegistrantData, name: str) -> Any:
     value = data.resolved_person_type if name == "person_type" else getattr(data, name)
-    if name == "country":
+    if name in ("country", "document_issue_country", "birth_country"):
         return value.upper()
     if name in _FK_FIELDS:
         return value or None

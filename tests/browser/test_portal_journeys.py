@@ -82,6 +82,15 @@ def sign_in(page: Any, number: str, password: str = PASSWORD) -> None:
     page.wait_for_url("**/mi-rut/")
 
 
+def choose_municipio(page: Any, prefix: str, department: str, municipality: str) -> None:
+    """A departamento, then one of its municipios once portal.js has loaded them."""
+    page.locator(f"#id_{prefix}_department").select_option(label=department)
+    page.locator(f"#id_{prefix}_municipality option", has_text=municipality).first.wait_for(
+        state="attached"
+    )
+    page.locator(f"#id_{prefix}_municipality").select_option(label=municipality)
+
+
 def make_account(number: str, email: str) -> CitizenAccount:
     accounts.sign_up(
         accounts.SignUpData("13", number, "Luis", "Pardo Gil", email, "3104445566"),
@@ -123,8 +132,10 @@ def test_sign_up_activation_inscription_with_a_resumed_draft_nit_and_rut_pdf(sit
     page.get_by_label("Primer apellido").fill("Rojas")
     page.get_by_label("Segundo apellido").fill("Díaz")
     page.get_by_label("Primer nombre").fill("Ana")
-    page.get_by_label("Fecha de expedición del documento").fill("2010-03-01")
-    page.get_by_label("Fecha de nacimiento").fill("1990-02-01")
+    page.get_by_label("Fecha de expedición del documento").fill("01/03/2010")
+    choose_municipio(page, "issue", "BOGOTÁ, D.C.", "BOGOTÁ, D.C.")
+    page.get_by_label("Fecha de nacimiento").fill("01/02/1990")
+    choose_municipio(page, "birth", "ANTIOQUIA", "MEDELLÍN")
     site.check(page, "inscripcion-1-identificacion")
     page.get_by_role("button", name="Guardar y continuar").click()
 
@@ -142,8 +153,10 @@ def test_sign_up_activation_inscription_with_a_resumed_draft_nit_and_rut_pdf(sit
     page.get_by_label("Código o palabras").fill("desarrollo programas informaticos")
     page.get_by_role("button", name="Usar como principal 6201").click()
     assert page.get_by_label("Código CIIU de la actividad principal").input_value() == "6201"
-    page.get_by_label("Fecha de inicio de la actividad principal").fill("2020-01-01")
+    page.get_by_label("Fecha de inicio de la actividad principal").fill("01/01/2020")
     site.check(page, "inscripcion-3-actividades")
+    page.get_by_role("button", name="Guardar y continuar").click()
+    page.wait_for_url("**/inscripcion/establecimientos/")
     page.get_by_role("button", name="Guardar y continuar").click()
     page.wait_for_url("**/inscripcion/responsabilidades/")
     page.context.close()  # the person closes the browser in the middle of the inscription
@@ -155,6 +168,9 @@ def test_sign_up_activation_inscription_with_a_resumed_draft_nit_and_rut_pdf(sit
     page.get_by_role("link", name="Actividades económicas").click()
     assert page.get_by_label("Código CIIU de la actividad principal").input_value() == "6201"
     page.get_by_role("button", name="Guardar y continuar").click()
+    page.wait_for_url("**/inscripcion/establecimientos/")
+    page.get_by_role("button", name="Guardar y continuar").click()
+    page.wait_for_url("**/inscripcion/responsabilidades/")
     page.get_by_label("05 Impuesto sobre la renta").check()
     page.get_by_label("49 No responsable de IVA").check()
     site.check(page, "inscripcion-4-responsabilidades")

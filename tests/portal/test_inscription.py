@@ -20,7 +20,12 @@ STEPS = {
         "first_name": "Ana",
         "other_names": "María",
         "document_issue_date": "2010-03-01",
+        "issue_department": "11",
+        "issue_municipality": "11001",
         "birth_date": "1990-02-01",
+        "birth_country": "CO",
+        "birth_department": "05",
+        "birth_municipality": "05001",
     },
     "ubicacion": {
         "department": "11",
@@ -37,6 +42,7 @@ STEPS = {
         "secondary_code": "",
         "secondary_started_on": "",
     },
+    "establecimientos": {},
     "responsabilidades": {"responsibilities": ["05", "49"]},
 }
 
@@ -84,7 +90,7 @@ def test_each_step_saves_the_draft_even_when_it_has_errors(signed_in, account):
     response = _post(signed_in, "identificacion", {**STEPS["identificacion"], "birth_date": "x"})
 
     assert response.status_code == 200
-    assert "Ingrese una fecha válida" in response.content.decode()
+    assert "Escriba la fecha como dd/mm/aaaa" in response.content.decode()
     draft = Draft.objects.get(account=account)
     assert draft.data["first_surname"] == "Rojas" and draft.step == "identificacion"
 
