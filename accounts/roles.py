@@ -45,6 +45,11 @@ _OFFICIAL = [
     "procedures.view_pendingobligation",
     "procedures.view_petition",
     "procedures.view_referral",
+    # The everyday words of the CIIU search are the officials' to keep.
+    "registry.view_activitykeyword",
+    "registry.add_activitykeyword",
+    "registry.change_activitykeyword",
+    "registry.delete_activitykeyword",
 ]
 _DIRECTOR = [
     *_OFFICIAL,

@@ -127,6 +127,41 @@ class EconomicActivity(models.Model):
         return f"{self.code} {self.name}"
 
 
+class ActivityKeyword(models.Model):
+    """An everyday word and the CIIU wording it stands for in the activity search.
+
+    People type "ropa" or "taxi"; the CIIU says "prendas de vestir" and "transporte de pasajeros".
+    Officials keep this table in the admin; a migration seeds it.
+    """
+
+    word = models.CharField(
+        _("palabra"),
+        max_length=40,
+        help_text=_("Una sola palabra, como la escribe la gente: «ropa», «taxi», «abogado»."),
+    )
+    means = models.CharField(
+        _("equivale a"),
+        max_length=120,
+        help_text=_(
+            "Palabras de la CIIU que deben aparecer todas en la actividad: «prendas de vestir»."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("palabra clave de actividad (CIIU)")
+        verbose_name_plural = _("palabras clave de actividades (CIIU)")
+        ordering = ["word", "means"]
+        constraints = [
+            models.UniqueConstraint(fields=["word", "means"], name="activity_keyword_unique"),
+            models.CheckConstraint(
+                condition=~Q(word__contains=" ") & ~Q(word=""), name="activity_keyword_one_word"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.means}"
+
+
 class Responsibility(models.Model):
     """A casilla 53 code: responsabilidades, calidades y atributos."""
 

@@ -30,7 +30,9 @@ from accounts.scope import can_act_in, is_central, scope_to_seccional
 from backoffice.forms import ProvisionalNitActivationForm
 from backoffice.views.common import KeysFirstPaginator, actor, refused
 from procedures.selectors import registrant_visible_to
+from registry.ciiu_search import search_activities
 from registry.models import (
+    ActivityKeyword,
     AuditEntry,
     CustomsQuality,
     DataAccessLog,
@@ -1070,6 +1072,23 @@ class DocumentTypeAdmin(ReferenceAdmin):
 class EconomicActivityAdmin(ReferenceAdmin):
     list_display = ["code", "name", "section", "is_special"]
     list_filter = ["section", "is_special"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        # The same search as the citizens' wizard, keywords included.
+        if not search_term.strip():
+            return queryset, False
+        codes = [a.code for a in search_activities(search_term, limit=100)]
+        return queryset.filter(code__in=codes), False
+
+
+@admin.register(ActivityKeyword)
+class ActivityKeywordAdmin(admin.ModelAdmin):
+    """The everyday words of the CIIU search (registry.ciiu_search): officials keep them."""
+
+    list_display = ["word", "means"]
+    search_fields = ["word", "means"]
 
 
 @admin.register(Responsibility)
