@@ -54,6 +54,8 @@ _OFFICIAL = [
 _DIRECTOR = [
     *_OFFICIAL,
     "registry.cancel_registrant",
+    # Who signs the seccional's letters (the admin lets a director change only their own).
+    "registry.change_seccional",
     "procedures.approve_cancellation",
     "procedures.assign_case",
     # Directors and the central level audit who looked at personal data (scoped in the admin).

@@ -39,6 +39,15 @@ class Seccional(models.Model):
     name = models.CharField(_("nombre"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=60)
     city = models.CharField(_("ciudad sede"), max_length=80)
+    # Who signs the seccional's communications and formats: kept by the seccional, not loaded
+    # with the reference tables (load_reference_data leaves these two fields alone).
+    signer_name = models.CharField(_("nombre de quien firma"), max_length=120, blank=True)
+    signer_position = models.CharField(
+        _("cargo de quien firma"),
+        max_length=160,
+        blank=True,
+        help_text=_("Por ejemplo: «Director Seccional de Impuestos de Bogotá»."),
+    )
 
     class Meta:
         verbose_name = _("dirección seccional")

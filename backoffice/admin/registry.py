@@ -57,6 +57,7 @@ from registry.services.provisional_nit import (
     activation_refusal,
     provisional_nit_expires_on,
 )
+from registry.services.seccionales import set_signer
 from registry.snapshots import CHILDREN
 from rut_portal.errors import DomainError
 
@@ -1044,8 +1045,24 @@ class ReferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Seccional)
 class SeccionalAdmin(ReferenceAdmin):
-    list_display = ["code", "name", "kind", "city"]
+    """Reference data, except who signs: its director (or the central level) keeps that."""
+
+    list_display = ["code", "name", "kind", "city", "signer_name", "signer_position"]
     list_filter = ["kind"]
+    fields = ["code", "name", "kind", "city", "signer_name", "signer_position"]
+    readonly_fields = ["code", "name", "kind", "city"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not request.user.has_perm("registry.change_seccional"):
+            return False
+        return obj is None or can_act_in(request.user, obj.code)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        set_signer(
+            obj,
+            name=form.cleaned_data["signer_name"],
+            position=form.cleaned_data["signer_position"],
+        )
 
 
 @admin.register(Department)
