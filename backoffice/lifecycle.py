@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.html import format_html, format_html_join
@@ -47,7 +48,7 @@ NODE_WIDTH = 136
 NODE_HEIGHT = 48
 STEP = 176
 MARGIN = 24
-ARC_RISE = 34  # height an arc gains for each state it spans
+ARC_RISE = 27  # height of each level of arcs (two levels for each state spanned)
 CURRENT_FILL = "#1f4e79"
 NODE_FILL = "#ffffff"
 INK = "#1b1b1b"
@@ -70,9 +71,9 @@ class Lifecycle:
 
 
 def _edges(model: type[models.Model], field_name: str) -> list[Edge]:
-    field = model._meta.get_field(field_name)
+    field: Any = model._meta.get_field(field_name)  # a django_fsm.FSMField
     names: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for transition in field.get_all_transitions(model):  # type: ignore[attr-defined]
+    for transition in field.get_all_transitions(model):
         target = transition.target
         if target is None or target == transition.source or transition.source in ("*", "+"):
             continue  # an update keeps the state: not an arrow of the lifecycle
@@ -82,10 +83,10 @@ def _edges(model: type[models.Model], field_name: str) -> list[Edge]:
     return [Edge(s, t, " / ".join(labels)) for (s, t), labels in sorted(names.items())]
 
 
-def _lines(label: str) -> list[str]:
-    """A state's name on one line, or two when long."""
+def _lines(label: str, *, width: int = 16) -> list[str]:
+    """A name on one line, or two when longer than `width`."""
     words = label.split()
-    if len(label) <= 16 or len(words) == 1:
+    if len(label) <= width or len(words) == 1:
         return [label]
     best = min(
         range(1, len(words)),
@@ -96,13 +97,13 @@ def _lines(label: str) -> list[str]:
 
 def lifecycle(model: type[models.Model], current: str, *, field_name: str = "state") -> Lifecycle:
     """The lifecycle of `model`'s state field, `current` highlighted."""
-    field = model._meta.get_field(field_name)
+    field: Any = model._meta.get_field(field_name)
     states = [(str(value), str(label)) for value, label in field.choices or []]
     labels = dict(states)
     position = {value: i for i, (value, _label) in enumerate(states)}
     edges = _edges(model, field_name)
     span = max((abs(position[e.target] - position[e.source]) for e in edges), default=1)
-    reach = ARC_RISE * span + 24
+    reach = ARC_RISE * 2 * span + 50
     width = MARGIN * 2 + STEP * (len(states) - 1) + NODE_WIDTH
     top = MARGIN + reach
     height = top + NODE_HEIGHT + reach + MARGIN
@@ -114,17 +115,28 @@ def lifecycle(model: type[models.Model], current: str, *, field_name: str = "sta
     for edge in edges:
         x1, x2 = center(edge.source), center(edge.target)
         forward = x2 > x1
-        rise = ARC_RISE * abs(position[edge.target] - position[edge.source]) + 12
+        spanned = abs(position[edge.target] - position[edge.source])
+        # Arcs leaving from neighbouring states alternate heights so their labels do not collide.
+        level = 2 * spanned - 1 + min(position[edge.source], position[edge.target]) % 2
+        rise = ARC_RISE * level + 10
         y = top if forward else top + NODE_HEIGHT
-        control = y - rise * 1.3 if forward else y + rise * 1.3
-        label_y = y - rise + 2 if forward else y + rise + 6
+        control = y - rise * 4 / 3 if forward else y + rise * 4 / 3  # the apex is at `rise`
+        lines = _lines(edge.label, width=22)
+        if forward:
+            first_label_y = y - rise - 6 - 14 * (len(lines) - 1)
+        else:
+            first_label_y = y + rise + 15
         offset = 10 if forward else -10  # leave and arrive beside the middle of the box
+        label = format_html_join(
+            "",
+            '<tspan x="{}" y="{}">{}</tspan>',
+            (((x1 + x2) / 2, first_label_y + 14 * i, line) for i, line in enumerate(lines)),
+        )
         arcs.append(
             format_html(
                 '<path d="M {} {} C {} {} {} {} {} {}" fill="none" stroke="{}" '
                 'stroke-width="1.4" marker-end="url(#lifecycle-arrow)"/>'
-                '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}" '
-                'paint-order="stroke" stroke="#ffffff" stroke-width="4">{}</text>',
+                '<text text-anchor="middle" font-size="12" fill="{}">{}</text>',
                 x1 + offset,
                 y,
                 x1 + offset,
@@ -134,10 +146,8 @@ def lifecycle(model: type[models.Model], current: str, *, field_name: str = "sta
                 x2 - offset,
                 y,
                 INK,
-                (x1 + x2) / 2,
-                label_y,
                 INK,
-                edge.label,
+                label,
             )
         )
     nodes = []

@@ -1,4 +1,4 @@
-"""{% lifecycle_diagram obj %}: the state machine of a case or an inscrito, its state highlighted."""
+"""{% lifecycle_diagram obj %}: the state machine of a case or an inscrito, its state marked."""
 
 from __future__ import annotations
 

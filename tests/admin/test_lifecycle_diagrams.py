@@ -48,8 +48,8 @@ def test_the_diagram_has_a_title_a_description_and_only_the_current_state_highli
     svg = ElementTree.fromstring(lifecycle(Registrant, Registrant.State.ACTIVE).svg)
 
     assert svg.get("role") == "img"
-    assert svg.find(f"{SVG}title").text == "Ciclo de vida: inscrito"
-    assert svg.find(f"{SVG}desc").text.startswith("Estado actual: Activo. Transiciones:")
+    assert svg.findtext(f"{SVG}title") == "Ciclo de vida: inscrito"
+    assert svg.findtext(f"{SVG}desc", "").startswith("Estado actual: Activo. Transiciones:")
     current = [g.get("data-state") for g in svg.iter(f"{SVG}g") if g.get("data-current")]
     assert current == ["active"]
 
