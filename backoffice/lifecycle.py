@@ -127,7 +127,7 @@ def lifecycle(model: type[models.Model], current: str, *, field_name: str = "sta
         else:
             first_label_y = y + rise + 15
         offset = 10 if forward else -10  # leave and arrive beside the middle of the box
-        label = format_html_join(
+        caption = format_html_join(
             "",
             '<tspan x="{}" y="{}">{}</tspan>',
             (((x1 + x2) / 2, first_label_y + 14 * i, line) for i, line in enumerate(lines)),
@@ -147,7 +147,7 @@ def lifecycle(model: type[models.Model], current: str, *, field_name: str = "sta
                 y,
                 INK,
                 INK,
-                label,
+                caption,
             )
         )
     nodes = []
