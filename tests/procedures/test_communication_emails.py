@@ -35,7 +35,8 @@ def test_the_inscrito_gets_html_a_text_alternative_and_the_letter_as_pdf(
     assert message.body.startswith(f"Señor(a)\n{letter.recipient_name}")
     assert "Marta Lucía Gómez Ardila\nDirectora\n" in message.body
     assert isinstance(message, EmailMultiAlternatives)
-    (html, mimetype) = message.alternatives[0]
+    html, mimetype = message.alternatives[0]
+    assert isinstance(html, str)
     assert mimetype == "text/html"
     assert '<html lang="es-CO">' in html and "<strong>Marta Lucía Gómez Ardila</strong>" in html
     name, content, kind = message.attachments[0]
