@@ -49,10 +49,17 @@ _OFFICIAL = [
     "mass_changes.propose_masschange",
     # The videoatención agenda of the seccional (backoffice.views.agenda).
     "portal.view_appointment",
+    # The everyday words of the CIIU search are the officials' to keep.
+    "registry.view_activitykeyword",
+    "registry.add_activitykeyword",
+    "registry.change_activitykeyword",
+    "registry.delete_activitykeyword",
 ]
 _DIRECTOR = [
     *_OFFICIAL,
     "registry.cancel_registrant",
+    # Who signs the seccional's letters (the admin lets a director change only their own).
+    "registry.change_seccional",
     "procedures.approve_cancellation",
     "procedures.assign_case",
     "mass_changes.approve_masschange",

@@ -31,11 +31,13 @@ from registry.models import (
     Registrant,
     RegistrantKind,
     Representative,
+    Seccional,
 )
 from registry.reference import load_reference_data
 from registry.services.common import normalize_name
 from registry.services.provisional_nit import activate_provisional_nit, lapse_provisional_nit
 from registry.services.registration import formalize_registration, pre_register
+from registry.services.seccionales import set_signer
 from registry.services.states import change_state
 from registry.services.updates import update_registrant
 from registry.validation import (
@@ -103,6 +105,11 @@ OFFICIALS = [
     DemoUser("nivel.central", "Nivel central", "Claudia", "Becerra Niño", Role.CENTRAL, None),
 ]
 DEMO_USERS = [ADMIN, *OFFICIALS]
+# Who signs each demo seccional's communications: its director.
+SIGNERS = {
+    "32": ("Marta Lucía Gómez Ardila", "Directora Seccional de Impuestos de Bogotá"),
+    "11": ("Santiago Arango Mejía", "Director Seccional de Impuestos de Medellín"),
+}
 
 
 def _ensure_user(spec: DemoUser) -> bool:
@@ -1244,6 +1251,10 @@ def load_demo_data(*, seed: int = SEED) -> DemoResult:
     if not Municipality.objects.exists():
         load_reference_data()
     result = DemoResult(users=[(spec, _ensure_user(spec)) for spec in DEMO_USERS])
+    for code, (name, position) in SIGNERS.items():
+        seccional = Seccional.objects.get(pk=code)
+        if not seccional.signer_name:
+            set_signer(seccional, name=name, position=position)
     cast = _Cast()
     details = _Details(seed)
     municipalities = dict(Municipality.objects.values_list("code", "department_id"))

@@ -3,8 +3,10 @@
 What would otherwise vary between runs or machines is fixed here:
 - fonts: only the subsetted DejaVu files shipped in static/fonts (see static/fonts/README.md);
 - metadata: creation and modification dates come from the source's own date, never the clock;
-- the trailer: no /ID (WeasyPrint only writes one when asked), no XMP packet (PDF/A variants
-  add one with a random UUID, so they are not used).
+- the trailer's /ID, required by PDF/A, is a digest of the file's own bytes (pydyf), and the
+  PDF/A-3b XMP packet holds no random identifier.
+Every document is PDF/A-3b (archival: fonts embedded, sRGB output intent, XMP metadata) and
+tagged (a structure tree, its language and reading order) for screen readers.
 Resources are loaded only through documents.fetcher, which serves our static files alone (and
 the QR code, an inline PNG).
 
@@ -44,6 +46,7 @@ PDF_TEMPLATE_DIR = "documents/pdf"
 STYLESHEET = "css/documents.css"
 USER_AGENT_STYLESHEET = "css/documents-ua.css"
 QR_PIXELS_PER_MODULE = 8
+PDF_VARIANT = "pdf/a-3b"
 
 
 def _template_dir() -> Path:
@@ -156,7 +159,9 @@ def html_to_pdf(html: str) -> RenderedPdf:
     document = _DocumentHTML(
         string=html, base_url=static_base_url(), url_fetcher=renderer.fetcher
     ).render(stylesheets=[renderer.stylesheet], font_config=renderer.font_config)
-    content = document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
+    content = document.write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True, uncompressed_pdf=False
+    )
     return RenderedPdf(content=content, pages=len(document.pages))
 
 

@@ -21,7 +21,6 @@ from registry.models import (
 )
 from registry.services.common import normalize_name
 
-CIIU_RESULTS = 15
 INBOX_KINDS = (
     Communication.Kind.TO_REGISTRANT,
     Communication.Kind.TO_REQUESTER,
@@ -58,20 +57,6 @@ def municipality(code: str) -> Municipality | None:
     return (
         Municipality.objects.select_related("department").filter(pk=code).first() if code else None
     )
-
-
-def search_ciiu(text: str, *, limit: int = CIIU_RESULTS) -> list[EconomicActivity]:
-    """CIIU activities by code prefix ("62") or by words in any order, accents ignored."""
-    text = text.strip()
-    if not text:
-        return []
-    activities = list(EconomicActivity.objects.order_by("code"))
-    if text.isdigit():
-        return [a for a in activities if a.code.startswith(text)][:limit]
-    # Plurals and gender endings differ between what people type and the CIIU wording
-    # ("programas" / "programación"): longer words are matched by their stem.
-    stems = [w[:-2] if len(w) > 5 else w for w in normalize_name(text).split()]
-    return [a for a in activities if all(s in normalize_name(a.name) for s in stems)][:limit]
 
 
 def activity_name(code: str) -> str:

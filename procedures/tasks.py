@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from procedures.models import Communication
@@ -14,32 +15,62 @@ from procedures.models import Communication
 def send_communication(self: object, communication_id: int) -> bool:
     """Email one communication; a second delivery of the same message sends nothing.
 
-    A communication that carries a Formulario 001 (the certified RUT sent abroad, art. 9 par.)
-    attaches its PDF, rendered (or reused) before the row is locked.
+    HTML with a plain-text alternative and a PDF attached: the Formulario 001 when the
+    communication carries one (the certified RUT sent abroad, art. 9 par.), else the letter
+    itself. The PDF is rendered (or reused) before the row is locked.
     """
-    from documents.services import formulario_001_pdf
+    from documents.services import communication_pdf, formulario_001_pdf
 
-    communication = Communication.objects.select_related("form_version").get(pk=communication_id)
+    communication = Communication.objects.select_related(
+        "form_version", "case__registrant", "case__seccional"
+    ).get(pk=communication_id)
     if communication.sent_at is not None or not communication.recipient_email:
         return False
-    attachment = None
+    # The certified RUT is what its email announces; any other email carries its letter.
     if communication.form_version is not None:
         stored = formulario_001_pdf(communication.form_version, copy=False)
-        with stored.file.open("rb") as handle:
-            attachment = (f"RUT-{communication.form_version.form_number}.pdf", handle.read())
+        name = f"RUT-{communication.form_version.form_number}.pdf"
+    else:
+        stored = communication_pdf(communication)
+        name = f"{communication.case.number}-{communication.pk}.pdf"
+    with stored.file.open("rb") as handle:
+        files = [(name, handle.read())]
+    context = email_context(communication, attachments=[name for name, _content in files])
     with transaction.atomic():
         communication = Communication.objects.select_for_update().get(pk=communication_id)
         if communication.sent_at is not None:
             return False
-        message = EmailMessage(
-            communication.subject, communication.body, to=[communication.recipient_email]
+        message = EmailMultiAlternatives(
+            communication.subject,
+            render_to_string("emails/communication.txt", context),
+            to=[communication.recipient_email],
         )
-        if attachment is not None:
-            message.attach(attachment[0], attachment[1], "application/pdf")
+        message.attach_alternative(
+            render_to_string("emails/communication.html", context), "text/html"
+        )
+        for name, content in files:
+            message.attach(name, content, "application/pdf")
         message.send()
         communication.sent_at = timezone.now()
         communication.save(update_fields=["sent_at"])
     return True
+
+
+def email_context(communication: Communication, *, attachments: list[str]) -> dict[str, object]:
+    """What the email of a communication says: the letter's greeting, text and signature."""
+    from documents.contexts.common import seccional_line, signature
+    from documents.contexts.communications import greeting
+
+    case = communication.case
+    return {
+        "greeting": greeting(communication),
+        "recipient": communication.recipient_name,
+        "subject": communication.subject,
+        "paragraphs": [p for p in communication.body.split("\n\n") if p.strip()],
+        "attachments": attachments,
+        "seccional": seccional_line(case),
+        **signature(case),
+    }
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)

@@ -39,6 +39,15 @@ class Seccional(models.Model):
     name = models.CharField(_("nombre"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=60)
     city = models.CharField(_("ciudad sede"), max_length=80)
+    # Who signs the seccional's communications and formats: kept by the seccional, not loaded
+    # with the reference tables (load_reference_data leaves these two fields alone).
+    signer_name = models.CharField(_("nombre de quien firma"), max_length=120, blank=True)
+    signer_position = models.CharField(
+        _("cargo de quien firma"),
+        max_length=160,
+        blank=True,
+        help_text=_("Por ejemplo: «Director Seccional de Impuestos de Bogotá»."),
+    )
 
     class Meta:
         verbose_name = _("dirección seccional")
@@ -125,6 +134,41 @@ class EconomicActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ActivityKeyword(models.Model):
+    """An everyday word and the CIIU wording it stands for in the activity search.
+
+    People type "ropa" or "taxi"; the CIIU says "prendas de vestir" and "transporte de pasajeros".
+    Officials keep this table in the admin; a migration seeds it.
+    """
+
+    word = models.CharField(
+        _("palabra"),
+        max_length=40,
+        help_text=_("Una sola palabra, como la escribe la gente: «ropa», «taxi», «abogado»."),
+    )
+    means = models.CharField(
+        _("equivale a"),
+        max_length=120,
+        help_text=_(
+            "Palabras de la CIIU que deben aparecer todas en la actividad: «prendas de vestir»."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("palabra clave de actividad (CIIU)")
+        verbose_name_plural = _("palabras clave de actividades (CIIU)")
+        ordering = ["word", "means"]
+        constraints = [
+            models.UniqueConstraint(fields=["word", "means"], name="activity_keyword_unique"),
+            models.CheckConstraint(
+                condition=~Q(word__contains=" ") & ~Q(word=""), name="activity_keyword_one_word"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.means}"
 
 
 class Responsibility(models.Model):

@@ -32,7 +32,9 @@ from backoffice.forms import ProvisionalNitActivationForm
 from backoffice.views.common import KeysFirstPaginator, actor, refused
 from backoffice.views.ex_officio import ex_officio_update_view
 from procedures.selectors import registrant_visible_to
+from registry.ciiu_search import search_activities
 from registry.models import (
+    ActivityKeyword,
     AuditEntry,
     CustomsQuality,
     DataAccessLog,
@@ -57,6 +59,7 @@ from registry.services.provisional_nit import (
     activation_refusal,
     provisional_nit_expires_on,
 )
+from registry.services.seccionales import set_signer
 from registry.snapshots import CHILDREN
 from rut_portal.errors import DomainError
 
@@ -1057,8 +1060,24 @@ class ReferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Seccional)
 class SeccionalAdmin(ReferenceAdmin):
-    list_display = ["code", "name", "kind", "city"]
+    """Reference data, except who signs: its director (or the central level) keeps that."""
+
+    list_display = ["code", "name", "kind", "city", "signer_name", "signer_position"]
     list_filter = ["kind"]
+    fields = ["code", "name", "kind", "city", "signer_name", "signer_position"]
+    readonly_fields = ["code", "name", "kind", "city"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not request.user.has_perm("registry.change_seccional"):
+            return False
+        return obj is None or can_act_in(request.user, obj.code)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        set_signer(
+            obj,
+            name=form.cleaned_data["signer_name"],
+            position=form.cleaned_data["signer_position"],
+        )
 
 
 @admin.register(Department)
@@ -1106,6 +1125,23 @@ class SectionFilter(admin.SimpleListFilter):
 class EconomicActivityAdmin(ReferenceAdmin):
     list_display = ["code", "name", "section", "is_special"]
     list_filter = [SectionFilter, "is_special"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        # The same search as the citizens' wizard, keywords included.
+        if not search_term.strip():
+            return queryset, False
+        codes = [a.code for a in search_activities(search_term, limit=100)]
+        return queryset.filter(code__in=codes), False
+
+
+@admin.register(ActivityKeyword)
+class ActivityKeywordAdmin(admin.ModelAdmin):
+    """The everyday words of the CIIU search (registry.ciiu_search): officials keep them."""
+
+    list_display = ["word", "means"]
+    search_fields = ["word", "means"]
 
 
 @admin.register(Responsibility)

@@ -180,5 +180,13 @@ def user_name(user: Any) -> str:
     return text(user.get_full_name()) or text(user.get_username())
 
 
+def signature(case: Case) -> dict[str, str]:
+    """Who signs for the case's seccional (its configuration), else the official who decided."""
+    seccional = case.seccional if case.seccional_id else None
+    if seccional is not None and seccional.signer_name:
+        return {"signer": seccional.signer_name, "signer_position": seccional.signer_position}
+    return {"signer": user_name(case.decided_by), "signer_position": ""}
+
+
 def seccional_line(case: Case) -> str:
     return case.seccional.name if case.seccional_id else ""

@@ -11,12 +11,35 @@ from documents.contexts.common import (
     identity_from_version,
     local,
     seccional_line,
+    signature,
     text,
-    user_name,
     version_in_force,
 )
 from documents.formatting import date_co
-from procedures.models import Case, CaseType, Communication, Decision, Mode
+from procedures.models import Case, CaseType, Communication, Decision, Mode, RequesterKind
+
+_TO_THE_REGISTRANT = (Communication.Kind.TO_REGISTRANT, Communication.Kind.CERTIFIED_RUT)
+_TO_THE_REQUESTER = (
+    Communication.Kind.TO_REQUESTER,
+    Communication.Kind.FORWARDING_NOTICE,
+    Communication.Kind.REJECTION,
+)
+
+
+def greeting(communication: Communication) -> str:
+    """Señor(a) for a person, Señores for an entity, an authority or a seccional."""
+    case = communication.case
+    registrant = case.registrant
+    # A user who files is a person, unless the letter goes to the inscrito itself.
+    person = communication.kind in _TO_THE_REQUESTER and case.requester_kind == RequesterKind.USER
+    to_the_registrant = communication.kind in _TO_THE_REGISTRANT or (
+        person
+        and registrant is not None
+        and communication.recipient_name == registrant.display_name
+    )
+    if registrant is not None and to_the_registrant:
+        person = registrant.is_natural
+    return _("Señor(a)") if person else _("Señores")
 
 
 def _communication_heading(communication: Communication, case: Case) -> str:
@@ -91,7 +114,11 @@ def communication_spec(communication: Communication) -> DocumentSpec:
             "place_date": ", ".join(p for p in (city, date_co(created)) if p),
             "recipient": communication.recipient_name,
             "recipient_email": communication.recipient_email,
-            "recipient_seccional": seccional.name if seccional else "",
+            "greeting": greeting(communication),
+            # A notice to a seccional is addressed to it by name: one line, not two.
+            "recipient_seccional": seccional.name
+            if seccional and seccional.name != communication.recipient_name
+            else "",
             "subject": communication.subject,
             "case": [
                 [_("Trámite"), case.number],
@@ -109,7 +136,7 @@ def communication_spec(communication: Communication) -> DocumentSpec:
             else [],
             "extra": extra,
             "paragraphs": paragraphs,
-            "signer": user_name(case.decided_by),
+            **signature(case),
         },
         facts=PublicFacts(
             number=number,

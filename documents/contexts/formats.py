@@ -21,6 +21,8 @@ from documents.contexts.common import (
 )
 from documents.formatting import date_co, looks_like_date
 from procedures.models import OfficialFormat
+from registry import reference_cache
+from registry.models import Seccional
 
 FIELD_LABELS = {
     "kind": ("", gettext_lazy("Clase de inscrito")),
@@ -100,8 +102,14 @@ def _registrant_rows(data: dict[str, Any]) -> list[list[str]]:
                 p for p in (text(data.get("municipality")), text(data.get("department"))) if p
             ),
         ],
-        [_("Dirección seccional"), text(data.get("seccional"))],
+        [_("Dirección seccional"), _seccional_name(text(data.get("seccional")))],
     ]
+
+
+def _seccional_name(code: str) -> str:
+    """ "32 Dirección Seccional de Impuestos de Bogotá" for the code a snapshot keeps."""
+    seccional = reference_cache.get(Seccional, code) if code else None
+    return f"{code} {seccional.name}" if seccional is not None else code
 
 
 def official_format_spec(official_format: OfficialFormat) -> DocumentSpec:
@@ -157,7 +165,14 @@ def official_format_spec(official_format: OfficialFormat) -> DocumentSpec:
         actuation = [
             [_("Actuación"), action],
             [_("Causal"), text(content.get("cause"))],
-            [_("Acto o soporte"), text(content.get("act"))],
+            # Without an act (a request by the inscrito, the civil registry's death feed) the
+            # case itself is the support.
+            [
+                _("Acto o soporte"),
+                text(content.get("act"))
+                or _("Trámite %(case)s: %(type)s")
+                % {"case": case.number, "type": case.get_case_type_display()},
+            ],
             [_("Fecha de la cancelación"), date_co(content.get("cancelled_on"))],
             [_("Formulario 001 generado"), text(content.get("form_number"))],
             [_("Funcionario que aprueba"), user_name(official_format.created_by)],

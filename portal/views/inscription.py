@@ -33,6 +33,7 @@ from portal.forms import (
 from portal.models import CitizenAccount
 from portal.services import inscription
 from portal.views.common import add_domain_error, citizen_required
+from registry.ciiu_search import search_activities
 from registry.models import DOCUMENTS_ISSUED_ABROAD
 from registry.responsibility_help import has_economic_activity, suggest_responsibilities
 from registry.selectors import registrant_by_document
@@ -215,7 +216,7 @@ def step(request: HttpRequest, account: CitizenAccount, step: str) -> HttpRespon
     if step == "actividades":
         query = request.POST.get("ciiu_q", "") if bound else request.GET.get("ciiu_q", "")
         context["ciiu_q"] = query
-        context["ciiu_results"] = selectors.search_ciiu(query) if query else None
+        context["ciiu_results"] = search_activities(query) if query else None
         context["names"] = {
             kind: selectors.activity_name(values.get(f"{kind}_code", "") or "")
             for kind in ("principal", "secondary")
@@ -463,7 +464,7 @@ def ciiu(request: HttpRequest) -> JsonResponse:
         {
             "actividades": [
                 {"code": a.code, "name": a.name}
-                for a in selectors.search_ciiu(request.GET.get("q", ""))
+                for a in search_activities(request.GET.get("q", ""))
             ]
         }
     )

@@ -34,6 +34,7 @@ from portal.views.common import add_domain_error, citizen_required
 from procedures.models import CaseType
 from procedures.services.eligibility import require_request_open
 from procedures.services.withdrawals import needs_accountant_certification
+from registry.ciiu_search import search_activities
 from registry.models import ActivityRole, Registrant
 from registry.responsibilities import CONSUMPTION_TAX, VAT
 from registry.services.updates import (
@@ -302,7 +303,7 @@ def update_section(request: HttpRequest, account: CitizenAccount, section: str) 
     if section == "actividades":
         query = request.POST.get("ciiu_q", "")
         context["ciiu_q"] = query
-        context["ciiu_results"] = selectors.search_ciiu(query) if query else None
+        context["ciiu_results"] = search_activities(query) if query else None
         context["names"] = {
             kind: selectors.activity_name(shown.get(f"{kind}_code") or "")
             for kind in ("principal", "secondary")
