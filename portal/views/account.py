@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import selectors
@@ -64,10 +65,15 @@ def _code_rate_limited(request: HttpRequest, form: DocumentCodeForm) -> bool:
     if throttle.hit(throttle.CODES_PER_ADDRESS, client_address(request)) > (
         throttle.CODES_PER_ADDRESS.max_hits
     ):
+        minutes = throttle.minutes_left()
         form.add_error(
             None,
-            _("Demasiados intentos desde esta conexión. Espere %(m)s minutos.")
-            % {"m": throttle.minutes_left()},
+            ngettext(
+                "Demasiados intentos desde esta conexión. Espere %(m)s minuto.",
+                "Demasiados intentos desde esta conexión. Espere %(m)s minutos.",
+                minutes,
+            )
+            % {"m": minutes},
         )
         return True
     return False
