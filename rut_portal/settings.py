@@ -137,6 +137,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL production: the role web, workers and beat connect as (DATABASE_URL), while the
+# `migrate` service connects as the schema's owner. `manage.py deploy` grants this role row
+# access, only INSERT/SELECT on the append-only tables (rut_portal/database_roles.py). Empty: one
+# role does everything (development, tests).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for the lock instead of failing at once; SQLite serialises them anyway.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
