@@ -238,6 +238,9 @@ LEGAL_DIVISION_EMAIL = os.environ.get("LEGAL_DIVISION_EMAIL", "juridica@rut.loca
 # The cache holds the API's rate-limit counters. With several web workers they must share one
 # (CACHE_URL, e.g. redis://redis:6379/1, a database of its own: clearing the cache empties it);
 # without it each process keeps its own, which is right for the single-process embedded default.
+# Citizen sign-up and recovery ask a proof-of-work captcha after the first attempt from an
+# address (rut_portal/captcha.py): the browser searches up to this number, ~1-2 s for a person.
+CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 100_000)
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {
