@@ -12,6 +12,7 @@ count: `CAMPAIGN_SCALE=20 scripts/test tests/security/test_campaign.py -s`.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -81,16 +82,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+PASSWORD_OF_APP_ROLE = secrets.token_hex(16)
+
+
 @pytest.fixture
 def app_role() -> str:
-    """A login role for the test database with the application's privileges only."""
+    """A login role for the test database with the application's privileges only (with a
+    password, for servers that do not trust loopback connections)."""
     role = f"{connection.settings_dict['NAME']}_app"
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone() is None:
-            cursor.execute(f'CREATE ROLE "{role}" LOGIN')
-        else:
-            cursor.execute(f'ALTER ROLE "{role}" LOGIN')
+            cursor.execute(f'CREATE ROLE "{role}"')
+        cursor.execute(f'ALTER ROLE "{role}" LOGIN PASSWORD %s', [PASSWORD_OF_APP_ROLE])
     grant_application_role(role)
     return role
 
@@ -105,9 +109,9 @@ def server(app_role: str, reference_data: None, tmp_path: Path) -> Iterator[str]
         if key not in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     redis_url = django_settings.CELERY_BROKER_URL
-    host = db["HOST"] or "127.0.0.1"
+    host, port_db = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
     env.update(
-        DATABASE_URL=f"postgres://{app_role}@{host}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=f"postgres://{app_role}:{PASSWORD_OF_APP_ROLE}@{host}:{port_db}/{db['NAME']}",
         CACHE_URL=redis_url,  # the shared cache; tasks run in-process (no REDIS_URL)
         TRUSTED_PROXIES="0",
         # Per hour: a short campaign never crosses a window edge, so the budget is exact.
@@ -385,6 +389,7 @@ def test_campaign(
     tamper = psycopg2.connect(
         dbname=db["NAME"],
         user=f"{db['NAME']}_app",
+        password=PASSWORD_OF_APP_ROLE,
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
     )
