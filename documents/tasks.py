@@ -59,6 +59,14 @@ def render_cancellation_resolution(case_id: int) -> str:
     return cancellation_resolution_pdf(case).code
 
 
+@shared_task(ignore_result=True)
+def reconcile_renders() -> dict[str, int]:
+    """Periodic safety net: queue again the renders whose stored document is missing."""
+    from documents.reconciler import requeue_missing_renders
+
+    return requeue_missing_renders()
+
+
 def queue_formulario_001(form_version_id: int, *, copy: bool = False) -> None:
     """After commit, render a Formulario 001 on the pdf queue."""
     render_formulario_001.apply_async_on_commit(

@@ -34,7 +34,7 @@ from registry.responsibilities import (
     VAT,
 )
 from registry.responsibility_help import Answers
-from rut_portal import uploads
+from rut_portal import captcha, uploads
 
 MOBILE = re.compile(r"^3\d{9}$")
 # Responsibilities a persona natural usually chooses by self-service, with a hint each.
@@ -143,7 +143,45 @@ def clean_mobile(value: str) -> str:
     return digits
 
 
-class SignUpForm(DocumentFields):
+class CaptchaField(forms.CharField):
+    """The proof-of-work solution static/js/captcha.js fills in (rut_portal.captcha)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        super().__init__(
+            label=_("Verificación automática"),
+            max_length=400,
+            error_messages={
+                "required": _(
+                    "Espere a que termine la verificación automática (unos segundos, con "
+                    "JavaScript activo) y envíe de nuevo."
+                )
+            },
+        )
+
+    def clean(self, value: Any) -> str:
+        solution = str(super().clean(value))
+        try:
+            captcha.verify(solution)
+        except captcha.CaptchaRefused:
+            raise forms.ValidationError(
+                _("La verificación automática venció o no es válida. Envíe el formulario de nuevo.")
+            ) from None
+        return solution
+
+
+class CaptchaForm(forms.Form):
+    """A form that asks the captcha when told to (after the first attempt from an address)."""
+
+    def __init__(self, *args: Any, captcha_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.challenge = captcha.new_challenge() if captcha_required else None
+        if captcha_required:
+            self.fields["captcha"] = CaptchaField()
+
+
+class SignUpForm(CaptchaForm, DocumentFields):
     first_name = forms.CharField(
         label=_("Nombres"), max_length=120, widget=_text(autocomplete="given-name")
     )
@@ -241,7 +279,7 @@ class LoginForm(DocumentFields):
     )
 
 
-class RecoveryForm(DocumentFields):
+class RecoveryForm(CaptchaForm, DocumentFields):
     pass
 
 

@@ -27,6 +27,8 @@ def schedule_periodic_jobs(sender: Celery, **kwargs: Any) -> None:
             "task": "deadlines.tasks.backfill_deadlines",
             "schedule": 3600.0,
         },
+        # PDFs: queue again the renders a lost broker message never ran (documents/reconciler.py).
+        "reconcile-renders": {"task": "documents.tasks.reconcile_renders", "schedule": 900.0},
         # Citizen portal: open the videoatención agenda ahead, drop old sign-in counters.
         "sweep-portal": {"task": "portal.tasks.sweep_portal", "schedule": 3600.0},
         # Agreements: queue new change-feed events for webhooks, send the deliveries due.

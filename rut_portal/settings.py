@@ -138,6 +138,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL production: the role web, workers and beat connect as (DATABASE_URL), while the
+# `migrate` service connects as the schema's owner. `manage.py deploy` grants this role row
+# access, only INSERT/SELECT on the append-only tables (rut_portal/database_roles.py). Empty: one
+# role does everything (development, tests).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for the lock instead of failing at once; SQLite serialises them anyway.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -213,6 +218,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "rut_portal.client.client_address"
+AXES_USERNAME_CALLABLE = "backoffice.lockout.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 
@@ -234,6 +240,9 @@ LEGAL_DIVISION_EMAIL = os.environ.get("LEGAL_DIVISION_EMAIL", "juridica@rut.loca
 # The cache holds the API's rate-limit counters. With several web workers they must share one
 # (CACHE_URL, e.g. redis://redis:6379/1, a database of its own: clearing the cache empties it);
 # without it each process keeps its own, which is right for the single-process embedded default.
+# Citizen sign-up and recovery ask a proof-of-work captcha after the first attempt from an
+# address (rut_portal/captcha.py): the browser searches up to this number, ~1-2 s for a person.
+CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 100_000)
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {

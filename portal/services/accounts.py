@@ -16,10 +16,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.models import CitizenAccount, CodePurpose, DataPolicyConsent, SignIn
 from portal.services import throttle
-from portal.services.codes import Decoy, TooManyCodes, issue_code, verify_code
+from portal.services.codes import (
+    Decoy,
+    TooManyCodes,
+    email_after_commit,
+    issue_code,
+    verify_code,
+)
 from registry.selectors import registrant_by_document
 from rut_portal.errors import DomainError
 
@@ -69,19 +76,13 @@ def record_consent(
     )
 
 
-def _queue_code_email(account: CitizenAccount, code_id: int, plain: str) -> None:
-    from portal.tasks import send_code_email
-
-    send_code_email.delay_on_commit(account.pk, code_id, plain)
-
-
 def _send_code(account: CitizenAccount, *, purpose: str, context: str = "") -> bool:
     """Issue a code and email it after commit; False when too many were sent recently."""
     try:
         code, plain = issue_code(account, purpose=purpose, context=context)
     except TooManyCodes:
         return False
-    _queue_code_email(account, code.pk, plain)
+    email_after_commit(code, plain)
     return True
 
 
@@ -205,10 +206,14 @@ def complete_recovery(account: CitizenAccount, *, password: str) -> None:
 
 
 def _throttled_message() -> str:
-    return _(
+    minutes = throttle.minutes_left()
+    return ngettext(
+        "Hubo demasiados intentos fallidos de ingreso. Espere %(minutes)s minuto o use "
+        "«Olvidé mi contraseña» para entrar de inmediato.",
         "Hubo demasiados intentos fallidos de ingreso. Espere %(minutes)s minutos o use "
-        "«Olvidé mi contraseña» para entrar de inmediato."
-    ) % {"minutes": throttle.minutes_left()}
+        "«Olvidé mi contraseña» para entrar de inmediato.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def authenticate_citizen(

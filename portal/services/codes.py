@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -29,6 +30,14 @@ NUMERIC_CODE_LENGTH = 6
 NUMERIC_PURPOSES = frozenset({CodePurpose.SIGNATURE})
 # At most this many codes per account and purpose in an hour: each one is an email.
 MAX_CODES_PER_HOUR = 5
+
+SUBJECTS: dict[str, str] = {
+    CodePurpose.ACTIVATION: "Código de activación de su cuenta",
+    CodePurpose.RECOVERY: "Código para recuperar su contraseña",
+    CodePurpose.SIGNATURE: "Código de firma de su solicitud",
+    CodePurpose.EMAIL_CHANGE: "Código para confirmar su nuevo correo",
+    CodePurpose.MOBILE_CHANGE: "Código para confirmar su nuevo celular",
+}
 
 
 class CodeError(DomainError):
@@ -93,6 +102,42 @@ def issue_code(
         expires_at=now + CODE_LIFETIME,
     )
     return code, plain
+
+
+def email_after_commit(code: OneTimeCode, plain: str) -> None:
+    """Email a code from this process once the transaction commits.
+
+    The plain code is never handed to Celery: a task argument sits in the broker (Redis) in
+    clear, readable by whoever can read the queue or its persistence file. Sending in-process
+    keeps it only in memory and in the email. A failing mail server is logged (robust) and the
+    page still answers; the person asks for a new code.
+    """
+    code_id = code.pk
+    transaction.on_commit(lambda: _email_code(code_id, plain), robust=True)
+
+
+def _email_code(code_id: int, plain: str) -> bool:
+    """Send unless a newer code replaced this one or it can no longer be used."""
+    from portal.tasks import send_email
+
+    code = OneTimeCode.objects.select_related("account").get(pk=code_id)
+    if newest_code(code.account, purpose=code.purpose) != code or _refusal(code, timezone.now()):
+        return False
+    account = code.account
+    send_email(
+        "portal_code",
+        code.context if code.purpose == CodePurpose.EMAIL_CHANGE else account.email,
+        _(SUBJECTS[code.purpose]),
+        {
+            "account": account,
+            "code": plain,
+            "purpose": code.get_purpose_display(),
+            "purpose_code": code.purpose,
+            "expires_at": code.expires_at,
+            "context": code.context,
+        },
+    )
+    return True
 
 
 def newest_code(account: CitizenAccount, *, purpose: str) -> OneTimeCode | None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import CitizenAccount, CodePurpose, PendingDocument, PendingFiling, Signature
-from portal.services.codes import issue_code, verify_code
+from portal.services.codes import email_after_commit, issue_code, verify_code
 from procedures.models import Case, CaseType, Cause, Channel, Mode, RequesterKind
 from procedures.services.communications import close_case, communicate_decision
 from procedures.services.eligibility import require_request_open
@@ -294,13 +294,11 @@ def _context(filing: PendingFiling) -> str:
 
 def send_signature_code(filing: PendingFiling) -> None:
     """Email a fresh numeric code that signs this filing only."""
-    from portal.tasks import send_code_email
-
     with transaction.atomic():
         code, plain = issue_code(
             filing.account, purpose=CodePurpose.SIGNATURE, context=_context(filing)
         )
-        send_code_email.delay_on_commit(filing.account_id, code.pk, plain)
+        email_after_commit(code, plain)
 
 
 def _content_digest(filing: PendingFiling) -> str:

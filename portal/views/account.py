@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import selectors
@@ -64,10 +65,15 @@ def _code_rate_limited(request: HttpRequest, form: DocumentCodeForm) -> bool:
     if throttle.hit(throttle.CODES_PER_ADDRESS, client_address(request)) > (
         throttle.CODES_PER_ADDRESS.max_hits
     ):
+        minutes = throttle.minutes_left()
         form.add_error(
             None,
-            _("Demasiados intentos desde esta conexión. Espere %(m)s minutos.")
-            % {"m": throttle.minutes_left()},
+            ngettext(
+                "Demasiados intentos desde esta conexión. Espere %(m)s minuto.",
+                "Demasiados intentos desde esta conexión. Espere %(m)s minutos.",
+                minutes,
+            )
+            % {"m": minutes},
         )
         return True
     return False
@@ -79,6 +85,12 @@ def _email_rate_limited(request: HttpRequest) -> bool:
     )
 
 
+def _captcha_required(request: HttpRequest) -> bool:
+    """Sign-up and recovery ask the captcha once this address has sent one of them."""
+    first_attempt = throttle.Limit(throttle.EMAILS_PER_ADDRESS.scope, 0)
+    return throttle.exceeded(first_attempt, client_address(request))
+
+
 @require_GET
 def data_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/data_policy.html", {"version": DATA_POLICY_VERSION})
@@ -86,7 +98,7 @@ def data_policy(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, captcha_required=_captcha_required(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not _email_rate_limited(request):
@@ -212,7 +224,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def recover(request: HttpRequest) -> HttpResponse:
-    form = RecoveryForm(request.POST or None)
+    form = RecoveryForm(request.POST or None, captcha_required=_captcha_required(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not _email_rate_limited(request):

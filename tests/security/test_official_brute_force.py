@@ -56,3 +56,16 @@ def test_a_success_clears_the_count(client, director):
 
     assert statuses == [200] * 4
     assert _sign_in(client, "x") == 302
+
+
+def test_an_overlong_username_is_refused_like_any_other_and_still_counts(client, director):
+    statuses = [
+        client.post(
+            LOGIN,
+            {"username": "x" * 5000, "password": "y", "next": "/admin/"},
+            REMOTE_ADDR="203.0.113.9",
+        ).status_code
+        for _ in range(6)
+    ]
+
+    assert statuses == [200] * 4 + [429] * 2
