@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from portal.public.forms import RutLookupForm
 from registry.models import Registrant
 from registry.nit import InvalidNit
-from registry.selectors import registrant_by_nit
+from registry.selectors import public_registrant_by_nit
 from rut_portal import ratelimit
 from rut_portal.client import client_address
 
@@ -111,7 +111,7 @@ def rut_lookup(request: HttpRequest) -> HttpResponse:
             return response
     if form.is_valid():
         try:
-            registrant = registrant_by_nit(form.cleaned_data["nit"])
+            registrant = public_registrant_by_nit(form.cleaned_data["nit"])
         except InvalidNit as exc:
             form.add_error("nit", exc.message)
         else:
