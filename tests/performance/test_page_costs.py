@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.common import BasicDataSerializer, basic_data
 from api.public import basic_data_json
+from portal.public import views as public_views
 from registry.selectors import public_registrant_by_nit
 from tests.factories import make_legal, make_natural
 
@@ -87,3 +88,16 @@ def test_the_apis_basic_data_is_what_the_serializer_gives(make) -> None:
 
     assert basic_data_json(registrant) == expected
     assert list(basic_data_json(registrant)) == list(expected)  # same order of keys too
+
+
+def test_the_home_page_is_rendered_once_per_process(client) -> None:
+    public_views._home_pages.clear()  # as in a new process
+
+    first = client.get("/")
+    again = client.get("/")
+
+    assert first.status_code == again.status_code == 200
+    assert [t.name for t in first.templates][:1] == ["registry/home.html"]
+    assert again.templates == []  # served as rendered
+    assert again.content == first.content
+    assert again["Content-Type"] == "text/html; charset=utf-8"
