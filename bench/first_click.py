@@ -87,6 +87,9 @@ def main() -> None:
             statuses.append(response.status_code)
             print(f"  click {n + 1}: {response.status_code} in {clicks[-1] * 1000:.0f} ms")
     finally:
+        registrant.refresh_from_db()
+        if registrant.state == "suspended":  # leave the demo citizen's RUT active
+            change_state(registrant, transition_name="lift_suspension", by=None, reason="Bench")
         worker.terminate()
         worker.wait(timeout=30)
     renders = list(

@@ -19,7 +19,7 @@ MIN_SEARCH_LENGTH = 3
 _NIT_LIKE = re.compile(r"\d[\d. ]*(-\s*\d)?")
 
 
-def _with_places(registrant: Registrant) -> Registrant:
+def with_places(registrant: Registrant) -> Registrant:
     """Attach seccional, departamento and municipio from the reference cache (no join).
 
     The public page and the Formulario 001 header show them; joining three tables costs more to
@@ -59,7 +59,7 @@ def _nit_number(text: str) -> str:
 def _one(**unique_key: str) -> Registrant | None:
     # get(), not first(): the key is unique, and first() adds an ORDER BY to compile and plan.
     try:
-        return _with_places(Registrant.objects.get(**unique_key))
+        return with_places(Registrant.objects.get(**unique_key))
     except Registrant.DoesNotExist:
         return None
 
@@ -97,7 +97,7 @@ def public_registrant_by_nit(nit: str) -> Registrant | None:
         found = Registrant.objects.only(*PUBLIC_FIELDS).get(nit=_nit_number(nit))
     except Registrant.DoesNotExist:
         return None
-    return _with_places(found)
+    return with_places(found)
 
 
 def registrant_by_document(document_type: str, document_number: str) -> Registrant | None:
@@ -136,7 +136,7 @@ def search_registrants(text: str, *, limit: int = 20) -> list[Registrant]:
         .annotate(rank=rank)
         .order_by("rank", "search_name", "pk")[:limit]
     )
-    return [_with_places(registrant) for registrant in found]
+    return [with_places(registrant) for registrant in found]
 
 
 _NIT_OR_DOCUMENT = re.compile(r"(\d[\d. ]*)(-\s*\d)?")
