@@ -91,7 +91,8 @@ def _case_rows(
 
     now = timezone.now()
     for n in range(first, first + count):
-        registrant_id, seccional = rng.choice(people)
+        # Each inscrito once while there are enough (one open cancellation of a kind each).
+        registrant_id, seccional = people[(n - first) % len(people)]
         case_type, causes, _w = _weighted(rng, TYPES, 2)
         kind, name, priority, _w = _weighted(rng, REQUESTERS, 3)
         state = _weighted(rng, STATES, 1)[0]
@@ -161,13 +162,17 @@ def load_cases(target: int, *, officials: list[int], seed: int) -> dict[str, Any
             [min(missing, 200_000)],
         )
         people = cursor.fetchall()
+    rng.shuffle(people)
     fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+    # Columns added to cases after this loader was written keep their model default.
+    defaults = {f.attname: f.get_default() for f in fields}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with transaction.atomic(), connection.cursor() as cursor:
         buffer = io.StringIO()
         rows = _case_rows(missing, existing + 1, people, officials, rng)
         for i, row in enumerate(rows, start=1):
-            buffer.write("\t".join(_copy_text(row[f.attname]) for f in fields) + "\n")
+            values = {**defaults, **row}
+            buffer.write("\t".join(_copy_text(values[f.attname]) for f in fields) + "\n")
             if i % COPY_CHUNK == 0 or i == missing:
                 buffer.seek(0)
                 cursor.copy_expert(f"COPY procedures_case ({columns}) FROM STDIN", buffer)

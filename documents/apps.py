@@ -7,5 +7,5 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documentos oficiales")
 
     def ready(self) -> None:
-        # Register the deployment check of SITE_URL.
-        from documents import checks  # noqa: F401
+        # The deployment check of SITE_URL; each new Formulario 001 version rendered ahead.
+        from documents import checks, signals  # noqa: F401

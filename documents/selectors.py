@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
+from django.db.models import Q
 
 from documents.codes import normalize_code
 from documents.models import StoredDocument
@@ -76,19 +77,23 @@ def current_state_label(document: StoredDocument) -> str:
     """The inscrito's state today, next to the one the document shows at its issue ("" if none).
 
     A Formulario 001 or a resolution proves the state on its date (Decreto 2460 de 2013, art. 19);
-    whoever checks it also needs to know whether the RUT is still in that state.
+    whoever checks it also needs to know whether the RUT is still in that state. One query of
+    one column: the public verification page reads nothing else of the inscrito.
     """
-    registrant = None
+    from registry.models import Registrant
+
     if document.form_version_id is not None:
-        registrant = document.form_version.registrant  # type: ignore[union-attr]
+        source = Q(form_versions=document.form_version_id)
+    elif document.case_id is not None:
+        source = Q(cases=document.case_id)
+    elif document.official_format_id is not None:
+        source = Q(cases__formats=document.official_format_id)
+    elif document.communication_id is not None:
+        source = Q(cases__communications=document.communication_id)
     else:
-        case = document.case
-        if case is None and document.official_format_id is not None:
-            case = document.official_format.case  # type: ignore[union-attr]
-        if case is None and document.communication_id is not None:
-            case = document.communication.case  # type: ignore[union-attr]
-        registrant = case.registrant if case is not None else None
-    return str(registrant.get_state_display()) if registrant is not None else ""
+        return ""
+    states = list(Registrant.objects.filter(source).values_list("state", flat=True)[:1])
+    return str(Registrant.State(states[0]).label) if states else ""
 
 
 def can_download(user: User | AnonymousUser, document: StoredDocument) -> bool:
@@ -124,8 +129,6 @@ def documents_of_form_version(version_id: int) -> QuerySet[StoredDocument]:
 
 def documents_of_case(case_id: int) -> QuerySet[StoredDocument]:
     """Every document of a case: its formats, its communications and its resolution."""
-    from django.db.models import Q
-
     return StoredDocument.objects.filter(
         Q(case_id=case_id) | Q(official_format__case_id=case_id) | Q(communication__case_id=case_id)
     ).order_by("created_at", "id")

@@ -50,6 +50,12 @@ def formulario_001_pdf(form_version: FormVersion, *, copy: bool) -> StoredDocume
     return _stored(formulario_001_spec(form_version, copy=copy))
 
 
+def stored_formulario_001_pdf(form_version: FormVersion, *, copy: bool) -> StoredDocument | None:
+    """The document formulario_001_pdf would return if it is already stored; never renders."""
+    key = content_key(formulario_001_spec(form_version, copy=copy))
+    return StoredDocument.objects.filter(content_key=key).first()
+
+
 def official_format_pdf(official_format: OfficialFormat) -> StoredDocument:
     """Formato 1529, 1271 or 1767 as the case stored it."""
     return _stored(official_format_spec(official_format))

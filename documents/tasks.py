@@ -74,6 +74,17 @@ def queue_formulario_001(form_version_id: int, *, copy: bool = False) -> None:
     )
 
 
+def request_formulario_001(form_version_id: int, *, copy: bool) -> None:
+    """Render a Formulario 001 now on the pdf queue (in-process when there is no worker), at
+    most once a minute per version: a page polling for it must not queue it at every visit."""
+    from django.core.cache import cache
+
+    if cache.add(f"pdf-requested:{form_version_id}:{int(copy)}", 1, timeout=60):
+        render_formulario_001.apply_async(
+            args=(form_version_id,), kwargs={"copy": copy}, queue=PDF_QUEUE
+        )
+
+
 def queue_official_format(official_format_id: int) -> None:
     render_official_format.apply_async_on_commit(args=(official_format_id,), queue=PDF_QUEUE)
 

@@ -8,7 +8,9 @@ hash of the client's address.
 The cache object is built once per process and shared by its threads: Django's `caches` gives
 each thread (and each async context) its own object, and with it a new Redis connection pool,
 so a throttle reading `django.core.cache.cache` would open a new pool per request on a
-threaded or ASGI server.
+threaded or ASGI server. On Redis the count also skips the cache object's own client, which
+builds a new `redis.Redis` (and its table of response callbacks) for every command: one client
+per process sends SET NX and INCR together, one round trip per request.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -28,6 +31,7 @@ _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 _lock = threading.Lock()
 _shared: BaseCache | None = None
+_redis: Any = None  # redis.Redis for the shared cache's (first) server, when it is Redis
 
 
 def shared_cache() -> BaseCache:
@@ -40,11 +44,28 @@ def shared_cache() -> BaseCache:
     return _shared
 
 
+def shared_redis() -> Any:
+    """One Redis client per process for the shared cache's server, or None when the cache is
+    not Redis (the embedded default's per-process memory)."""
+    global _redis
+    cache = shared_cache()
+    if _redis is None and isinstance(cache, RedisCache):
+        with _lock:
+            if _redis is None:
+                import redis
+
+                location = settings.CACHES[DEFAULT_CACHE_ALIAS]["LOCATION"]
+                servers = location.split(",") if isinstance(location, str) else location
+                _redis = redis.Redis.from_url(servers[0])  # the first server takes the writes
+    return _redis
+
+
 @receiver(setting_changed)
 def _forget_cache_on_settings_change(*, setting: str, **kwargs: Any) -> None:
-    global _shared
+    global _shared, _redis
     if setting == "CACHES":
         _shared = None
+        _redis = None
 
 
 @dataclass(frozen=True)
@@ -80,12 +101,20 @@ def hit(rate: Rate, ident: str) -> Hit:
     window = now // rate.seconds
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
     key = f"throttle_{rate.scope}_{window}_{digest}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this request opens a new window
-        cache.add(key, 1, timeout=rate.seconds + 1)
-        count = 1
+    client = shared_redis()
+    if client is not None:
+        # MULTI/EXEC: the counter is created with its expiry and incremented atomically.
+        pipe = client.pipeline()
+        pipe.set(cache.make_key(key), 0, ex=rate.seconds + 1, nx=True)
+        pipe.incr(cache.make_key(key))
+        count = pipe.execute()[1]
+    else:
+        cache.add(key, 0, timeout=rate.seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: this request opens a new window
+            cache.add(key, 1, timeout=rate.seconds + 1)
+            count = 1
     return Hit(count=count, rate=rate, retry_after=rate.seconds - now % rate.seconds)
 
 

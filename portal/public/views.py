@@ -5,18 +5,22 @@ from __future__ import annotations
 import gettext
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pycountry
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portal.public.forms import RutLookupForm
 from registry.models import Registrant
 from registry.nit import InvalidNit
-from registry.selectors import registrant_by_nit
+from registry.selectors import public_registrant_by_nit
 from rut_portal import ratelimit
 from rut_portal.client import client_address
 
@@ -78,9 +82,25 @@ class PublicRecord:
         )
 
 
+# The home page as rendered, per language. It is the same for every visitor (a GET form, no CSRF
+# token, nothing of the session) and rendering its templates cost three times a bare request.
+# A new release is a new process; a setting changed (tests) forgets it.
+_home_pages: dict[str, bytes] = {}
+
+
+@receiver(setting_changed)
+def _forget_rendered_pages(**kwargs: Any) -> None:
+    _home_pages.clear()
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/home.html", {"form": RutLookupForm()})
+    language = get_language()
+    page = _home_pages.get(language)
+    if page is None:
+        page = render(request, "registry/home.html", {"form": RutLookupForm()}).content
+        _home_pages[language] = page
+    return HttpResponse(page)
 
 
 @require_GET
@@ -111,7 +131,7 @@ def rut_lookup(request: HttpRequest) -> HttpResponse:
             return response
     if form.is_valid():
         try:
-            registrant = registrant_by_nit(form.cleaned_data["nit"])
+            registrant = public_registrant_by_nit(form.cleaned_data["nit"])
         except InvalidNit as exc:
             form.add_error("nit", exc.message)
         else:

@@ -331,9 +331,13 @@ def confirm_mobile_change(account: CitizenAccount, *, new_mobile: str, submitted
 
 
 def citizen_account_of(user: User | AnonymousUser | None) -> CitizenAccount | None:
+    """The user's account with its RUT, read once per request (cached on the user object, where
+    `user.citizen_account` finds it too); None for anyone else."""
     if user is None or not user.is_authenticated:
         return None
-    try:
-        return user.citizen_account
-    except CitizenAccount.DoesNotExist:
-        return None
+    relation = CitizenAccount.user.field.remote_field  # user.citizen_account's cache
+    if not relation.is_cached(user):
+        found = CitizenAccount.objects.select_related("registrant").filter(user=user).first()
+        relation.set_cached_value(user, found)
+    account = relation.get_cached_value(user)
+    return account if isinstance(account, CitizenAccount) else None

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 # Formats a citizen receives; 1767 and 1271 are internal working papers.
 CITIZEN_FORMATS = (OfficialFormat.Kind.F1529,)
+# How often the "preparando" page asks again for a PDF being rendered (about a second a page).
+PREPARING_REFRESH_SECONDS = 2
 
 
 def _serve(document: StoredDocument, filename: str) -> FileResponse:
@@ -35,9 +37,15 @@ def _serve(document: StoredDocument, filename: str) -> FileResponse:
 
 @require_GET
 @citizen_required
-def rut_pdf(request: HttpRequest, account: CitizenAccount) -> FileResponse:
-    """Copia del RUT: the current Formulario 001 with the "Copia Certificado" legend (art. 19)."""
-    from documents.services import formulario_001_pdf
+def rut_pdf(request: HttpRequest, account: CitizenAccount) -> HttpResponseBase:
+    """Copia del RUT: the current Formulario 001 with the "Copia Certificado" legend (art. 19).
+
+    Never rendered inside the request: each new version is rendered ahead on the pdf queue
+    (documents.signals). One not rendered yet (a bulk batch's) is queued now, and a page that
+    reloads itself every few seconds waits for it (a meta refresh: the CSP allows no script).
+    """
+    from documents.services import stored_formulario_001_pdf
+    from documents.tasks import request_formulario_001
 
     registrant = account.registrant
     if registrant is None:
@@ -45,7 +53,18 @@ def rut_pdf(request: HttpRequest, account: CitizenAccount) -> FileResponse:
     version = selectors.current_form_version(registrant)
     if version is None:
         raise Http404
-    document = formulario_001_pdf(version, copy=True)
+    document = stored_formulario_001_pdf(version, copy=True)
+    if document is None:
+        request_formulario_001(version.pk, copy=True)
+        # Rendered already when tasks run in-process (no worker: the embedded default).
+        document = stored_formulario_001_pdf(version, copy=True)
+    if document is None:
+        return render(
+            request,
+            "portal/preparing_pdf.html",
+            {"account": account, "refresh_seconds": PREPARING_REFRESH_SECONDS},
+            status=202,
+        )
     return _serve(document, f"RUT-{registrant.nit or version.form_number}.pdf")
 
 

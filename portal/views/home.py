@@ -17,7 +17,7 @@ from portal.views.requests import WITHDRAWAL_KINDS
 from procedures.models import CaseType
 from procedures.selectors import requests_open_to
 from registry.models import Registrant
-from registry.selectors import registrant_by_document
+from registry.selectors import registrant_by_document, with_places
 from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
 
@@ -34,7 +34,8 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
     from portal.models import CitizenAccount
 
     assert isinstance(account, CitizenAccount)
-    registrant = account.registrant
+    # Its seccional, departamento and municipio from the per-process reference cache.
+    registrant = with_places(account.registrant) if account.registrant else None
     unlinked = (
         registrant_by_document(account.document_type_id, account.document_number)
         if registrant is None

@@ -75,25 +75,43 @@ def test_the_verification_page_shows_nothing_reserved(client, registrant, docume
         assert reserved not in page
 
 
-def test_an_altered_file_is_flagged(client, document):
+def test_the_verification_page_reads_no_file(client, document, monkeypatch):
+    def no_file_read(*args, **kwargs):
+        raise AssertionError("the verification page opened a stored file")
+
+    monkeypatch.setattr(default_storage, "open", no_file_read)
+    monkeypatch.setattr(default_storage, "exists", no_file_read)
+
+    response = client.get(reverse("documents:verify", args=[document.code]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Documento auténtico" in page
+    assert document.sha256 in page  # recorded at render time, to compare with one's copy
+
+
+def test_an_altered_file_is_flagged_where_it_would_be_served(client, official, document):
     with default_storage.open(document.file.name, "wb") as handle:
         handle.write(document.file.open("rb").read().replace(b"%%EOF", b"%%EOF\n% x"))
     document.file.close()
+    client.force_login(official)
 
-    verification = verify_document(document)
-    response = client.get(reverse("documents:verify", args=[document.code]))
+    response = client.get(reverse("documents:download", args=[document.code]))
 
-    assert verification.integrity == "altered"
+    assert verify_document(document).integrity == "altered"
+    assert response.status_code == 409
     assert "el archivo fue alterado" in response.content.decode()
     assert "Documento auténtico" not in response.content.decode()
 
 
-def test_a_missing_file_is_flagged(client, document):
+def test_a_missing_file_is_flagged_where_it_would_be_served(client, official, document):
     default_storage.delete(document.file.name)
+    client.force_login(official)
 
-    response = client.get(reverse("documents:verify", args=[document.code]))
+    response = client.get(reverse("documents:download", args=[document.code]))
 
     assert verify_document(document).integrity == "missing"
+    assert response.status_code == 409
     assert "El archivo no está disponible" in response.content.decode()
 
 

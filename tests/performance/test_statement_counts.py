@@ -24,7 +24,7 @@ HOME = reverse("portal:home")
 INBOX = reverse("admin:procedures_case_changelist")
 WRITES = ("UPDATE", "INSERT", "DELETE")
 
-HOME_STATEMENTS = 12
+HOME_STATEMENTS = 10
 INBOX_STATEMENTS = 7
 REGISTRATION_STATEMENTS = 27
 
@@ -96,3 +96,26 @@ def test_a_registration_keeps_its_statement_count(django_assert_max_num_queries)
         registrant = make_natural(document_number="2020202020")
 
     assert registrant.pk is not None
+
+
+PUBLIC_STATEMENTS = {"home": 0, "lookup page": 1, "lookup API": 1, "verification": 2}
+
+
+def test_the_public_pages_keep_their_statement_counts(client, django_assert_max_num_queries):
+    from documents.services import formulario_001_pdf
+
+    registrant = make_natural()
+    document = formulario_001_pdf(registrant.form_versions.latest("version"), copy=True)
+    paths = {
+        "home": "/",
+        "lookup page": f"/consulta-rut/?nit={registrant.nit}",
+        "lookup API": f"/api/v1/rut/{registrant.nit}/",
+        "verification": reverse("documents:verify", args=[document.code]),
+    }
+    for name, path in paths.items():
+        assert client.get(path).status_code == 200  # warms the per-process caches
+
+        with django_assert_max_num_queries(PUBLIC_STATEMENTS[name]):
+            response = client.get(path)
+
+        assert response.status_code == 200, name

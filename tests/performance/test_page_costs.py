@@ -1,0 +1,103 @@
+"""What keeps the public pages cheap per request (issue 18): one Redis client per process for the
+lookup budget, the public lookup reading the public columns only, and the API's basic data built
+without a serializer yet equal to what BasicDataSerializer gives."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from api.common import BasicDataSerializer, basic_data
+from api.public import basic_data_json
+from portal.public import views as public_views
+from registry.selectors import public_registrant_by_nit
+from tests.factories import make_legal, make_natural
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The test Redis as the shared cache, under a prefix of this module's own."""
+    prefix = "page-costs"
+    config = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    with override_settings(CACHES=config):
+        yield config
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
+@pytest.mark.redis
+def test_the_lookup_budget_counts_through_one_redis_client_per_process(
+    redis_cache, client, monkeypatch
+) -> None:
+    registrant = make_natural()
+    built = []
+    original = redis.Redis.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting_init)
+
+    statuses = [
+        client.get(f"/api/v1/rut/{registrant.nit}/").status_code,
+        client.get(f"/consulta-rut/?nit={registrant.nit}").status_code,
+        client.get(f"/api/v1/rut/{registrant.nit}/").status_code,
+    ]
+
+    assert statuses == [200, 200, 200]
+    assert len(built) == 1  # Django's cache client builds one per command: six here
+    server = redis.Redis.from_url(redis_cache["default"]["LOCATION"])
+    (key,) = server.keys("page-costs:*throttle_rut_lookup_*")
+    assert server.get(key) == b"3"  # one budget for the page and the API
+    assert 0 < server.ttl(key) <= 61
+
+
+def test_the_public_lookup_reads_no_reserved_column() -> None:
+    registrant = make_natural(email="reservado@example.co", phone_1="3001234567")
+    assert registrant.nit is not None
+
+    with CaptureQueriesContext(connection) as captured:
+        found = public_registrant_by_nit(registrant.nit)
+
+    assert found is not None and found.pk == registrant.pk
+    (query,) = captured.captured_queries
+    assert '"email"' not in query["sql"] and '"phone_1"' not in query["sql"]
+    assert found.display_name == registrant.display_name
+    assert found.formatted_nit == registrant.formatted_nit
+
+
+@pytest.mark.parametrize("make", [make_natural, make_legal])
+def test_the_apis_basic_data_is_what_the_serializer_gives(make) -> None:
+    registrant = public_registrant_by_nit(make().nit)
+    assert registrant is not None
+
+    expected = BasicDataSerializer(basic_data(registrant)).data
+
+    assert basic_data_json(registrant) == expected
+    assert list(basic_data_json(registrant)) == list(expected)  # same order of keys too
+
+
+def test_the_home_page_is_rendered_once_per_process(client) -> None:
+    public_views._home_pages.clear()  # as in a new process
+
+    first = client.get("/")
+    again = client.get("/")
+
+    assert first.status_code == again.status_code == 200
+    assert [t.name for t in first.templates][:1] == ["registry/home.html"]
+    assert again.templates == []  # served as rendered
+    assert again.content == first.content
+    assert again["Content-Type"] == "text/html; charset=utf-8"
