@@ -92,7 +92,7 @@ def test_an_official_and_a_director_cancel_an_inscripcion_by_judicial_order(
     # The record is updated first, with Formato 1767.
     _act(page, "Actualizar el RUT (Formato 1767)")
     page.get_by_label("Dirección principal (casilla 41)").fill("CL 100 15 20")
-    page.get_by_label("Hechos que originan la actuación").fill(
+    page.get_by_label("Hechos que originan la actualización").fill(
         "La sentencia informa la última dirección conocida del inscrito."
     )
     page.get_by_label("Pruebas").fill("Sentencia 2026-00123 del Juzgado 12 Civil")

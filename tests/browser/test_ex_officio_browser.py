@@ -146,7 +146,7 @@ def test_e_an_ex_officio_update_is_valid_on_its_communication(
     page.get_by_label("Área de la DIAN, autoridad o entidad").fill("División de Fiscalización")
     page.get_by_label("Dirección principal (casilla 41)").fill("KR 7 32 16 OF 501")
     page.get_by_label("Soporte (acto").set_input_files(_order_file(tmp_path, "cruce.pdf"))
-    page.get_by_label("Hechos que originan la actuación").fill(
+    page.get_by_label("Hechos que originan la actualización").fill(
         "El cruce con la información exógena 2025 muestra otra dirección."
     )
     page.get_by_label("Jefe que autoriza").fill("Jefe de la División de Servicio al Ciudadano")
@@ -194,7 +194,7 @@ def test_f_a_reactivation_is_followed_by_its_formato_1767_update(
     assert person.state == Registrant.State.ACTIVE
     _act(page, "Actualizar el RUT (Formato 1767)")
     page.get_by_label("Dirección principal (casilla 41)").fill("AV 68 13 40")
-    page.get_by_label("Hechos que originan la actuación").fill(
+    page.get_by_label("Hechos que originan la actualización").fill(
         "Al reactivar, el inscrito informa su nueva sede."
     )
     page.get_by_label("Pruebas").fill("Certificado de existencia y contrato de arrendamiento.")

@@ -29,7 +29,10 @@ def test_signing_up_with_a_taken_document_answers_like_a_new_one(client, account
     }
     taken = client.post(reverse("portal:sign_up"), {**form, "document_number": "1020304050"})
     taken_text = _visible_text(taken)
-    fresh = Client().post(reverse("portal:sign_up"), {**form, "document_number": "77889900"})
+    # Another person, from another address (the captcha counts attempts per address).
+    fresh = Client(REMOTE_ADDR="10.0.0.2").post(
+        reverse("portal:sign_up"), {**form, "document_number": "77889900"}
+    )
 
     assert taken.status_code == fresh.status_code == 302
     assert taken["Location"] == fresh["Location"] == reverse("portal:activate")
@@ -65,7 +68,7 @@ def test_recovery_answers_the_same_for_unknown_documents(client, account):
         reverse("portal:recover"), {"document_type": "13", "document_number": "1020304050"}
     )
     known_text = _visible_text(known)
-    unknown = Client().post(
+    unknown = Client(REMOTE_ADDR="10.0.0.3").post(  # another person, from another address
         reverse("portal:recover"), {"document_type": "13", "document_number": "55555555"}
     )
 

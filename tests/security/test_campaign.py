@@ -206,6 +206,7 @@ def _make_citizen(number: str, email: str, capture: Callable[..., Any]) -> Citiz
 
 
 def test_campaign(
+    reference_data,  # first: the officials below belong to seccionales
     settings,
     capsys,
     django_capture_on_commit_callbacks,

@@ -3,7 +3,7 @@
 // loads and whenever its width changes; a box that no longer scrolls is left alone.
 (function () {
   "use strict";
-  var SELECTOR = ".rut-scroll, .rut-table, .rut-lifecycle-scroll, .inline-group, #changelist .results";
+  var SELECTOR = ".rut-scroll, .rut-table, .rut-rows, .rut-lifecycle-scroll, .inline-group, #changelist .results";
 
   function nameOf(box) {
     var holder = box.closest("section, fieldset, .inline-group, .module");
