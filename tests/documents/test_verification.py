@@ -1,5 +1,6 @@
 import base64
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
