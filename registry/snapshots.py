@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
 from registry import reference_cache
 from registry.models import (
+    CustomsQuality,
     Department,
     DocumentType,
     EconomicActivity,
+    Establishment,
     Municipality,
+    Partner,
     Registrant,
+    RegistrantActivity,
+    Representative,
+    Responsibility,
     Seccional,
 )
 
@@ -26,6 +34,14 @@ def _name(model: type[models.Model], code: str | None) -> str:
     """The name of a reference row (from the cache); empty for no code or an unknown one."""
     row = reference_cache.get(model, code)
     return row.name if row is not None else ""  # type: ignore[attr-defined]
+
+
+def _share(value: Decimal | None) -> str:
+    """A partner's share as the column stores it (a value just written has not been rounded)."""
+    if value is None:
+        return ""
+    places = Partner._meta.get_field("share_percentage").decimal_places  # type: ignore[union-attr]
+    return str(value.quantize(Decimal(1).scaleb(-places)))
 
 
 CHILDREN = (
@@ -96,6 +112,56 @@ def build_snapshot(
 def snapshot_children(registrant: Registrant) -> dict[str, Any]:
     """The CHILDREN part of a snapshot, read from the database."""
     r = registrant
+    return children_snapshot(
+        activities=r.activities.order_by("role", "id"),
+        responsibilities=r.responsibilities.order_by("code"),
+        customs_qualities=r.customs_qualities.order_by("code"),
+        representatives=r.representatives.order_by("role", "id"),
+        partners=r.partners.order_by("id"),
+        establishments=r.establishments.order_by("id"),
+    )
+
+
+def written_children_snapshot(
+    *,
+    activities: list[RegistrantActivity],
+    responsibilities: list[str],
+    customs_qualities: list[str],
+    representatives: list[Representative],
+    partners: list[Partner],
+    establishments: list[Establishment],
+) -> dict[str, Any]:
+    """The CHILDREN part of a snapshot from rows just inserted (with their ids), not read back.
+
+    Sorted as snapshot_children's queries sort them; codes are named from the reference cache.
+    """
+    return children_snapshot(
+        activities=sorted(activities, key=lambda a: (a.role, a.pk)),
+        responsibilities=[_row(Responsibility, code) for code in sorted(responsibilities)],
+        customs_qualities=[_row(CustomsQuality, code) for code in sorted(customs_qualities)],
+        representatives=sorted(representatives, key=lambda p: (p.role, p.pk)),
+        partners=sorted(partners, key=lambda p: p.pk),
+        establishments=sorted(establishments, key=lambda e: e.pk),
+    )
+
+
+def _row(model: type[models.Model], code: str) -> Any:
+    row = reference_cache.get(model, code)
+    if row is None:
+        raise model.DoesNotExist(code)  # type: ignore[attr-defined]
+    return row
+
+
+def children_snapshot(
+    *,
+    activities: Iterable[RegistrantActivity],
+    responsibilities: Iterable[Responsibility],
+    customs_qualities: Iterable[CustomsQuality],
+    representatives: Iterable[Representative],
+    partners: Iterable[Partner],
+    establishments: Iterable[Establishment],
+) -> dict[str, Any]:
+    """The CHILDREN part of a snapshot from the rows given, in the order given."""
     return {
         "activities": [
             {
@@ -104,14 +170,10 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
                 "name": _name(EconomicActivity, a.activity_id),
                 "started_on": _iso(a.started_on),
             }
-            for a in r.activities.order_by("role", "id")
+            for a in activities
         ],
-        "responsibilities": [
-            {"code": x.code, "name": x.name} for x in r.responsibilities.order_by("code")
-        ],
-        "customs_qualities": [
-            {"code": x.code, "name": x.name} for x in r.customs_qualities.order_by("code")
-        ],
+        "responsibilities": [{"code": x.code, "name": x.name} for x in responsibilities],
+        "customs_qualities": [{"code": x.code, "name": x.name} for x in customs_qualities],
         "representatives": [
             {
                 "role": p.role,
@@ -122,7 +184,7 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
                 "professional_card": p.professional_card,
                 "since": _iso(p.since),
             }
-            for p in r.representatives.order_by("role", "id")
+            for p in representatives
         ],
         "partners": [
             {
@@ -131,12 +193,10 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
                 "nit": p.nit,
                 "name": p.name,
                 "nationality": p.nationality,
-                "share_percentage": str(p.share_percentage)
-                if p.share_percentage is not None
-                else "",
+                "share_percentage": _share(p.share_percentage),
                 "since": _iso(p.since),
             }
-            for p in r.partners.order_by("id")
+            for p in partners
         ],
         "establishments": [
             {
@@ -150,6 +210,6 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
                 "phone": e.phone,
                 "opened_on": _iso(e.opened_on),
             }
-            for e in r.establishments.order_by("id")
+            for e in establishments
         ],
     }
