@@ -20,6 +20,7 @@ from registry.models import (
     Partner,
     Registrant,
     RegistrantActivity,
+    RegistrantKind,
     Representative,
     Responsibility,
     Seccional,
@@ -34,6 +35,14 @@ def _name(model: type[models.Model], code: str | None) -> str:
     """The name of a reference row (from the cache); empty for no code or an unknown one."""
     row = reference_cache.get(model, code)
     return row.name if row is not None else ""  # type: ignore[attr-defined]
+
+
+def _label(choices: type[models.Choices], value: str) -> str:
+    """What get_FOO_display shows, without hashing every lazy label of the field's choices."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _share(value: Decimal | None) -> str:
@@ -66,9 +75,9 @@ def build_snapshot(
     r = registrant
     return {
         "kind": r.kind,
-        "kind_label": r.get_kind_display(),
+        "kind_label": _label(RegistrantKind, r.kind),
         "state": r.state,
-        "state_label": r.get_state_display(),
+        "state_label": _label(Registrant.State, r.state),
         "seccional": {"code": r.seccional_id, "name": _name(Seccional, r.seccional_id)},
         "identification": {
             "5": r.nit or "",
@@ -177,7 +186,7 @@ def children_snapshot(
         "representatives": [
             {
                 "role": p.role,
-                "role_label": p.get_role_display(),
+                "role_label": _label(Representative.Role, p.role),
                 "document_type": p.document_type_id,
                 "document_number": p.document_number,
                 "name": p.name,
