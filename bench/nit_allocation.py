@@ -38,6 +38,8 @@ from bench.common import latency_summary_ms, setup_django, write_json  # noqa: E
 # Present at inscription, so the NIT is definitive; art. 10 wants it no older than one month.
 BANK_CERTIFICATE_DATE = date.today()
 TARGET_RATIO = 0.5
+# Issue 18: a registration costs at most twice the CPU (client + server) of the same rows in SQL.
+TARGET_CPU_OVER_SQL = 2.0
 
 
 def _register(worker: int, n: int, run_id: str) -> str:
@@ -349,6 +351,14 @@ def cpu_bound_ratio(*phases: dict[str, Any]) -> float | None:
     return round(bare_cpu / (registrations["client"] + registrations["server"]), 4)
 
 
+def cpu_over_sql(registrations: dict[str, Any], by_hand: dict[str, Any]) -> float | None:
+    """Registration CPU / hand-written SQL CPU per operation, client and server together."""
+    cpu, floor = registrations["cpu_ms_per_operation"], by_hand["cpu_ms_per_operation"]
+    if "server" not in cpu or "server" not in floor:
+        return None
+    return round((cpu["client"] + cpu["server"]) / (floor["client"] + floor["server"]), 2)
+
+
 def profile(count: int, run_id: str) -> None:
     """Register `count` inscritos in this process under cProfile and print where time goes."""
     _register(-2, 0, run_id)  # warm caches and the connection first
@@ -427,6 +437,12 @@ def main() -> None:
             f"{bare_after['cpu_ms_per_operation']}, registration "
             f"{registrations['cpu_ms_per_operation']})"
         )
+    over_sql = cpu_over_sql(registrations, by_hand)
+    if over_sql is not None:
+        print(
+            f"registration CPU / hand-written SQL CPU: {over_sql} (target ≤ {TARGET_CPU_OVER_SQL})"
+        )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"duplicates: {duplicates}")
 
     path = write_json(
@@ -442,6 +458,8 @@ def main() -> None:
             "bare_inserts_per_second": round(bare_rate, 1),
             "ratio": round(ratio, 4),
             "cpu_bound_ratio": ceiling,
+            "cpu_over_sql": over_sql,
+            "target_cpu_over_sql": TARGET_CPU_OVER_SQL,
             "target_ratio": TARGET_RATIO,
             "meets_target": ratio >= TARGET_RATIO,
             "duplicates": duplicates,

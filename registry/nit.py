@@ -114,10 +114,27 @@ def next_value(sequence: str, *, start: int = 1) -> int:
 
 def allocate_nit() -> Nit:
     """Draw the next NIT of the configured range."""
-    number = next_value(NIT_SEQUENCE, start=settings.NIT_RANGE_START)
+    return _nit_in_range(next_value(NIT_SEQUENCE, start=settings.NIT_RANGE_START))
+
+
+def _nit_in_range(number: int) -> Nit:
     if number > settings.NIT_RANGE_END:
         raise DomainError(_("Se agotó el rango de NIT configurado; avise al administrador."))
     return Nit(number=str(number), check_digit=check_digit(str(number)))
+
+
+def allocate_registration_numbers(*, nit: bool, forms: int) -> tuple[Nit | None, list[str]]:
+    """A NIT (when `nit`) and `forms` Formulario 001 numbers, in one round trip on PostgreSQL."""
+    if connection.vendor != "postgresql":  # SQLite: the counter rows, one statement each
+        return (allocate_nit() if nit else None), allocate_form_numbers(forms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN %s THEN nextval(%s) END, "
+            "ARRAY(SELECT nextval(%s) FROM generate_series(1, %s))",
+            [nit, NIT_SEQUENCE, FORM_NUMBER_SEQUENCE, forms],
+        )
+        number, values = cursor.fetchone()
+    return (_nit_in_range(number) if nit else None), _form_numbers(sorted(values))
 
 
 def allocate_form_number() -> str:
@@ -144,6 +161,10 @@ def allocate_form_numbers(count: int) -> list[str]:
             )
             last = int(cursor.fetchone()[0])
             values = list(range(last - count + 1, last + 1))
+    return _form_numbers(values)
+
+
+def _form_numbers(values: list[int]) -> list[str]:
     bodies = [f"14{value:09d}" for value in values]
     return [f"{body}{check_digit(body)}" for body in bodies]
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
 from registry import reference_cache
 from registry.models import (
+    CustomsQuality,
     Department,
     DocumentType,
     EconomicActivity,
+    Establishment,
     Municipality,
+    Partner,
     Registrant,
+    RegistrantActivity,
+    RegistrantKind,
+    Representative,
+    Responsibility,
     Seccional,
 )
 
@@ -32,6 +41,22 @@ def _department_of(municipality: str | None) -> str:
     """The name of a DIVIPOLA municipio's departamento; empty for none."""
     row = reference_cache.get(Municipality, municipality)
     return _name(Department, row.department_id) if row is not None else ""
+
+
+def _label(choices: type[models.Choices], value: str) -> str:
+    """What get_FOO_display shows, without hashing every lazy label of the field's choices."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _share(value: Decimal | None) -> str:
+    """A partner's share as the column stores it (a value just written has not been rounded)."""
+    if value is None:
+        return ""
+    places = Partner._meta.get_field("share_percentage").decimal_places  # type: ignore[union-attr]
+    return str(value.quantize(Decimal(1).scaleb(-places)))
 
 
 CHILDREN = (
@@ -56,9 +81,9 @@ def build_snapshot(
     r = registrant
     return {
         "kind": r.kind,
-        "kind_label": r.get_kind_display(),
+        "kind_label": _label(RegistrantKind, r.kind),
         "state": r.state,
-        "state_label": r.get_state_display(),
+        "state_label": _label(Registrant.State, r.state),
         "seccional": {"code": r.seccional_id, "name": _name(Seccional, r.seccional_id)},
         "identification": {
             "5": r.nit or "",
@@ -107,6 +132,56 @@ def build_snapshot(
 def snapshot_children(registrant: Registrant) -> dict[str, Any]:
     """The CHILDREN part of a snapshot, read from the database."""
     r = registrant
+    return children_snapshot(
+        activities=r.activities.order_by("role", "id"),
+        responsibilities=r.responsibilities.order_by("code"),
+        customs_qualities=r.customs_qualities.order_by("code"),
+        representatives=r.representatives.order_by("role", "id"),
+        partners=r.partners.order_by("id"),
+        establishments=r.establishments.order_by("id"),
+    )
+
+
+def written_children_snapshot(
+    *,
+    activities: list[RegistrantActivity],
+    responsibilities: list[str],
+    customs_qualities: list[str],
+    representatives: list[Representative],
+    partners: list[Partner],
+    establishments: list[Establishment],
+) -> dict[str, Any]:
+    """The CHILDREN part of a snapshot from rows just inserted (with their ids), not read back.
+
+    Sorted as snapshot_children's queries sort them; codes are named from the reference cache.
+    """
+    return children_snapshot(
+        activities=sorted(activities, key=lambda a: (a.role, a.pk)),
+        responsibilities=[_row(Responsibility, code) for code in sorted(responsibilities)],
+        customs_qualities=[_row(CustomsQuality, code) for code in sorted(customs_qualities)],
+        representatives=sorted(representatives, key=lambda p: (p.role, p.pk)),
+        partners=sorted(partners, key=lambda p: p.pk),
+        establishments=sorted(establishments, key=lambda e: e.pk),
+    )
+
+
+def _row(model: type[models.Model], code: str) -> Any:
+    row = reference_cache.get(model, code)
+    if row is None:
+        raise model.DoesNotExist(code)  # type: ignore[attr-defined]
+    return row
+
+
+def children_snapshot(
+    *,
+    activities: Iterable[RegistrantActivity],
+    responsibilities: Iterable[Responsibility],
+    customs_qualities: Iterable[CustomsQuality],
+    representatives: Iterable[Representative],
+    partners: Iterable[Partner],
+    establishments: Iterable[Establishment],
+) -> dict[str, Any]:
+    """The CHILDREN part of a snapshot from the rows given, in the order given."""
     return {
         "activities": [
             {
@@ -115,25 +190,21 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
                 "name": _name(EconomicActivity, a.activity_id),
                 "started_on": _iso(a.started_on),
             }
-            for a in r.activities.order_by("role", "id")
+            for a in activities
         ],
-        "responsibilities": [
-            {"code": x.code, "name": x.name} for x in r.responsibilities.order_by("code")
-        ],
-        "customs_qualities": [
-            {"code": x.code, "name": x.name} for x in r.customs_qualities.order_by("code")
-        ],
+        "responsibilities": [{"code": x.code, "name": x.name} for x in responsibilities],
+        "customs_qualities": [{"code": x.code, "name": x.name} for x in customs_qualities],
         "representatives": [
             {
                 "role": p.role,
-                "role_label": p.get_role_display(),
+                "role_label": _label(Representative.Role, p.role),
                 "document_type": p.document_type_id,
                 "document_number": p.document_number,
                 "name": p.name,
                 "professional_card": p.professional_card,
                 "since": _iso(p.since),
             }
-            for p in r.representatives.order_by("role", "id")
+            for p in representatives
         ],
         "partners": [
             {
@@ -142,12 +213,10 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
                 "nit": p.nit,
                 "name": p.name,
                 "nationality": p.nationality,
-                "share_percentage": str(p.share_percentage)
-                if p.share_percentage is not None
-                else "",
+                "share_percentage": _share(p.share_percentage),
                 "since": _iso(p.since),
             }
-            for p in r.partners.order_by("id")
+            for p in partners
         ],
         "establishments": [
             {
@@ -161,6 +230,6 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
                 "phone": e.phone,
                 "opened_on": _iso(e.opened_on),
             }
-            for e in r.establishments.order_by("id")
+            for e in establishments
         ],
     }

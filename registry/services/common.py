@@ -54,14 +54,38 @@ def issue_form_version(
         last = 0 if first else registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
         children = None
     return FormVersion.objects.create(
-        registrant=registrant,
-        form_number=allocate_form_number(),
-        version=last + 1,
-        concept=concept,
-        state=registrant.state,
-        snapshot=build_snapshot(registrant, children=children),
-        created_by=acting_user(by),
+        **form_version_fields(
+            registrant,
+            form_number=allocate_form_number(),
+            version=last + 1,
+            concept=concept,
+            state=registrant.state,
+            snapshot=build_snapshot(registrant, children=children),
+            by=by,
+        )
     )
+
+
+def form_version_fields(
+    registrant: Registrant,
+    *,
+    form_number: str,
+    version: int,
+    concept: str,
+    state: str,
+    snapshot: dict[str, Any],
+    by: User | None,
+) -> dict[str, Any]:
+    """The columns of a new Formulario 001 version of `registrant` (for a bulk insert)."""
+    return {
+        "registrant": registrant,
+        "form_number": form_number,
+        "version": version,
+        "concept": concept,
+        "state": state,
+        "snapshot": snapshot,
+        "created_by": acting_user(by),
+    }
 
 
 def record_audit(
@@ -81,19 +105,53 @@ def record_audit(
 ) -> AuditEntry:
     """Append one entry to the audit trail (inside the caller's transaction)."""
     return AuditEntry.objects.create(
-        registrant=registrant,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=acting_user(by),
-        reason=reason,
-        legal_basis=legal_basis,
-        act_reference=act_reference,
-        case_number=case_number,
-        form_version=form_version,
-        changes=changes or {},
-        self_service=self_service,
+        **audit_fields(
+            registrant,
+            action=action,
+            by=by,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            legal_basis=legal_basis,
+            act_reference=act_reference,
+            case_number=case_number,
+            form_version=form_version,
+            changes=changes,
+            self_service=self_service,
+        )
     )
+
+
+def audit_fields(
+    registrant: Registrant | None,
+    *,
+    action: str,
+    by: User | None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    legal_basis: str = "",
+    act_reference: str = "",
+    case_number: str = "",
+    form_version: FormVersion | None = None,
+    changes: dict[str, Any] | None = None,
+    self_service: bool = False,
+) -> dict[str, Any]:
+    """The columns of an audit entry, as record_audit writes it (for a bulk insert)."""
+    return {
+        "registrant": registrant,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor": acting_user(by),
+        "reason": reason,
+        "legal_basis": legal_basis,
+        "act_reference": act_reference,
+        "case_number": case_number,
+        "form_version": form_version,
+        "changes": changes or {},
+        "self_service": self_service,
+    }
 
 
 def acting_user(by: User | None) -> User | None:

@@ -74,12 +74,14 @@ def _link(through: Any, column: str, registrant: Registrant, codes: list[str]) -
     )
 
 
-def create_children(registrant: Registrant, data: RegistrantData) -> None:
+def create_children(registrant: Registrant, data: RegistrantData) -> dict[str, Any]:
     """Write the activities, responsibilities, qualities, people and establishments of `data`.
 
     The record has none yet (new, or cleared by replace_children). An empty list sends no query.
+    Returns the rows written, with their ids, as registry.snapshots.written_children_snapshot
+    takes them.
     """
-    RegistrantActivity.objects.bulk_create(
+    activities = RegistrantActivity.objects.bulk_create(
         [
             RegistrantActivity(
                 registrant=registrant, activity_id=a.code, role=a.role, started_on=a.started_on
@@ -96,7 +98,7 @@ def create_children(registrant: Registrant, data: RegistrantData) -> None:
         registrant,
         data.customs_qualities,
     )
-    Representative.objects.bulk_create(
+    representatives = Representative.objects.bulk_create(
         [
             Representative(
                 registrant=registrant,
@@ -110,7 +112,7 @@ def create_children(registrant: Registrant, data: RegistrantData) -> None:
             for r in data.representatives
         ]
     )
-    Partner.objects.bulk_create(
+    partners = Partner.objects.bulk_create(
         [
             Partner(
                 registrant=registrant,
@@ -125,7 +127,7 @@ def create_children(registrant: Registrant, data: RegistrantData) -> None:
             for p in data.partners
         ]
     )
-    Establishment.objects.bulk_create(
+    establishments = Establishment.objects.bulk_create(
         [
             Establishment(
                 registrant=registrant,
@@ -141,6 +143,14 @@ def create_children(registrant: Registrant, data: RegistrantData) -> None:
             for e in data.establishments
         ]
     )
+    return {
+        "activities": activities,
+        "responsibilities": list(data.responsibilities),
+        "customs_qualities": list(data.customs_qualities),
+        "representatives": representatives,
+        "partners": partners,
+        "establishments": establishments,
+    }
 
 
 def replace_children(registrant: Registrant, data: RegistrantData) -> dict[str, list[Any]]:

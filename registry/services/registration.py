@@ -14,16 +14,19 @@ from registry import responsibilities
 from registry.models import (
     DOCUMENT_AS_NIT,
     PROVISIONAL_NIT_KINDS,
+    AuditEntry,
     FormVersion,
     PersonType,
     Registrant,
     RegistrantKind,
     SeccionalAssignment,
 )
-from registry.nit import Nit, allocate_nit, check_digit
+from registry.nit import Nit, allocate_nit, allocate_registration_numbers, check_digit
 from registry.responsibilities import INCOME_TAX
 from registry.services.common import (
     DuplicateRegistrant,
+    audit_fields,
+    form_version_fields,
     integrity_to_domain,
     issue_form_version,
     lock_registrant,
@@ -39,6 +42,7 @@ from registry.services.record import (
     seccional_for,
     set_scalars,
 )
+from registry.snapshots import build_snapshot, written_children_snapshot
 from registry.validation import RegistrantData, validate_registrant_data
 from rut_portal.business_days import add_months
 from rut_portal.errors import DomainError, NotAllowed
@@ -169,20 +173,37 @@ def check_bank_certificate(
     if certificate_date is not None:
         check_bank_certificate_date(certificate_date, today=today)
         return
-    held = set(registrant.responsibilities.values_list("code", flat=True))
-    if bank_certificate_required(
+    check_bank_certificate_of(
         kind=registrant.kind,
         person_type=registrant.person_type,
-        held=held,
+        held=set(registrant.responsibilities.values_list("code", flat=True)),
         customs=registrant.customs_qualities.exists(),
-    ):
+        certificate_date=None,
+        today=today,
+    )
+
+
+def check_bank_certificate_of(
+    *,
+    kind: str,
+    person_type: str,
+    held: set[str],
+    customs: bool,
+    certificate_date: date | None,
+    today: date,
+) -> None:
+    """check_bank_certificate for a record not written yet (its responsibilities in hand)."""
+    if certificate_date is not None:
+        check_bank_certificate_date(certificate_date, today=today)
+        return
+    if bank_certificate_required(kind=kind, person_type=person_type, held=held, customs=customs):
         raise DomainError(
             _(
                 "Para formalizar la inscripción de %(kind)s se necesita la constancia de "
                 "titularidad de una cuenta corriente o de ahorros activa, de no más de un mes "
                 "(Decreto 2460 de 2013, art. 10)."
             )
-            % {"kind": registrant.get_kind_display().lower()},
+            % {"kind": RegistrantKind(kind).label.lower()},
             field="bank_certificate_date",
         )
 
@@ -246,11 +267,16 @@ def registration_due_on(
     return activity_started_on
 
 
-def _nit_for(registrant: Registrant) -> Nit:
+def _document_nit(registrant: Registrant) -> Nit | None:
+    """A persona natural with a cédula has its number as NIT (no number drawn)."""
     if registrant.is_natural and registrant.document_type_id in DOCUMENT_AS_NIT:
         number = registrant.document_number.lstrip("0")
         return Nit(number=number, check_digit=check_digit(number))
-    return allocate_nit()
+    return None
+
+
+def _nit_for(registrant: Registrant) -> Nit:
+    return _document_nit(registrant) or allocate_nit()
 
 
 @transaction.atomic
@@ -344,7 +370,6 @@ def _formalize(
     return registrant
 
 
-@transaction.atomic
 def register_registrant(
     data: RegistrantData,
     *,
@@ -354,13 +379,155 @@ def register_registrant(
 ) -> Registrant:
     """Inscripción in one step (assisted, or by agreement): pre-inscription and formalisation.
 
-    The record is created in this transaction, so nobody else can see it yet: no lock to take.
+    The same record, versions and audit entries as pre_register then formalize_registration,
+    written once: the row is inserted already formalised, both Formulario 001 versions are built
+    from the data in hand. A second record for the same document, live business name or NIT is
+    refused by the table's unique constraints; once the transaction is rolled back, the
+    Spanish message names the record that holds it.
     """
-    registrant, version = _pre_register(data, by=by)
-    return _formalize(
-        registrant,
-        by=by,
-        bank_certificate_date=bank_certificate_date,
-        case_number=case_number,
-        previous=version,
+    try:
+        return _register(
+            data, by=by, bank_certificate_date=bank_certificate_date, case_number=case_number
+        )
+    except _Clash as clash:
+        raise _clash_error(clash, data) from clash.__cause__
+
+
+class _Clash(Exception):
+    """A unique constraint refused the new record (raised inside the transaction)."""
+
+    def __init__(self, registrant: Registrant, nit: Nit) -> None:
+        super().__init__(nit.number)
+        self.registrant, self.nit = registrant, nit
+
+
+def _clash_error(clash: _Clash, data: RegistrantData) -> DomainError:
+    """The message for a refused duplicate, read after the rollback (the holder committed)."""
+    cause = clash.__cause__
+    assert isinstance(cause, IntegrityError)
+    try:
+        check_not_registered(data)
+    except DuplicateRegistrant as named:
+        return named
+    if _violated_constraint(cause) == NIT_CONSTRAINT:
+        holder = Registrant.objects.filter(nit=clash.nit.number).first()
+        if holder is not None:
+            return DuplicateRegistrant(
+                _("El NIT %(nit)s ya pertenece a %(name)s.")
+                % {"nit": str(clash.nit), "name": holder.display_name},
+                field="document_number",
+            )
+    return integrity_to_domain(cause, clash.registrant)
+
+
+NIT_CONSTRAINT = "registry_registrant_nit_key"
+
+
+def _violated_constraint(exc: IntegrityError) -> str:
+    """The name of the constraint PostgreSQL reports (the error text elsewhere)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or str(exc)
+
+
+@transaction.atomic
+def _register(
+    data: RegistrantData,
+    *,
+    by: User | None,
+    bank_certificate_date: date | None,
+    case_number: str,
+) -> Registrant:
+    validate_registrant_data(data)
+    check_contact_email(data, electronic=False)
+    registrant = Registrant(seccional_id=seccional_for(data))
+    set_scalars(registrant, data)
+    provisional = registrant.kind in PROVISIONAL_NIT_KINDS and bank_certificate_date is None
+    method = "issue_provisional_nit" if provisional else "formalize"
+    require_state(registrant, method)
+    require_perm(registrant, method, by)
+    check_bank_certificate_of(
+        kind=registrant.kind,
+        person_type=registrant.person_type,
+        held=set(data.responsibilities),
+        customs=bool(data.customs_qualities),
+        certificate_date=bank_certificate_date,
+        today=timezone.localdate(),
     )
+    document_nit = _document_nit(registrant)
+    drawn, (pre_number, number) = allocate_registration_numbers(nit=document_nit is None, forms=2)
+    nit = document_nit or drawn
+    assert nit is not None
+    pre_state = registrant.state
+    pre_snapshot = build_snapshot(registrant, children={})
+    now = timezone.now()
+    getattr(registrant, method)(nit=nit.number, check_digit=nit.check_digit, at=now)
+    if not provisional:
+        registrant.bank_certificate_date = bank_certificate_date
+    registrant.state_changed_at = now
+    try:
+        registrant.save()
+    except IntegrityError as exc:
+        raise _Clash(registrant, nit) from exc
+    children = written_children_snapshot(**create_children(registrant, data))
+    SeccionalAssignment.objects.create(
+        registrant=registrant, seccional_id=registrant.seccional_id, started_at=now
+    )
+    concept = FormVersion.Concept.PROVISIONAL if provisional else FormVersion.Concept.REGISTRATION
+    pre_version, version = FormVersion.objects.bulk_create(
+        [
+            FormVersion(
+                **form_version_fields(
+                    registrant,
+                    form_number=pre_number,
+                    version=1,
+                    concept=FormVersion.Concept.PRE_REGISTRATION,
+                    state=pre_state,
+                    snapshot={**pre_snapshot, **children},
+                    by=by,
+                )
+            ),
+            FormVersion(
+                **form_version_fields(
+                    registrant,
+                    form_number=number,
+                    version=2,
+                    concept=concept,
+                    state=registrant.state,
+                    snapshot=build_snapshot(registrant, children=children),
+                    by=by,
+                )
+            ),
+        ]
+    )
+    if provisional:
+        from deadlines.services import schedule_provisional_nit  # deadlines imports this module
+
+        schedule_provisional_nit(registrant)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                **audit_fields(
+                    registrant,
+                    action="pre_register",
+                    by=by,
+                    to_state=pre_state,
+                    form_version=pre_version,
+                    legal_basis="Decreto 2460 de 2013, art. 6",
+                )
+            ),
+            AuditEntry(
+                **audit_fields(
+                    registrant,
+                    action=method,
+                    by=by,
+                    from_state=pre_state,
+                    to_state=registrant.state,
+                    form_version=version,
+                    case_number=case_number,
+                    legal_basis="Decreto 2460 de 2013, art. 8 y 10",
+                    changes={"nit": [None, str(nit)]},
+                )
+            ),
+        ]
+    )
+    return registrant

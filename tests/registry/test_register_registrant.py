@@ -152,7 +152,7 @@ def test_a_failure_after_the_first_writes_rolls_everything_back(official, monkey
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "allocate_nit", boom)
+    monkeypatch.setattr(services, "written_children_snapshot", boom)  # after the INSERTs
     with pytest.raises(RuntimeError), transaction.atomic():
         make_legal(by=official)
     assert not Registrant.objects.exists()
