@@ -107,7 +107,7 @@ def test_g_an_appointment_from_the_agenda_becomes_an_assisted_update(
     assert _state(page) == "En trámite"
     _act(page, "Actualizar el RUT (Formato 1767)")
     page.get_by_label("Dirección principal (casilla 41)").fill("CR 7 45 10 OF 301")
-    page.get_by_label("Hechos que originan la actuación").fill(
+    page.get_by_label("Hechos que originan la actualización").fill(
         "En la videoatención la inscrita informó su nueva dirección."
     )
     page.get_by_label("Pruebas").fill("Cita de videoatención y documento de identidad")
