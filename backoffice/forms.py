@@ -253,8 +253,10 @@ NATURAL_IDENTIFICATION = [
     "document_number",
     "document_issue_date",
     "document_issue_place",
+    "document_issue_country",
     "birth_date",
     "birth_place",
+    "birth_country",
     "foreign_tax_number",
 ]
 LEGAL_IDENTIFICATION = ["business_name", "trade_name", "acronym", "foreign_tax_number"]
@@ -329,9 +331,15 @@ class RegistrantUpdateForm(GroupedForm):
     document_issue_place = forms.CharField(
         label=_("Lugar de expedición (código DIVIPOLA)"), max_length=5, required=False
     )
+    document_issue_country = forms.CharField(
+        label=_("País de expedición (código ISO, p. ej. CO)"), max_length=2, required=False
+    )
     birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DATE_INPUT)
     birth_place = forms.CharField(
         label=_("Lugar de nacimiento (código DIVIPOLA)"), max_length=5, required=False
+    )
+    birth_country = forms.CharField(
+        label=_("País de nacimiento (código ISO, p. ej. CO)"), max_length=2, required=False
     )
     foreign_tax_number = forms.CharField(
         label=_("Número de identificación tributaria del exterior (casilla 28)"),

@@ -57,12 +57,14 @@ class InscriptionForm(GroupedForm):
                 "document_number",
                 "document_issue_date",
                 "document_issue_place",
+                "document_issue_country",
                 "first_surname",
                 "second_surname",
                 "first_name",
                 "other_names",
                 "birth_date",
                 "birth_place",
+                "birth_country",
                 "foreign_tax_number",
                 "business_name",
                 "trade_name",
@@ -115,6 +117,12 @@ class InscriptionForm(GroupedForm):
     document_issue_place = forms.CharField(
         label=_("Lugar de expedición (código DIVIPOLA)"), max_length=5, required=False
     )
+    document_issue_country = forms.CharField(
+        label=_("País de expedición (código ISO, p. ej. CO)"),
+        max_length=2,
+        required=False,
+        help_text=_("En el exterior, solo el país, sin municipio."),
+    )
     first_surname = forms.CharField(
         label=_("Primer apellido (casilla 31)"), max_length=60, required=False
     )
@@ -130,6 +138,12 @@ class InscriptionForm(GroupedForm):
     birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DATE_INPUT)
     birth_place = forms.CharField(
         label=_("Lugar de nacimiento (código DIVIPOLA)"), max_length=5, required=False
+    )
+    birth_country = forms.CharField(
+        label=_("País de nacimiento (código ISO, p. ej. CO)"),
+        max_length=2,
+        required=False,
+        help_text=_("En el exterior, solo el país, sin municipio."),
     )
     foreign_tax_number = forms.CharField(
         label=_("Número de identificación tributaria del exterior (casilla 28)"),

@@ -146,8 +146,8 @@ def sanction_indicators(registrant: Registrant) -> list[Indicator]:
                     (filed - limit).days,
                 )
             )
-    if registrant.formalized_at is not None:
-        formalized = timezone.localdate(registrant.formalized_at)
+    if registrant.inscribed_at is not None:
+        formalized = timezone.localdate(registrant.inscribed_at)
         started = [a.started_on for a in registrant.activities.all() if a.started_on]
         first = min(started) if started else None
         due = (

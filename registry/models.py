@@ -440,6 +440,17 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
         return self.business_name
 
     @property
+    def inscribed_at(self) -> datetime | None:
+        """When the inscription was formalised, for its timeliness (art. 7).
+
+        Decreto 2460 de 2013, art. 10 lit. a: a new legal entity without its bank certificate is
+        formalised with a provisional NIT, issued so that it can open the account; the later
+        activation makes that NIT definitive and moves `formalized_at`, but does not make the
+        inscription later. The provisional NIT's issue is therefore the inscription's date.
+        """
+        return self.provisional_nit_issued_at or self.formalized_at
+
+    @property
     def formatted_nit(self) -> str:
         from registry.nit import format_nit
 

@@ -121,9 +121,21 @@ def appointment_view(
             and appointment.case_id is None
             and appointment.state in (Appointment.State.BOOKED, Appointment.State.ATTENDED),
             "close_form": CloseAppointmentForm(),
-            "start_url": f"{reverse('admin:procedures_case_add')}?cita={appointment.pk}",
+            "start_url": start_url(appointment),
+            "starts_inscription": agenda.starts_inscription(appointment),
         },
     )
+
+
+def start_url(appointment: Appointment) -> str:
+    """Where "Iniciar trámite" leads: the assisted inscription for an inscription, else
+    "Recibir un trámite"; both receive the appointment as ?cita= and link the case to it."""
+    name = (
+        "admin:procedures_case_inscription"
+        if agenda.starts_inscription(appointment)
+        else "admin:procedures_case_add"
+    )
+    return f"{reverse(name)}?cita={appointment.pk}"
 
 
 def _case_type_label(appointment: Appointment) -> str:
@@ -179,6 +191,10 @@ def appointment_for_intake(request: HttpRequest) -> Appointment | HttpResponse |
 
 def intake_initial(appointment: Appointment | None) -> dict[str, Any] | None:
     return agenda.case_prefill(appointment) if appointment is not None else None
+
+
+def inscription_initial(appointment: Appointment | None) -> dict[str, Any] | None:
+    return agenda.inscription_prefill(appointment) if appointment is not None else None
 
 
 def link_received(

@@ -130,6 +130,7 @@ def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         and case.prepared_by_id == user.pk
         and user.has_perm("procedures.approve_cancellation"),
         "in_scope": can_act_in(user, case.seccional_id),
+        "appointments": case.appointments.select_related("slot").order_by("id"),
     }
 
 

@@ -22,11 +22,12 @@ from backoffice.views.common import (
     admin_context,
     refused,
 )
+from portal.services.agenda import agenda_of
 from procedures.models import (
     Case,
     CaseType,
 )
-from procedures.selectors import scope_cases
+from procedures.selectors import scope_cases, seccional_notices
 from registry.models import Seccional
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def dashboard_context(user: Any, *, seccional: str | None = None) -> dict[str, A
     monday = today - timedelta(days=today.weekday())
     weeks = [monday - timedelta(weeks=i) for i in reversed(range(WEEKS_SHOWN))]
     return {
+        **_desk_counts(user, seccional=seccional, today=today),
         "states": [(s.value, s.label) for s in states],
         "seccional_rows": [
             (
@@ -109,6 +111,17 @@ def dashboard_context(user: Any, *, seccional: str | None = None) -> dict[str, A
         "median_window_days": MEDIAN_WINDOW_DAYS,
         "weeks_shown": WEEKS_SHOWN,
     }
+
+
+def _desk_counts(user: Any, *, seccional: str | None, today: date) -> dict[str, int]:
+    """Today's videoatención appointments and the notices not yet acknowledged, of the
+    official's seccional (of every seccional, or the one chosen, for the central level)."""
+    appointments = agenda_of(user, day=today)
+    notices = seccional_notices(user).filter(acknowledgment__isnull=True)
+    if seccional:
+        appointments = appointments.filter(slot__seccional_id=seccional)
+        notices = notices.filter(seccional_id=seccional)
+    return {"appointments_today": appointments.count(), "pending_notices": notices.count()}
 
 
 def _as_date(value: date | datetime) -> date:

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from backoffice.inscription_forms import InscriptionForm, Section, build_sections, registrant_data
+from backoffice.views.agenda import appointment_for_intake, inscription_initial, link_received
 from backoffice.views.common import actor, admin_context, case_url, refused
 from procedures.models import Case, CaseType, Cause, Channel, Mode, RequesterKind
 from procedures.services.intake import CaseRequest, receive_case
@@ -29,18 +30,26 @@ if TYPE_CHECKING:
 
 
 def assisted_inscription_view(model_admin: ModelAdmin[Case], request: HttpRequest) -> HttpResponse:
-    """GET: the empty Formulario 001. POST: receive it as an assisted inscription case."""
+    """GET: the empty Formulario 001 (prefilled from the citizen's account when it comes from a
+    videoatención appointment, ?cita=). POST: receive it as an assisted inscription case, linked
+    to that appointment in the same transaction."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
+    appointment = appointment_for_intake(request)
+    if isinstance(appointment, HttpResponse):
+        return appointment
     posted = request.method == "POST"
-    form = InscriptionForm(request.POST if posted else None)
+    form = InscriptionForm(
+        request.POST if posted else None, initial=inscription_initial(appointment)
+    )
     sections = build_sections(request.POST if posted else None)
     if posted:
         valid = [form.is_valid(), *(section.formset.is_valid() for section in sections)]
         if all(valid):
             try:
                 with transaction.atomic():
-                    case = _receive(request, form, sections)
+                    case = _receive(request, form, sections, video=appointment is not None)
+                    link_received(request, appointment, case)
             except NotAllowed as error:
                 return refused(request, error.message)
             except DomainError as error:
@@ -68,17 +77,20 @@ def assisted_inscription_view(model_admin: ModelAdmin[Case], request: HttpReques
             "title": _("Nueva inscripción asistida"),
             "form": form,
             "sections": sections,
+            "appointment": appointment,
             "media": model_admin.media + form.media,
         },
     )
 
 
-def _receive(request: HttpRequest, form: InscriptionForm, sections: list[Section]) -> Case:
+def _receive(
+    request: HttpRequest, form: InscriptionForm, sections: list[Section], *, video: bool
+) -> Case:
     values = form.cleaned_data
     return receive_case(
         CaseRequest(
             case_type=CaseType.REGISTRATION,
-            channel=Channel.IN_PERSON,
+            channel=Channel.VIDEO if video else Channel.IN_PERSON,
             cause=Cause.INSCRITO_REQUEST,
             requester_kind=RequesterKind.USER,
             requester_name=values["requester_name"],

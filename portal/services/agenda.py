@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import can_act_in, scope_to_seccional
 from portal.models import Appointment, AppointmentReason
 from procedures.models import Case, CaseType, Cause, Channel, Mode, RequesterKind
+from registry.models import PersonType, RegistrantKind
 from registry.responsibilities import CONSUMPTION_TAX, VAT
 from registry.services.common import record_audit
 from rut_portal.errors import Conflict, DomainError, NotAllowed
@@ -174,4 +175,33 @@ def case_prefill(appointment: Appointment) -> dict[str, str]:
         "requester_email": account.email,
         "withdrawal": withdrawal,
         "facts": appointment.notes,
+    }
+
+
+def starts_inscription(appointment: Appointment) -> bool:
+    """Whether the appointment's reason asks for an inscription (received on the assisted
+    inscription page, the whole Formulario 001, not on "Recibir un trámite")."""
+    return CASE_TYPE_BY_REASON[appointment.reason][0] == CaseType.REGISTRATION
+
+
+def inscription_prefill(appointment: Appointment) -> dict[str, str]:
+    """What the assisted inscription starts with for an appointment: the citizen's account as a
+    persona natural (document, names and surnames, email and mobile), who files it, and the
+    detail the citizen wrote when booking. The official confirms or changes every field."""
+    account = appointment.account
+    first_name, _space, other_names = account.first_name.strip().partition(" ")
+    first_surname, _space, second_surname = account.last_name.strip().partition(" ")
+    return {
+        "kind": RegistrantKind.NATURAL_PERSON,
+        "person_type": PersonType.NATURAL,
+        "document_type": account.document_type_id,
+        "document_number": account.document_number,
+        "first_name": first_name.upper(),
+        "other_names": other_names.strip().upper(),
+        "first_surname": first_surname.upper(),
+        "second_surname": second_surname.strip().upper(),
+        "email": account.email,
+        "phone_1": account.mobile,
+        "requester_name": account.full_name,
+        "requester_email": account.email,
     }

@@ -14,8 +14,10 @@ from deadlines.services import (
     settle_registrant_deadlines,
     sweep_due_deadlines,
 )
+from procedures.selectors import sanction_indicators
 from registry.models import AuditEntry, Registrant
 from registry.services.provisional_nit import activate_provisional_nit, provisional_nit_expires_on
+from registry.validation import ActivityData
 from rut_portal.business_days import add_business_days
 from tests.deadlines.helpers import after
 from tests.factories import make_legal, make_natural
@@ -118,3 +120,35 @@ def test_the_sweep_command_backfills_missing_lapses_once(provisional, official):
     [deadline] = Deadline.objects.filter(rule=Rule.PROVISIONAL_NIT)
     assert deadline.registrant == provisional
     assert deadline.state == Deadline.State.PENDING
+
+
+def test_art_10_lit_a_the_inscription_counts_from_the_provisional_nit_not_its_activation(
+    official, clock
+):
+    # Decreto 2460 de 2013, art. 10 lit. a: the company is formalised with a provisional NIT on
+    # the day it starts its activity (art. 7: in time); the bank certificate two days later only
+    # makes that NIT definitive, so the inscription is not late.
+    started = timezone.localdate()
+    company = make_legal(
+        by=official,
+        bank_certificate_date=None,
+        activities=[ActivityData(code="4659", started_on=started)],
+    )
+    clock.move_to(timezone.now() + timedelta(days=2))
+    activate_provisional_nit(company, by=official, certificate_date=timezone.localdate())
+
+    company.refresh_from_db()
+    assert timezone.localdate(company.formalized_at) == started + timedelta(days=2)
+    assert timezone.localdate(company.inscribed_at) == started
+    assert "late_registration" not in [i.code for i in sanction_indicators(company)]
+
+
+def test_a_provisional_nit_issued_after_the_activity_started_is_a_late_inscription(official):
+    company = make_legal(
+        by=official,
+        bank_certificate_date=None,
+        activities=[ActivityData(code="4659", started_on=timezone.localdate() - timedelta(days=3))],
+    )
+
+    late = [i for i in sanction_indicators(company) if i.code == "late_registration"]
+    assert [i.days for i in late] == [3]
