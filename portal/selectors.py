@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 import pycountry
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from documents.formatting import country_co
+from portal.health import possible_failures
 from portal.models import Appointment, CitizenAccount, SignIn
 from procedures.models import Case, CaseStep, Communication, OfficialFormat
 from registry.models import (
@@ -125,3 +129,38 @@ def appointments_of(account: CitizenAccount) -> QuerySet[Appointment]:
         .select_related("slot__seccional")
         .order_by("-slot__starts_at")
     )
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    """What the Mi RUT home reads besides its lists, in one statement."""
+
+    held: frozenset[str]  # the codes of the responsibilities the account's RUT holds
+    next_appointment: Appointment | None
+    possible_failures: frozenset[str]  # for portal.health.rut_health(possible=...)
+
+
+def home_facts(account: CitizenAccount, *, now: datetime) -> HomeFacts:
+    """The RUT's responsibility codes, the key of the next booked appointment and which health
+    checks may fail, in one SELECT; the appointment itself is read only when there is one."""
+    holds = Registrant.responsibilities.through.objects.filter(
+        registrant_id=OuterRef("registrant_id")
+    ).values("responsibility_id")
+    upcoming = (
+        Appointment.objects.filter(
+            account_id=OuterRef("pk"), state=Appointment.State.BOOKED, slot__starts_at__gt=now
+        )
+        .order_by("slot__starts_at")
+        .values("pk")[:1]
+    )
+    probes = possible_failures()
+    held, appointment_id, *found = (
+        CitizenAccount.objects.filter(pk=account.pk)
+        .values_list(ArraySubquery(holds), Subquery(upcoming), *probes.values())
+        .get()
+    )
+    appointment = (
+        appointments_of(account).filter(pk=appointment_id).first() if appointment_id else None
+    )
+    possible = frozenset(name for name, hit in zip(probes, found, strict=True) if hit)
+    return HomeFacts(frozenset(held), appointment, possible)
