@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from django.utils.translation import ngettext
 
 from deadlines.rules import FICTITIOUS_CAUSES, fictitious_suspension_ends, update_due_on
 from portal.models import AppointmentReason, CitizenAccount, PendingFiling
-from procedures.models import Case, CaseType, Cause, Decision
+from procedures.models import Case, CaseType, Cause, Decision, PendingObligation
 from registry.models import FormVersion, Registrant
 from registry.services.provisional_nit import provisional_nit_expires_on
 
@@ -313,10 +314,40 @@ CHECKS: list[Callable[[CitizenAccount, Registrant, date], HealthCheck | None]] =
 ]
 
 
-def rut_health(account: CitizenAccount, *, today: date) -> list[HealthCheck]:
-    """The checks that fail for the account's RUT, most urgent first; [] when all is well."""
+def possible_failures() -> dict[str, Exists]:
+    """For each check that reads a table, an EXISTS over the account's row (``pk`` and
+    ``registrant_id``) that is false whenever the check passes: a page evaluates them in a
+    statement it makes anyway (portal.selectors.home_facts), and a healthy RUT then costs no
+    statement per check."""
+    return {
+        update_due_check.__name__: Exists(
+            Case.objects.filter(
+                registrant_id=OuterRef("registrant_id"),
+                case_type=CaseType.UPDATE,
+                fact_date__isnull=False,
+            )
+        ),
+        obligations_check.__name__: Exists(
+            PendingObligation.objects.filter(
+                registrant_id=OuterRef("registrant_id"), resolved_at__isnull=True
+            )
+        ),
+        unsigned_filing_check.__name__: Exists(
+            PendingFiling.objects.filter(account_id=OuterRef("pk"), signed_at__isnull=True)
+        ),
+    }
+
+
+def rut_health(
+    account: CitizenAccount, *, today: date, possible: frozenset[str] | None = None
+) -> list[HealthCheck]:
+    """The checks that fail for the account's RUT, most urgent first; [] when all is well.
+
+    ``possible``: the names of possible_failures() found true; the other checks of that
+    dictionary are passed without running them. None runs every check."""
     registrant = account.registrant
     if registrant is None:
         return []
-    found = (check(account, registrant, today) for check in CHECKS)
+    skipped = set() if possible is None else set(possible_failures()) - possible
+    found = (check(account, registrant, today) for check in CHECKS if check.__name__ not in skipped)
     return [check for check in found if check is not None]

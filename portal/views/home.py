@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET
 
 from portal import selectors
 from portal.health import rut_health
-from portal.models import Appointment
 from portal.services import inscription
 from portal.services.accounts import citizen_account_of
 from portal.views.common import citizen_required
@@ -41,20 +40,14 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
         if registrant is None
         else None
     )
-    # A withdrawal is offered only to whoever holds the responsibility it removes.
-    held = set(registrant.responsibilities.values_list("code", flat=True)) if registrant else set()
+    facts = selectors.home_facts(account, now=timezone.now())
     # What the inscrito's state lets them request (procedures.selectors.requests_open_to).
     open_to = requests_open_to(registrant) if registrant else frozenset()
     may_update = CaseType.UPDATE in open_to
+    # A withdrawal is offered only to whoever holds the responsibility it removes.
     withdrawals = {
-        kind: may_update and code in held for kind, (_f, _d, code) in WITHDRAWAL_KINDS.items()
+        kind: may_update and code in facts.held for kind, (_f, _d, code) in WITHDRAWAL_KINDS.items()
     }
-    next_appointment = (
-        selectors.appointments_of(account)
-        .filter(state=Appointment.State.BOOKED, slot__starts_at__gt=timezone.now())
-        .order_by("slot__starts_at")
-        .first()
-    )
     return render(
         request,
         "portal/dashboard.html",
@@ -62,12 +55,15 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
             "account": account,
             "registrant": registrant,
             "unlinked": unlinked,
-            "draft": inscription.draft_of(account),
+            # Only a person with no RUT found is offered to resume an inscription.
+            "draft": None if registrant or unlinked else inscription.draft_of(account),
             "steps": dict(inscription.STEPS),
             "cases": selectors.cases_of(account)[:5],
-            "next_appointment": next_appointment,
+            "next_appointment": facts.next_appointment,
             "withdrawals": withdrawals,
-            "health": rut_health(account, today=timezone.localdate()),
+            "health": rut_health(
+                account, today=timezone.localdate(), possible=facts.possible_failures
+            ),
             "may_update": may_update,
             "may_cancel": CaseType.CANCELLATION_ON_REQUEST in open_to,
             "suspension_notice": SUSPENSION_KEEPS_OBLIGATIONS

@@ -215,3 +215,29 @@ def test_the_account_page_writes_the_month_in_lower_case(client, account):
 
     assert re.search(r"\d{1,2} de [a-z]+ de \d{4} a las \d\d:\d\d", page)
     assert not re.search(r"\d de [A-Z][a-z]+ de \d{4}", page)
+
+
+def test_the_home_shows_the_next_booked_appointment(client, account):
+    cancelled = _book(account, _slot(at=time(9, 0)))
+    Appointment.objects.filter(pk=cancelled.pk).update(state=Appointment.State.CANCELLED)
+    _book(account, _slot(at=time(10, 30)))
+    client.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": account.document_number, "password": PASSWORD},
+    )
+
+    page = client.get(reverse("portal:home")).content.decode()
+
+    assert "Próxima cita" in page
+    assert "10:30" in page and "09:00" not in page
+
+
+def test_the_home_shows_no_appointment_once_it_is_cancelled(client, account):
+    cancelled = _book(account, _slot())
+    Appointment.objects.filter(pk=cancelled.pk).update(state=Appointment.State.CANCELLED)
+    client.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": account.document_number, "password": PASSWORD},
+    )
+
+    assert "Próxima cita" not in client.get(reverse("portal:home")).content.decode()

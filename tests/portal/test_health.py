@@ -340,3 +340,22 @@ def test_the_panel_on_the_home_page_lists_the_checks(client, linked, official):
     assert "Salud de mi RUT" in page
     assert 'data-check="suspended"' in page
     assert "Su RUT está suspendido" in page
+
+
+def test_the_home_page_runs_each_check_its_facts_query_finds_may_fail(client, linked, official):
+    """The home reads in one statement which checks may fail and skips the others: a check that
+    does fail is never skipped."""
+    _rejected_update(linked.registrant, official, TODAY - timedelta(days=10))
+    PendingObligation.objects.create(
+        registrant=linked.registrant, description="Declaración de renta", recorded_by=official
+    )
+    PendingFiling.objects.create(account=linked, kind=PendingFiling.Kind.UPDATE)
+    client.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": linked.document_number, "password": PASSWORD},
+    )
+
+    page = client.get(reverse("portal:home")).content.decode()
+
+    for code in ("update_due", "pending_obligations", "unsigned_filing"):
+        assert f'data-check="{code}"' in page
