@@ -1,6 +1,8 @@
 import re
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -178,3 +180,32 @@ def test_a_version_with_missing_optional_data_renders_empty_casillas(official):
     assert "41. Dirección principal" in text
     assert "CERTIFICADO" in text
     assert StoredDocument.objects.filter(form_version=version).count() == 1
+
+
+def _page_1_words(document: Any, tmp_path: Path) -> tuple[float, list[tuple[float, str]]]:
+    """Page 1's height and each word's bottom edge (points from the top), by pdftotext -bbox."""
+    target = tmp_path / f"bbox-{document.code}.html"
+    subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", document.file.path, str(target)], check=True
+    )
+    markup = target.read_text()
+    page = re.search(r'<page width="[\d.]+" height="([\d.]+)"', markup)
+    assert page is not None
+    height = float(page.group(1))
+    words = [
+        (float(y_max), word)
+        for y_max, word in re.findall(r'<word [^>]*yMax="([\d.]+)">([^<]*)</word>', markup)
+    ]
+    return height, words
+
+
+@pytest.mark.parametrize("kind", ["natural", "legal"])
+def test_the_first_page_is_filled_down_to_the_proof(kind, official, full_legal_version, tmp_path):
+    version = _latest(make_natural(by=official)) if kind == "natural" else full_legal_version
+    document = formulario_001_pdf(version, copy=False)
+
+    height, words = _page_1_words(document, tmp_path)
+    margin = 11 * 72 / 25.4  # the page footer (title, code, page number) is in the margin
+    lowest_in_body = max(y for y, _word in words if y < height - margin)
+    assert lowest_in_body > height * 4 / 5
+    assert document.code_display.split("-")[0] in {word.split("-")[0] for _y, word in words}
