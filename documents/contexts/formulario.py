@@ -167,7 +167,13 @@ def _sheet_1(version: FormVersion, snapshot: dict[str, Any]) -> list[dict[str, A
                     w=100,
                     codes=_positions(responsibilities, CODE_POSITIONS),
                 )
-            ],
+            ]
+        )
+    )
+    if responsibility_names:
+        classification.append({"type": "notes", "notes": responsibility_names})
+    classification.append(
+        rows(
             [
                 cell(
                     "54",
@@ -175,12 +181,11 @@ def _sheet_1(version: FormVersion, snapshot: dict[str, Any]) -> list[dict[str, A
                     w=100,
                     codes=_positions(customs, CODE_POSITIONS),
                 )
-            ],
+            ]
         )
     )
-    notes = responsibility_names + customs_names
-    if notes:
-        classification.append({"type": "notes", "notes": notes})
+    if customs_names:
+        classification.append({"type": "notes", "notes": customs_names})
     classification.append(
         rows(
             [
@@ -369,14 +374,14 @@ def _audit_sheet(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _establishments_sheet(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     head = [
-        ("160", _("Tipo"), 13),
+        ("160", _("Tipo"), 16),
         ("161", _("CIIU"), 6),
-        ("162", _("Nombre del establecimiento"), 18),
+        ("162", _("Nombre del establecimiento"), 16),
         ("163", _("Depto."), 6),
-        ("164", _("Ciudad/Municipio"), 13),
-        ("165", _("Dirección"), 17),
+        ("164", _("Ciudad/Municipio"), 11),
+        ("165", _("Dirección"), 16),
         ("166", _("Matrícula mercantil"), 9),
-        ("167", _("Teléfono"), 8),
+        ("167", _("Teléfono"), 10),
         ("168", _("Fecha de apertura"), 10),
     ]
     rows = [
