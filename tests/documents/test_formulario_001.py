@@ -1,3 +1,4 @@
+import io
 import re
 import subprocess
 from datetime import date, timedelta
@@ -6,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from pypdf import PdfReader
 
 from documents.contexts import formulario_001_spec
 from documents.models import StoredDocument
@@ -209,3 +211,26 @@ def test_the_first_page_is_filled_down_to_the_proof(kind, official, full_legal_v
     lowest_in_body = max(y for y, _word in words if y < height - margin)
     assert lowest_in_body > height * 4 / 5
     assert document.code_display.split("-")[0] in {word.split("-")[0] for _y, word in words}
+
+
+def test_a_long_list_goes_on_to_further_pages_under_its_head_row(full_legal_version):
+    snapshot = dict(full_legal_version.snapshot)
+    snapshot["establishments"] = snapshot["establishments"] * 60
+    version = FormVersion.objects.create(
+        registrant=full_legal_version.registrant,
+        form_number="999000000025",
+        version=full_legal_version.version + 1,
+        concept=FormVersion.Concept.UPDATE,
+        state=Registrant.State.ACTIVE,
+        snapshot=snapshot,
+    )
+
+    document = formulario_001_pdf(version, copy=False)
+
+    with document.file.open("rb") as handle:
+        pages = PdfReader(io.BytesIO(handle.read())).pages
+        texts = [" ".join((page.extract_text() or "").split()) for page in pages]
+    with_list = [t for t in texts if "SEDE NORTE" in t]
+    assert len(with_list) >= 2
+    assert all("162. Nombre del establecimiento" in t for t in with_list)
+    assert sum(t.count("SEDE NORTE") for t in texts) == 60
