@@ -26,6 +26,8 @@ from registry.models import FormVersion, PersonType, Registrant
 from registry.nit import format_nit
 from registry.services.states import SUSPENSION_KEEPS_OBLIGATIONS
 
+# Casillas 53 and 54 print 20 positions each; more codes than that go on in further boxes.
+CODE_POSITIONS = 20
 REPRESENTATION_CODES = {"legal_rep": "18", "deputy_rep": "19"}
 AUDIT_ROLES = [
     ("auditor", "124", gettext_lazy("Revisor fiscal principal")),
@@ -112,13 +114,18 @@ def _activities(snapshot: dict[str, Any]) -> dict[str, Any]:
                 _("Otras actividades"),
                 "",
                 20,
-                codes=[text(a.get("code")) for a in others],
+                codes=_positions([text(a.get("code")) for a in others], 2),
             ),
             cell("51", _("Ocupación"), "", 10),
             cell("52", _("Número de establecimientos"), number_co(len(establishments)), 18),
         ],
         "notes": [n for n in notes if n.strip()],
     }
+
+
+def _positions(codes: list[str], count: int) -> list[str]:
+    """The printed form's row of boxes: every position drawn, the codes in the first ones."""
+    return codes + [""] * (count - len(codes))
 
 
 def _coded_list(items: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -157,16 +164,28 @@ def _sheet_1(version: FormVersion, snapshot: dict[str, Any]) -> list[dict[str, A
                 cell(
                     "53",
                     _("Responsabilidades, calidades y atributos"),
-                    w=60,
-                    codes=responsibilities,
-                ),
-                cell("54", _("Usuario aduanero"), w=40, codes=customs),
+                    w=100,
+                    codes=_positions(responsibilities, CODE_POSITIONS),
+                )
             ]
         )
     )
-    notes = responsibility_names + customs_names
-    if notes:
-        classification.append({"type": "notes", "notes": notes})
+    if responsibility_names:
+        classification.append({"type": "notes", "notes": responsibility_names})
+    classification.append(
+        rows(
+            [
+                cell(
+                    "54",
+                    _("Usuario aduanero"),
+                    w=100,
+                    codes=_positions(customs, CODE_POSITIONS),
+                )
+            ]
+        )
+    )
+    if customs_names:
+        classification.append({"type": "notes", "notes": customs_names})
     classification.append(
         rows(
             [
@@ -355,14 +374,14 @@ def _audit_sheet(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _establishments_sheet(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     head = [
-        ("160", _("Tipo"), 13),
+        ("160", _("Tipo"), 16),
         ("161", _("CIIU"), 6),
-        ("162", _("Nombre del establecimiento"), 18),
+        ("162", _("Nombre del establecimiento"), 16),
         ("163", _("Depto."), 6),
-        ("164", _("Ciudad/Municipio"), 13),
-        ("165", _("Dirección"), 17),
+        ("164", _("Ciudad/Municipio"), 11),
+        ("165", _("Dirección"), 16),
         ("166", _("Matrícula mercantil"), 9),
-        ("167", _("Teléfono"), 8),
+        ("167", _("Teléfono"), 10),
         ("168", _("Fecha de apertura"), 10),
     ]
     rows = [

@@ -1,9 +1,13 @@
+import io
 import re
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from pypdf import PdfReader
 
 from documents.contexts import formulario_001_spec
 from documents.models import StoredDocument
@@ -178,3 +182,55 @@ def test_a_version_with_missing_optional_data_renders_empty_casillas(official):
     assert "41. Dirección principal" in text
     assert "CERTIFICADO" in text
     assert StoredDocument.objects.filter(form_version=version).count() == 1
+
+
+def _page_1_words(document: Any, tmp_path: Path) -> tuple[float, list[tuple[float, str]]]:
+    """Page 1's height and each word's bottom edge (points from the top), by pdftotext -bbox."""
+    target = tmp_path / f"bbox-{document.code}.html"
+    subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", document.file.path, str(target)], check=True
+    )
+    markup = target.read_text()
+    page = re.search(r'<page width="[\d.]+" height="([\d.]+)"', markup)
+    assert page is not None
+    height = float(page.group(1))
+    words = [
+        (float(y_max), word)
+        for y_max, word in re.findall(r'<word [^>]*yMax="([\d.]+)">([^<]*)</word>', markup)
+    ]
+    return height, words
+
+
+@pytest.mark.parametrize("kind", ["natural", "legal"])
+def test_the_first_page_is_filled_down_to_the_proof(kind, official, full_legal_version, tmp_path):
+    version = _latest(make_natural(by=official)) if kind == "natural" else full_legal_version
+    document = formulario_001_pdf(version, copy=False)
+
+    height, words = _page_1_words(document, tmp_path)
+    margin = 11 * 72 / 25.4  # the page footer (title, code, page number) is in the margin
+    lowest_in_body = max(y for y, _word in words if y < height - margin)
+    assert lowest_in_body > height * 4 / 5
+    assert document.code_display.split("-")[0] in {word.split("-")[0] for _y, word in words}
+
+
+def test_a_long_list_goes_on_to_further_pages_under_its_head_row(full_legal_version):
+    snapshot = dict(full_legal_version.snapshot)
+    snapshot["establishments"] = snapshot["establishments"] * 60
+    version = FormVersion.objects.create(
+        registrant=full_legal_version.registrant,
+        form_number="999000000025",
+        version=full_legal_version.version + 1,
+        concept=FormVersion.Concept.UPDATE,
+        state=Registrant.State.ACTIVE,
+        snapshot=snapshot,
+    )
+
+    document = formulario_001_pdf(version, copy=False)
+
+    with document.file.open("rb") as handle:
+        pages = PdfReader(io.BytesIO(handle.read())).pages
+        texts = [" ".join((page.extract_text() or "").split()) for page in pages]
+    with_list = [t for t in texts if "SEDE NORTE" in t]
+    assert len(with_list) >= 2
+    assert all("162. Nombre del establecimiento" in t for t in with_list)
+    assert sum(t.count("SEDE NORTE") for t in texts) == 60
