@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import datetime
 
 import pytest
+from django.utils import timezone
 
 from registry.models import Registrant
 from tests.factories import make_legal
@@ -47,6 +49,30 @@ def test_a_funcionaria_activates_a_provisional_nit_and_downloads_the_new_form(
     )
     assert "NIT provisional" not in text
     assert "NIT provisional" in _pdf_text(page, latest - 1, tmp_path)  # the form before
+
+
+def test_b_a_provisional_nit_past_its_term_is_refused_activation_with_the_reason(
+    open_page, screenshot, official_of_other_seccional
+) -> None:
+    company = make_legal(bank_certificate_date=None, business_name="PANADERÍA DEL RÍO S.A.S.")
+    Registrant.objects.filter(pk=company.pk).update(  # issued before the term (art. 10 lit. a)
+        provisional_nit_issued_at=timezone.make_aware(datetime(2026, 10, 1, 9, 0))
+    )
+    page = open_page("/admin/login/?next=/admin/registry/registrant/")
+    page.get_by_label("Nombre de usuario").fill(official_of_other_seccional.username)
+    page.get_by_label("Contraseña").fill("x")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url("**/admin/registry/registrant/")
+
+    page.goto(f"/admin/registry/registrant/{company.pk}/change/")
+    page.get_by_role("link", name="Activar NIT (certificado bancario)").click()
+    page.wait_for_url("**/activar-nit/")
+    screenshot(page, "admin_activate_provisional_nit_after_the_term")
+
+    assert "El NIT provisional venció el" in page.content()
+    assert page.get_by_role("button", name="Activar NIT definitivo").count() == 0
+    company.refresh_from_db()
+    assert company.state == Registrant.State.PROVISIONAL
 
 
 def _pdf_text(page, version: int, tmp_path) -> str:
