@@ -165,7 +165,9 @@ def _forms_of(page: str, parser: _Parser) -> Iterator[Form]:
         # One target per submit button: "buscar" and "guardar" are different paths in a view.
         for button in raw["buttons"] or [None]:
             fields = base + ([button] if button else [])
-            yield Form(page, action, fields, fuzzable, hidden)
+            # The button's value is forged like a hidden field's (a form may have nothing else).
+            pressed = [button[0]] if button and button[0] not in fuzzable else []
+            yield Form(page, action, fields, fuzzable + pressed, hidden | set(pressed))
 
 
 def discover_forms(
