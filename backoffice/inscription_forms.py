@@ -273,6 +273,9 @@ SECTIONS: list[tuple[str, Any, type[forms.Form], int, list[dict[str, Any]]]] = [
 ]
 
 
+MAX_ROWS = 50
+
+
 class _RowsFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     """Blank rows, some with a suggested value (the first activity is the principal one).
 
@@ -302,8 +305,15 @@ class Section:
         initial: list[dict[str, Any]],
         data: Any,
     ) -> None:
+        # absolute_max: Django builds up to max_num + 1000 rows for whatever TOTAL_FORMS says,
+        # each with its queried choices; a forged count kept a worker busy for over 30 s.
         formset_class: Any = forms.formset_factory(
-            form_class, formset=_RowsFormSet, extra=extra, max_num=50
+            form_class,
+            formset=_RowsFormSet,
+            extra=extra,
+            max_num=MAX_ROWS,
+            absolute_max=MAX_ROWS,
+            validate_max=True,
         )
         self.name = name
         self.legend = legend

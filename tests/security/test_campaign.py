@@ -5,13 +5,18 @@ append-only tables, rut_portal.database_roles), so every check also proves the p
 that role. Redis is the shared cache where the public lookup budget is counted. Each check
 prints its tries and failures; the campaign passes with 0 failures in every one.
 
-Short by default (well under a minute of attacks in CI). The long version multiplies every
+The fuzz reaches every form a signed-in citizen, official or director reaches (found by walking
+their pages, tests/security/fuzz.py) and every operation of the API's schema with a token of each
+scope, one hostile value per form and operation in CI (rotating through the list).
+
+Short by default. The long version multiplies every
 count: `CAMPAIGN_SCALE=20 scripts/test tests/security/test_campaign.py -s`.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -33,32 +38,27 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import create_official
+from agreements.models import EntityKind, Scope
+from agreements.services import create_agreement_entity, issue_token
 from documents.services import cancellation_resolution_pdf, communication_pdf, formulario_001_pdf
 from portal.models import Appointment, CitizenAccount, Slot
 from portal.services import accounts
+from portal.views.inscription import FORMS as INSCRIPTION_STEPS
+from portal.views.requests import SECTIONS, WITHDRAWAL_KINDS
 from rut_portal.business_days import next_business_day
 from rut_portal.database_roles import append_only_tables, grant_application_role
 from tests.clock import BOGOTA, ROOT, command
 from tests.documents.conftest import judicial_cancellation  # noqa: F401
+from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD, last_code
+from tests.security import fuzz
+from tests.security.fuzz import FUZZ
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 SCALE = max(1, int(os.environ.get("CAMPAIGN_SCALE", "1")))
 LOOKUP_LIMIT = 10
 STAFF_PASSWORD = "una clave larga de funcionario"
-FUZZ = [
-    "\x00",
-    "abc\x00def",
-    "\x07\x1b[31m",
-    "x" * 5000,
-    "9" * 400,
-    "Ñandú 🙂 \u202e\u0301",
-    "'; DROP TABLE registry_auditentry; --",
-    "%00%ff%fe",
-    "../../etc/passwd",
-    "<script>alert(1)</script>",
-]
 
 
 @dataclass
@@ -241,6 +241,34 @@ def test_campaign(
     assert signed_in, "the other citizen signs in"
     own_seccional, status = _staff_sign_in(url, "bogota.campaign", STAFF_PASSWORD)
     assert status == 302, "the official of Bogotá signs in"
+    holder = _make_citizen("1040506070", "titular@example.co", django_capture_on_commit_callbacks)
+    holder_rut = make_natural(
+        document_number=holder.document_number, email=holder.email, responsibilities=["05", "48"]
+    )
+    rut_holder, signed_in = _citizen_sign_in(url, holder.document_number, PASSWORD)
+    assert signed_in, "the citizen with a RUT signs in"
+    create_official(
+        username="directora.campaign", password=STAFF_PASSWORD, role=Role.DIRECTOR, seccional="32"
+    )
+    head, status = _staff_sign_in(url, "directora.campaign", STAFF_PASSWORD)
+    assert status == 302, "the director of Bogotá signs in"
+    tokens = {
+        scope: issue_token(
+            create_agreement_entity(
+                name=f"Entidad {scope}",
+                kind=kind,
+                scopes=[scope],
+                allowed_fields=["email", "phone_1", "activities", "responsibilities"],
+            ),
+            name="campaña",
+        )[1]
+        for scope, kind in (
+            (Scope.REGISTRATIONS, EntityKind.CHAMBER_OF_COMMERCE),
+            (Scope.ORDERS, EntityKind.JUDICIAL_AUTHORITY),
+            (Scope.DEATH_FEED, EntityKind.CIVIL_REGISTRY),
+            (Scope.REGISTRY_QUERY, EntityKind.PUBLIC_ENTITY),
+        )
+    }
 
     # 1. Citizen sign-in: guesses, then the right password, must not get in.
     check = Check("brute force, citizen sign-in")
@@ -383,6 +411,120 @@ def test_campaign(
                     answer.status_code >= 500, f"orders {value[:12]!r}: {answer.status_code}"
                 )
     checks.append(check)
+
+    # 6b. The same fuzz in every form a signed-in citizen or official reaches, found by walking
+    #     their pages, then again in the forms the accepted submissions opened (a filing to sign).
+    rng = random.Random(17)
+    per_form = SCALE  # hostile values per form (each sent to all fields, then to one)
+    citizen_start = (
+        ["/mi-rut/", "/mi-rut/cuenta/", "/mi-rut/actualizar/", "/mi-rut/cancelacion/"]
+        + [f"/mi-rut/actualizar/{section}/" for section in SECTIONS]
+        + [f"/mi-rut/retiro/{kind}/" for kind in WITHDRAWAL_KINDS]
+        + ["/mi-rut/citas/", "/mi-rut/citas/nueva/", "/mi-rut/cuenta/correo/"]
+        + ["/mi-rut/cuenta/celular/", "/mi-rut/rut-en-una-fecha/", "/mi-rut/salud/correo/"]
+    )
+    wizard_start = ["/mi-rut/inscripcion/"] + [
+        f"/mi-rut/inscripcion/{step}/" for step in INSCRIPTION_STEPS
+    ]
+    official_start = [
+        "/admin/procedures/case/",
+        "/admin/procedures/case/add/",
+        "/admin/procedures/case/inscripcion-asistida/",
+        "/admin/procedures/case/inscripcion-de-oficio/",
+        f"/admin/procedures/case/{case.pk}/change/",
+        f"/admin/registry/registrant/{case.registrant.pk}/change/",
+        f"/admin/registry/registrant/{holder_rut.pk}/change/",
+        "/admin/procedures/petition/",
+        "/admin/procedures/petition/desde-el-exterior/",
+        "/admin/mass_changes/masschange/",
+        "/admin/mass_changes/masschange/add/",
+        "/admin/portal/appointment/",
+    ]
+    official_prefixes = (
+        "/admin/procedures/",
+        "/admin/registry/registrant/",
+        "/admin/mass_changes/",
+        "/admin/portal/appointment/",
+    )
+    people = [
+        ("citizen with a RUT", rut_holder, citizen_start, ("/mi-rut/",)),
+        ("citizen's inscription wizard", citizen, wizard_start, ("/mi-rut/inscripcion/",)),
+        ("official (funcionario)", own_seccional, official_start, official_prefixes),
+        ("director", head, official_start, official_prefixes),
+    ]
+    for who, session, start, prefixes in people:
+        check = Check(f"fuzz, forms of the {who}")
+        fuzzed: set[tuple[str, tuple[str, ...]]] = set()
+        for _round in range(2):
+            forms = fuzz.discover_forms(session, url, start, prefixes, limit=40 * SCALE)
+            # Forms that end what the others need (discard the draft, cancel, sign) go last.
+            forms.sort(key=lambda f: any(w in f.action for w in fuzz.LAST))
+            for number, form in enumerate(forms):
+                key = (form.action, tuple(name for name, _v in form.fields))
+                if key in fuzzed:
+                    continue
+                fuzzed.add(key)
+                for value in fuzz.rotating(FUZZ, number, per_form):
+                    for data, forged in fuzz.mutations(form, value, rng):
+                        before = fuzz.row_counts()
+                        note = f"{form.action} {value[:12]!r}"
+                        try:
+                            answer = session.post(
+                                url + form.action, data=data, allow_redirects=False, timeout=30
+                            )
+                        except requests.Timeout:
+                            check.record(True, f"{note}: no answer in 30 s")
+                            continue
+                        status = answer.status_code
+                        note = f"{note}: {status}"
+                        if status in (301, 302, 303):
+                            check.record(False)  # accepted (odd unicode is a name too)
+                            continue
+                        touched = fuzz.changed(before, fuzz.row_counts())
+                        check.record(
+                            status >= 500
+                            or bool(touched)
+                            or not (forged or fuzz.is_refused_with_a_message(answer)),
+                            f"{note} {touched or ''} {fuzz.describe(answer)}",
+                        )
+        check.record(not fuzzed, f"no form found for the {who}")
+        check.name = f"fuzz, {len(fuzzed)} forms of the {who}"
+        checks.append(check)
+
+    # 6c. Every operation of the API's schema, with a token of each scope and without one.
+    schema = requests.get(url + "/api/v1/schema/?format=json", timeout=30).json()
+    known = {"number": case.number, "nit": case.registrant.nit}
+    for scope, token in [*tokens.items(), ("", "")]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        api = fuzz.operations(schema)
+        check = Check(f"fuzz, {len(api)} API operations, {scope or 'no'} token")
+        for number, operation in enumerate(api):
+            for value in fuzz.rotating(FUZZ, number, per_form):
+                for path, kwargs in fuzz.api_requests(schema, operation, value, known):
+                    kwargs["headers"].update(headers)
+                    before = fuzz.row_counts()
+                    note = f"{operation.method} {path[:50]} {value[:12]!r}"
+                    try:
+                        answer = requests.request(
+                            operation.method,
+                            url + path,
+                            timeout=30,
+                            allow_redirects=False,
+                            **kwargs,
+                        )
+                    except requests.Timeout:
+                        check.record(True, f"{note}: no answer in 30 s")
+                        continue
+                    status = answer.status_code
+                    if status < 400:
+                        check.record(False)
+                        continue
+                    touched = fuzz.changed(before, fuzz.row_counts())
+                    check.record(
+                        status >= 500 or bool(touched) or not fuzz.precise_api_error(answer),
+                        f"{note}: {status} {touched or ''} {fuzz.describe(answer)}",
+                    )
+        checks.append(check)
 
     # 7. Audit tampering with the application role's own credentials.
     check = Check("audit tampering as the application role")
