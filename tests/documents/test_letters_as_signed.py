@@ -54,9 +54,8 @@ def test_the_letter_is_signed_by_the_seccionals_configured_signer(
     text = pdf_text(communication_pdf(_letter(judicial_cancellation, "to_registrant")))
 
     signature = text[text.index("Atentamente,") :]
-    assert signature.startswith(
-        f"Atentamente, Marta Lucía Gómez Ardila Directora {seccional.name} Verifique"
-    )
+    assert signature.startswith(f"Atentamente, Marta Lucía Gómez Ardila Directora {seccional.name}")
+    assert signature.count(seccional.name) == 1  # named once, not repeated by the footer
 
 
 def test_without_a_configured_signer_the_seccional_is_named_once(judicial_cancellation):
