@@ -15,6 +15,7 @@ its target. Writes bench/results/http_load.json.
     python bench/http_load.py                          # 1,000,000 inscritos, 3 rounds of 10 s
     python bench/http_load.py --small                  # 20,000 inscritos, 2 rounds of 3 s
     python bench/http_load.py --reuse                  # keep the inscritos already loaded
+    python bench/http_load.py --small --only "mi rut"  # one page (names as printed)
 
 Loading empties the registry (bench/registry_lookup.py's COPY loader), so it runs only on a
 database whose name contains "bench"; then the demo data (load_demo_data: the demo citizen signs
@@ -364,6 +365,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--seed", type=int, default=2460)
+    parser.add_argument("--only", default="", help="comma-separated page names, e.g. 'mi rut'")
     args = parser.parse_args()
     if args.small:
         args.inscritos, args.rounds, args.seconds = 20_000, 2, 3
@@ -377,7 +379,13 @@ def main() -> None:
     try:
         citizen, official = signed_in_cookies(base, keys)
         trivial = Page("trivial view", "/bench/trivial/", None, expect="ok")
-        measured = pages(keys, citizen, official)
+        every_page = pages(keys, citizen, official)
+        measured = every_page
+        if args.only:
+            wanted = {name.strip() for name in args.only.split(",")}
+            measured = [p for p in every_page if p.name in wanted]
+            if not measured:
+                raise SystemExit(f"--only matches none of {[p.name for p in every_page]}")
         for page in [trivial, *measured]:  # each answers 200 with its text
             check_page(base, page)
         results = {p.name: Run() for p in measured}
