@@ -366,6 +366,21 @@ LOCATION_AND_CONTACT = [
 ]
 CLASSIFICATION = ["responsibilities", "customs_qualities"]
 
+
+def location_initial(registrant: Registrant) -> dict[str, Any]:
+    """Casillas 38-45 of the record as it is, to start a form from."""
+    return {name: getattr(registrant, attname(name)) for name in LOCATION_AND_CONTACT}
+
+
+def set_location(record: RegistrantData, data: dict[str, Any]) -> None:
+    """Put casillas 38-45 as a form cleaned them on the record (codes, the country in capitals)."""
+    record.country = data["country"].upper()
+    record.department = data["department"].code if data["department"] else ""
+    record.municipality = data["municipality"].code if data["municipality"] else ""
+    for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
+        setattr(record, name, data[name])
+
+
 # Identification fields of the record the desk may change (art. 13: only in person), by the
 # person type they belong to.
 NATURAL_IDENTIFICATION = [
@@ -480,14 +495,7 @@ class RegistrantUpdateForm(Formulario001Fields, GroupedForm):
                 name: getattr(registrant, attname(name))
                 for name in (*NATURAL_IDENTIFICATION, *LEGAL_IDENTIFICATION)
             },
-            "country": registrant.country,
-            "department": registrant.department_id,
-            "municipality": registrant.municipality_id,
-            "address": registrant.address,
-            "email": registrant.email,
-            "postal_code": registrant.postal_code,
-            "phone_1": registrant.phone_1,
-            "phone_2": registrant.phone_2,
+            **location_initial(registrant),
             "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
             "customs_qualities": list(registrant.customs_qualities.values_list("code", flat=True)),
             "expected_revision": registrant.revision,
@@ -507,11 +515,7 @@ class RegistrantUpdateForm(Formulario001Fields, GroupedForm):
             elif isinstance(value, str):
                 value = value.strip().upper() if name in CAPITALS else value.strip()
             setattr(record, name, value)
-        record.country = data["country"].upper()
-        record.department = data["department"].code if data["department"] else ""
-        record.municipality = data["municipality"].code if data["municipality"] else ""
-        for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
-            setattr(record, name, data[name])
+        set_location(record, data)
         record.responsibilities = sorted(r.code for r in data["responsibilities"])
         record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
         return record
