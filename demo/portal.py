@@ -1,4 +1,5 @@
-"""The demo citizen: a Mi RUT account of one demo inscrito, made through the portal's services.
+"""The demo citizen: a Mi RUT account of one demo inscrito and his videoatención appointment,
+made through the portal's services.
 
 It runs after demo.registry has loaded the inscritos, because the account is linked to its RUT
 the way a real one is: activation links it when the email it confirmed is the one in the RUT.
