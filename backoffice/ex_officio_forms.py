@@ -18,16 +18,14 @@ from backoffice.forms import (
     TEXTAREA,
     GroupedForm,
     RegistrantUpdateForm,
+    f001_field,
 )
 from procedures.models import EX_OFFICIO_UPDATE_CAUSES
 from procedures.services.ex_officio import ORDERING_AUTHORITIES, Order, UpdateGrounds
 from registry.models import (
-    Department,
     DocumentType,
     EconomicActivity,
-    Municipality,
     RegistrantKind,
-    Responsibility,
 )
 from registry.validation import ActivityData, RegistrantData, RepresentativeData
 from rut_portal import uploads
@@ -106,32 +104,19 @@ class ExOfficioRegistrationForm(GroupedForm):
         choices=RegistrantKind.choices,
         initial=RegistrantKind.NATURAL_PERSON,
     )
-    document_type = forms.ModelChoiceField(
-        label=_("Tipo de documento (casilla 25)"),
-        queryset=DocumentType.objects.order_by("code"),
-        required=False,
-    )
-    document_number = forms.CharField(
-        label=_("Número de identificación (casilla 26)"), max_length=20, required=False
-    )
-    first_surname = forms.CharField(label=_("Primer apellido"), max_length=60, required=False)
-    second_surname = forms.CharField(label=_("Segundo apellido"), max_length=60, required=False)
-    first_name = forms.CharField(label=_("Primer nombre"), max_length=60, required=False)
-    other_names = forms.CharField(label=_("Otros nombres"), max_length=60, required=False)
-    business_name = forms.CharField(
-        label=_("Razón social (casilla 35)"), max_length=200, required=False
-    )
+    document_type = f001_field("document_type")
+    document_number = f001_field("document_number")
+    first_surname = f001_field("first_surname")
+    second_surname = f001_field("second_surname")
+    first_name = f001_field("first_name")
+    other_names = f001_field("other_names")
+    business_name = f001_field("business_name")
 
-    department = forms.ModelChoiceField(
-        label=_("Departamento (casilla 39)"), queryset=Department.objects.order_by("name")
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipio (casilla 40)"),
-        queryset=Municipality.objects.filter(is_current=True).order_by("department_id", "name"),
-    )
-    address = forms.CharField(label=_("Dirección principal (casilla 41)"), max_length=200)
-    email = forms.EmailField(label=_("Correo electrónico (casilla 42)"), required=False)
-    phone_1 = forms.CharField(label=_("Teléfono (casilla 44)"), max_length=20, required=False)
+    department = f001_field("department", required=True)
+    municipality = f001_field("municipality", required=True)
+    address = f001_field("address", required=True)
+    email = f001_field("email")
+    phone_1 = f001_field("phone_1")
 
     activity = forms.ModelChoiceField(
         label=_("Actividad económica principal (casilla 46)"),
@@ -141,12 +126,7 @@ class ExOfficioRegistrationForm(GroupedForm):
     activity_started_on = forms.DateField(
         label=_("Fecha de inicio de la actividad (casilla 47)"), widget=DATE_INPUT, required=False
     )
-    responsibilities = forms.ModelMultipleChoiceField(
-        label=_("Responsabilidades, calidades y atributos (casilla 53)"),
-        queryset=Responsibility.objects.filter(is_current=True).order_by("code"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
-        required=False,
-    )
+    responsibilities = f001_field("responsibilities")
     representative_document_type = forms.ModelChoiceField(
         label=_("Tipo de documento del representante"),
         queryset=DocumentType.objects.order_by("code"),

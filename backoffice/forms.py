@@ -6,6 +6,7 @@ registry.services, whose DomainError messages the admin views put back on these 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -242,6 +243,144 @@ class GroupedForm(forms.Form):
         return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
 
+class Formulario001Fields(forms.Form):
+    """Casillas 25-45, 53 and 54 of the Formulario 001 as the officials type them, declared once
+    for every form that asks for them (assisted inscription, assisted and ex officio updates,
+    ex officio inscription).
+
+    Shapes only and all optional: the registry's rules say what a record needs. A form that
+    must have a casilla asks for it with `f001_field(name, required=True)`."""
+
+    document_type = forms.ModelChoiceField(
+        label=_("Tipo de documento (casilla 25)"),
+        queryset=DocumentType.objects.order_by("code"),
+        required=False,
+    )
+    document_number = forms.CharField(
+        label=_("Número de identificación (casilla 26)"), max_length=20, required=False
+    )
+    document_issue_date = forms.DateField(
+        label=_("Fecha de expedición del documento (casilla 27)"),
+        required=False,
+        widget=DATE_INPUT,
+    )
+    document_issue_place = forms.CharField(
+        label=_("Lugar de expedición (código DIVIPOLA)"), max_length=5, required=False
+    )
+    document_issue_country = forms.CharField(
+        label=_("País de expedición (código ISO, p. ej. CO)"),
+        max_length=2,
+        required=False,
+        help_text=_("En el exterior, solo el país, sin municipio."),
+    )
+    foreign_tax_number = forms.CharField(
+        label=_("Número de identificación tributaria del exterior (casilla 28)"),
+        max_length=30,
+        required=False,
+    )
+    first_surname = forms.CharField(
+        label=_("Primer apellido (casilla 31)"), max_length=60, required=False
+    )
+    second_surname = forms.CharField(
+        label=_("Segundo apellido (casilla 32)"), max_length=60, required=False
+    )
+    first_name = forms.CharField(
+        label=_("Primer nombre (casilla 33)"), max_length=60, required=False
+    )
+    other_names = forms.CharField(
+        label=_("Otros nombres (casilla 34)"), max_length=60, required=False
+    )
+    business_name = forms.CharField(
+        label=_("Razón social (casilla 35)"), max_length=300, required=False
+    )
+    trade_name = forms.CharField(
+        label=_("Nombre comercial (casilla 36)"), max_length=300, required=False
+    )
+    acronym = forms.CharField(label=_("Sigla (casilla 37)"), max_length=60, required=False)
+    birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DATE_INPUT)
+    birth_place = forms.CharField(
+        label=_("Lugar de nacimiento (código DIVIPOLA)"), max_length=5, required=False
+    )
+    birth_country = forms.CharField(
+        label=_("País de nacimiento (código ISO, p. ej. CO)"),
+        max_length=2,
+        required=False,
+        help_text=_("En el exterior, solo el país, sin municipio."),
+    )
+
+    country = forms.CharField(
+        label=_("País (casilla 38)"), max_length=2, initial="CO", required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Departamento (casilla 39)"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipio (casilla 40)"),
+        queryset=Municipality.objects.filter(is_current=True).order_by("department_id", "name"),
+        required=False,
+    )
+    address = forms.CharField(
+        label=_("Dirección principal (casilla 41)"), max_length=200, required=False
+    )
+    email = forms.EmailField(label=_("Correo electrónico (casilla 42)"), required=False)
+    postal_code = forms.CharField(
+        label=_("Código postal (casilla 43)"), max_length=10, required=False
+    )
+    phone_1 = forms.CharField(label=_("Teléfono 1 (casilla 44)"), max_length=20, required=False)
+    phone_2 = forms.CharField(label=_("Teléfono 2 (casilla 45)"), max_length=20, required=False)
+
+    responsibilities = forms.ModelMultipleChoiceField(
+        label=_("Responsabilidades, calidades y atributos (casilla 53)"),
+        queryset=Responsibility.objects.filter(is_current=True).order_by("code"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
+        required=False,
+    )
+    customs_qualities = forms.ModelMultipleChoiceField(
+        label=_("Usuario aduanero (casilla 54)"),
+        queryset=CustomsQuality.objects.order_by("code"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
+        required=False,
+    )
+
+
+def f001_field(name: str, *, required: bool = False) -> Any:
+    """A fresh copy of the Formulario 001's field `name`, for a form that declares only some of
+    the casillas or must have this one."""
+    field = copy.deepcopy(Formulario001Fields.base_fields[name])
+    field.required = required
+    return field
+
+
+# Casillas 38-45, 53 and 54, in the Formulario 001's order.
+LOCATION_AND_CONTACT = [
+    "country",
+    "department",
+    "municipality",
+    "address",
+    "email",
+    "postal_code",
+    "phone_1",
+    "phone_2",
+]
+CLASSIFICATION = ["responsibilities", "customs_qualities"]
+
+
+def location_initial(registrant: Registrant) -> dict[str, Any]:
+    """Casillas 38-45 of the record as it is, to start a form from."""
+    return {name: getattr(registrant, attname(name)) for name in LOCATION_AND_CONTACT}
+
+
+def set_location(record: RegistrantData, data: dict[str, Any]) -> None:
+    """Put casillas 38-45 as a form cleaned them on the record (codes, the country in capitals)."""
+    record.country = data["country"].upper()
+    record.department = data["department"].code if data["department"] else ""
+    record.municipality = data["municipality"].code if data["municipality"] else ""
+    for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
+        setattr(record, name, data[name])
+
+
 # Identification fields of the record the desk may change (art. 13: only in person), by the
 # person type they belong to.
 NATURAL_IDENTIFICATION = [
@@ -280,7 +419,7 @@ CAPITALS = frozenset(
 )
 
 
-class RegistrantUpdateForm(GroupedForm):
+class RegistrantUpdateForm(Formulario001Fields, GroupedForm):
     """The record's data to change (identification included, art. 13), and its support: the
     Formato 1767 of the DIAN's actuación or the inscrito's signed request.
 
@@ -289,99 +428,23 @@ class RegistrantUpdateForm(GroupedForm):
 
     fieldsets = [
         (_("Identificación (art. 13: solo en forma presencial)"), []),
-        (
-            _("Ubicación y contacto"),
-            [
-                "country",
-                "department",
-                "municipality",
-                "address",
-                "email",
-                "postal_code",
-                "phone_1",
-                "phone_2",
-            ],
-        ),
-        (_("Clasificación"), ["responsibilities", "customs_qualities"]),
+        (_("Ubicación y contacto"), LOCATION_AND_CONTACT),
+        (_("Clasificación"), CLASSIFICATION),
         (
             _("Soporte de la actualización"),
             ["support", "facts", "evidence", "authorized_by", "support_document"],
         ),
     ]
 
-    first_surname = forms.CharField(label=_("Primer apellido (casilla 31)"), max_length=60)
-    second_surname = forms.CharField(
-        label=_("Segundo apellido (casilla 32)"), max_length=60, required=False
-    )
-    first_name = forms.CharField(label=_("Primer nombre (casilla 33)"), max_length=60)
-    other_names = forms.CharField(
-        label=_("Otros nombres (casilla 34)"), max_length=60, required=False
-    )
-    document_type = forms.ModelChoiceField(
-        label=_("Tipo de documento (casilla 25)"), queryset=DocumentType.objects.order_by("code")
-    )
-    document_number = forms.CharField(
-        label=_("Número de identificación (casilla 26)"), max_length=20
-    )
-    document_issue_date = forms.DateField(
-        label=_("Fecha de expedición del documento (casilla 27)"),
-        required=False,
-        widget=DATE_INPUT,
-    )
-    document_issue_place = forms.CharField(
-        label=_("Lugar de expedición (código DIVIPOLA)"), max_length=5, required=False
-    )
-    document_issue_country = forms.CharField(
-        label=_("País de expedición (código ISO, p. ej. CO)"), max_length=2, required=False
-    )
-    birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DATE_INPUT)
-    birth_place = forms.CharField(
-        label=_("Lugar de nacimiento (código DIVIPOLA)"), max_length=5, required=False
-    )
-    birth_country = forms.CharField(
-        label=_("País de nacimiento (código ISO, p. ej. CO)"), max_length=2, required=False
-    )
-    foreign_tax_number = forms.CharField(
-        label=_("Número de identificación tributaria del exterior (casilla 28)"),
-        max_length=30,
-        required=False,
-    )
-    business_name = forms.CharField(label=_("Razón social (casilla 35)"), max_length=300)
-    trade_name = forms.CharField(
-        label=_("Nombre comercial (casilla 36)"), max_length=300, required=False
-    )
-    acronym = forms.CharField(label=_("Sigla (casilla 37)"), max_length=60, required=False)
+    # What the desk must type for the casillas it shows (the others are optional).
+    first_surname = f001_field("first_surname", required=True)
+    first_name = f001_field("first_name", required=True)
+    document_type = f001_field("document_type", required=True)
+    document_number = f001_field("document_number", required=True)
+    business_name = f001_field("business_name", required=True)
+    country = f001_field("country", required=True)
+    address = f001_field("address", required=True)
 
-    country = forms.CharField(label=_("País (casilla 38)"), max_length=2)
-    department = forms.ModelChoiceField(
-        label=_("Departamento (casilla 39)"),
-        queryset=Department.objects.order_by("name"),
-        required=False,
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipio (casilla 40)"),
-        queryset=Municipality.objects.filter(is_current=True).order_by("department_id", "name"),
-        required=False,
-    )
-    address = forms.CharField(label=_("Dirección principal (casilla 41)"), max_length=200)
-    email = forms.EmailField(label=_("Correo electrónico (casilla 42)"), required=False)
-    postal_code = forms.CharField(
-        label=_("Código postal (casilla 43)"), max_length=10, required=False
-    )
-    phone_1 = forms.CharField(label=_("Teléfono 1 (casilla 44)"), max_length=20, required=False)
-    phone_2 = forms.CharField(label=_("Teléfono 2 (casilla 45)"), max_length=20, required=False)
-    responsibilities = forms.ModelMultipleChoiceField(
-        label=_("Responsabilidades, calidades y atributos (casilla 53)"),
-        queryset=Responsibility.objects.filter(is_current=True).order_by("code"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
-        required=False,
-    )
-    customs_qualities = forms.ModelMultipleChoiceField(
-        label=_("Usuario aduanero (casilla 54)"),
-        queryset=CustomsQuality.objects.order_by("code"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
-        required=False,
-    )
     support = forms.ChoiceField(
         label=_("Soporte"), choices=SUPPORT_CHOICES, initial="format_1767", required=False
     )
@@ -432,14 +495,7 @@ class RegistrantUpdateForm(GroupedForm):
                 name: getattr(registrant, attname(name))
                 for name in (*NATURAL_IDENTIFICATION, *LEGAL_IDENTIFICATION)
             },
-            "country": registrant.country,
-            "department": registrant.department_id,
-            "municipality": registrant.municipality_id,
-            "address": registrant.address,
-            "email": registrant.email,
-            "postal_code": registrant.postal_code,
-            "phone_1": registrant.phone_1,
-            "phone_2": registrant.phone_2,
+            **location_initial(registrant),
             "responsibilities": list(registrant.responsibilities.values_list("code", flat=True)),
             "customs_qualities": list(registrant.customs_qualities.values_list("code", flat=True)),
             "expected_revision": registrant.revision,
@@ -459,11 +515,7 @@ class RegistrantUpdateForm(GroupedForm):
             elif isinstance(value, str):
                 value = value.strip().upper() if name in CAPITALS else value.strip()
             setattr(record, name, value)
-        record.country = data["country"].upper()
-        record.department = data["department"].code if data["department"] else ""
-        record.municipality = data["municipality"].code if data["municipality"] else ""
-        for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
-            setattr(record, name, data[name])
+        set_location(record, data)
         record.responsibilities = sorted(r.code for r in data["responsibilities"])
         record.customs_qualities = sorted(q.code for q in data["customs_qualities"])
         return record

@@ -12,17 +12,23 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.forms import DATE_INPUT, GroupedForm
+from backoffice.forms import (
+    CAPITALS,
+    CLASSIFICATION,
+    DATE_INPUT,
+    LOCATION_AND_CONTACT,
+    Formulario001Fields,
+    GroupedForm,
+    f001_field,
+)
 from registry.models import (
     ActivityRole,
-    CustomsQuality,
     Department,
     DocumentType,
     Municipality,
     PersonType,
     RegistrantKind,
     Representative,
-    Responsibility,
 )
 from registry.validation import RegistrantData, data_from_json
 
@@ -31,21 +37,13 @@ def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "---------"), *choices]
 
 
-# Typed in capitals on the Formulario 001, as the portal's wizard and the API store them.
-UPPERCASE_FIELDS = (
-    "first_surname",
-    "second_surname",
-    "first_name",
-    "other_names",
-    "business_name",
-    "trade_name",
-    "acronym",
-    "address",
-    "name",
-)
+# Typed in capitals on the Formulario 001, as the portal's wizard and the API store them: the
+# names, and here also the addresses and the names of the rows (representatives, partners,
+# establishments).
+UPPERCASE_FIELDS = CAPITALS | {"address", "name"}
 
 
-class InscriptionForm(GroupedForm):
+class InscriptionForm(Formulario001Fields, GroupedForm):
     """Casillas 24-54 of the Formulario 001 and who files the request."""
 
     fieldsets = [
@@ -71,23 +69,8 @@ class InscriptionForm(GroupedForm):
                 "acronym",
             ],
         ),
-        (
-            _("Ubicación y contacto (casillas 38-45)"),
-            [
-                "country",
-                "department",
-                "municipality",
-                "address",
-                "postal_code",
-                "email",
-                "phone_1",
-                "phone_2",
-            ],
-        ),
-        (
-            _("Clasificación (casillas 53 y 54)"),
-            ["responsibilities", "customs_qualities"],
-        ),
+        (_("Ubicación y contacto (casillas 38-45)"), LOCATION_AND_CONTACT),
+        (_("Clasificación (casillas 53 y 54)"), CLASSIFICATION),
         (
             _("Solicitud y documentos (art. 10)"),
             ["requester_name", "requester_email", "via_attorney", "bank_certificate_date"],
@@ -103,92 +86,7 @@ class InscriptionForm(GroupedForm):
         required=False,
         help_text=_("Solo para las clases que pueden ser personas naturales o jurídicas."),
     )
-    document_type = forms.ModelChoiceField(
-        label=_("Tipo de documento (casilla 25)"),
-        queryset=DocumentType.objects.order_by("code"),
-        required=False,
-    )
-    document_number = forms.CharField(
-        label=_("Número de identificación (casilla 26)"), max_length=20, required=False
-    )
-    document_issue_date = forms.DateField(
-        label=_("Fecha de expedición (casilla 27)"), required=False, widget=DATE_INPUT
-    )
-    document_issue_place = forms.CharField(
-        label=_("Lugar de expedición (código DIVIPOLA)"), max_length=5, required=False
-    )
-    document_issue_country = forms.CharField(
-        label=_("País de expedición (código ISO, p. ej. CO)"),
-        max_length=2,
-        required=False,
-        help_text=_("En el exterior, solo el país, sin municipio."),
-    )
-    first_surname = forms.CharField(
-        label=_("Primer apellido (casilla 31)"), max_length=60, required=False
-    )
-    second_surname = forms.CharField(
-        label=_("Segundo apellido (casilla 32)"), max_length=60, required=False
-    )
-    first_name = forms.CharField(
-        label=_("Primer nombre (casilla 33)"), max_length=60, required=False
-    )
-    other_names = forms.CharField(
-        label=_("Otros nombres (casilla 34)"), max_length=60, required=False
-    )
-    birth_date = forms.DateField(label=_("Fecha de nacimiento"), required=False, widget=DATE_INPUT)
-    birth_place = forms.CharField(
-        label=_("Lugar de nacimiento (código DIVIPOLA)"), max_length=5, required=False
-    )
-    birth_country = forms.CharField(
-        label=_("País de nacimiento (código ISO, p. ej. CO)"),
-        max_length=2,
-        required=False,
-        help_text=_("En el exterior, solo el país, sin municipio."),
-    )
-    foreign_tax_number = forms.CharField(
-        label=_("Número de identificación tributaria del exterior (casilla 28)"),
-        max_length=30,
-        required=False,
-    )
-    business_name = forms.CharField(
-        label=_("Razón social (casilla 35)"), max_length=300, required=False
-    )
-    trade_name = forms.CharField(
-        label=_("Nombre comercial (casilla 36)"), max_length=300, required=False
-    )
-    acronym = forms.CharField(label=_("Sigla (casilla 37)"), max_length=60, required=False)
-    country = forms.CharField(label=_("País (casilla 38)"), max_length=2, initial="CO")
-    department = forms.ModelChoiceField(
-        label=_("Departamento (casilla 39)"),
-        queryset=Department.objects.order_by("name"),
-        required=False,
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipio (casilla 40)"),
-        queryset=Municipality.objects.filter(is_current=True).order_by("department_id", "name"),
-        required=False,
-    )
-    address = forms.CharField(
-        label=_("Dirección principal (casilla 41)"), max_length=200, required=False
-    )
-    postal_code = forms.CharField(
-        label=_("Código postal (casilla 43)"), max_length=10, required=False
-    )
-    email = forms.EmailField(label=_("Correo electrónico (casilla 42)"), required=False)
-    phone_1 = forms.CharField(label=_("Teléfono 1 (casilla 44)"), max_length=20, required=False)
-    phone_2 = forms.CharField(label=_("Teléfono 2 (casilla 45)"), max_length=20, required=False)
-    responsibilities = forms.ModelMultipleChoiceField(
-        label=_("Responsabilidades, calidades y atributos (casilla 53)"),
-        queryset=Responsibility.objects.filter(is_current=True).order_by("code"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
-        required=False,
-    )
-    customs_qualities = forms.ModelMultipleChoiceField(
-        label=_("Usuario aduanero (casilla 54)"),
-        queryset=CustomsQuality.objects.order_by("code"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "rut-columns"}),
-        required=False,
-    )
+    country = f001_field("country", required=True)
     requester_name = forms.CharField(
         label=_("Quién presenta la solicitud"),
         max_length=200,

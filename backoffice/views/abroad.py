@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import can_act_in
+from backoffice.forms import f001_field, location_initial, set_location
 from backoffice.views.common import (
     PROCESS,
     actor,
@@ -27,7 +28,7 @@ from backoffice.views.common import (
 )
 from procedures.models import CaseDocument, CaseType, Petition, PetitionAttachment
 from procedures.services import abroad
-from registry.models import Department, DocumentType, Municipality, Registrant
+from registry.models import DocumentType, Registrant
 from registry.validation import RegistrantData, data_from_registrant
 from rut_portal.errors import DomainError, NotAllowed
 
@@ -126,48 +127,19 @@ def _put_errors(form: AbroadFilingForm, error: DomainError) -> None:
 class AbroadUpdateForm(forms.Form):
     """The location and contact data a person abroad asks to update (casillas 38 to 45)."""
 
-    country = forms.CharField(label=gettext_lazy("País (casilla 38)"), max_length=2)
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("Departamento (casilla 39)"),
-        queryset=Department.objects.order_by("name"),
-        required=False,
-    )
-    municipality = forms.ModelChoiceField(
-        label=gettext_lazy("Municipio (casilla 40)"),
-        queryset=Municipality.objects.filter(is_current=True).order_by("department_id", "name"),
-        required=False,
-    )
-    address = forms.CharField(
-        label=gettext_lazy("Dirección principal (casilla 41)"), max_length=200
-    )
-    email = forms.EmailField(label=gettext_lazy("Correo electrónico (casilla 42)"))
-    postal_code = forms.CharField(
-        label=gettext_lazy("Código postal (casilla 43)"), max_length=10, required=False
-    )
-    phone_1 = forms.CharField(
-        label=gettext_lazy("Teléfono 1 (casilla 44)"), max_length=20, required=False
-    )
-    phone_2 = forms.CharField(
-        label=gettext_lazy("Teléfono 2 (casilla 45)"), max_length=20, required=False
-    )
+    country = f001_field("country", required=True)
+    department = f001_field("department")
+    municipality = f001_field("municipality")
+    address = f001_field("address", required=True)
+    email = f001_field("email", required=True)
+    postal_code = f001_field("postal_code")
+    phone_1 = f001_field("phone_1")
+    phone_2 = f001_field("phone_2")
 
     def record(self, registrant: Registrant) -> RegistrantData:
         data = data_from_registrant(registrant)
-        values = self.cleaned_data
-        data.country = values["country"].upper()
-        data.department = values["department"].code if values["department"] else ""
-        data.municipality = values["municipality"].code if values["municipality"] else ""
-        for name in ("address", "email", "postal_code", "phone_1", "phone_2"):
-            setattr(data, name, values[name])
+        set_location(data, self.cleaned_data)
         return data
-
-
-def _update_initial(registrant: Registrant) -> dict[str, Any]:
-    names = ("country", "address", "email", "postal_code", "phone_1", "phone_2")
-    initial: dict[str, Any] = {name: getattr(registrant, name) for name in names}
-    initial["department"] = registrant.department_id
-    initial["municipality"] = registrant.municipality_id
-    return initial
 
 
 def formalize_view(
@@ -195,7 +167,7 @@ def formalize_view(
     form = None
     if case_type == CaseType.UPDATE:
         form = AbroadUpdateForm(
-            request.POST if posted else None, initial=_update_initial(registrant)
+            request.POST if posted else None, initial=location_initial(registrant)
         )
     if not posted or (form is not None and not form.is_valid()):
         return _formalize_page(request, petition, registrant, form)

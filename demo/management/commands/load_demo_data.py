@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from demo.portal import load_demo_citizen
+from demo.portal import book_demo_appointment, load_demo_citizen
 from demo.procedures import load_demo_cases
 from demo.registry import DEMO_PASSWORD, load_demo_data
 from open_data.services.statistics import publish_statistics
@@ -29,6 +29,8 @@ class Command(BaseCommand):
             cases = load_demo_cases()
             self.progress(verbose, "Cargando la cuenta de Mi RUT del ciudadano...")
             citizen = load_demo_citizen(password=DEMO_PASSWORD)
+            self.progress(verbose, "Reservando la cita de videoatención del ciudadano...")
+            appointment = book_demo_appointment()
             # Figures derived from the data above, so /estadisticas/ has something to show before
             # beat's first run (refreshed on every load: it writes no registry data).
             self.progress(verbose, "Publicando las estadísticas abiertas...")
@@ -44,6 +46,7 @@ class Command(BaseCommand):
         if (
             not result.created
             and not citizen.created
+            and not (appointment and appointment.created)
             and not any(created for _user, created in result.users)
         ):
             self.stdout.write(
@@ -66,6 +69,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"    {citizen.document_type} {citizen.document_number}: {citizen.name}{note}"
         )
+        if appointment is None:
+            self.stdout.write(
+                "  Su cita de videoatención no se reservó: la agenda no tiene cupos o él ya "
+                "tiene el máximo de citas pendientes."
+            )
+        else:
+            note = "" if appointment.created else "  (ya estaba reservada)"
+            self.stdout.write(
+                f"  Su cita de videoatención, {appointment.starts_at:%Y-%m-%d %H:%M} en la "
+                f"{appointment.seccional}: en la agenda de funcionario.bogota "
+                f"(/admin/portal/appointment/) para iniciar el trámite desde ella.{note}"
+            )
 
     def progress(self, verbose: bool, message: str) -> None:
         if verbose:
