@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from mass_changes.models import MassChange, MassChangeItem, MassChangeNotice
 from registry import reference_cache
-from registry.models import FormVersion, Registrant, Responsibility
+from registry.models import FormVersion, PersonType, Registrant, Responsibility
 from registry.nit import allocate_form_numbers
 from registry.services.common import acting_user
+from registry.services.record import SIMPLIFIED_REGIME_RESPONSIBILITIES
 from registry.services.updates import change_responsibility, check_removable_without_request
 from rut_portal.errors import Conflict, DomainError
 
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 LEGAL_BASIS = "Decreto 2460 de 2013, art. 14 (actualización de oficio)"
-THROUGH = Registrant.responsibilities.through._meta.db_table
+HELD = Registrant.responsibilities.through
+THROUGH = HELD._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,22 @@ class ResponsibilityChange:
         if self.adds:
             return registrants.exclude(responsibilities=self.code)
         return registrants.filter(responsibilities=self.code)
+
+    def needs_email_after(self) -> Q:
+        """The records without email this change would leave needing one: what
+        registry.services.record.needs_email says of the codes held after it (art. 4 par. 1)."""
+        others = HELD.objects.filter(registrant_id=OuterRef("pk")).exclude(
+            responsibility_id=self.code
+        )
+        if self.adds and self.code in SIMPLIFIED_REGIME_RESPONSIBILITIES:
+            natural_needs = Q(pk__in=[])
+        else:
+            simplified_kept = others.filter(
+                responsibility_id__in=SIMPLIFIED_REGIME_RESPONSIBILITIES
+            )
+            some_left = Q() if self.adds else Q(Exists(others))
+            natural_needs = some_left & ~Q(Exists(simplified_kept))
+        return Q(email="") & (~Q(person_type=PersonType.NATURAL) | natural_needs)
 
 
 def responsibility_change(*, code: str, action: str) -> ResponsibilityChange:
@@ -106,6 +124,25 @@ def require_change_applies(
         )
 
 
+def require_email_where_needed(
+    selected: QuerySet[Registrant], change: ResponsibilityChange, *, field: str | None
+) -> None:
+    """Refuse a batch that would leave inscritos without the email the change makes mandatory."""
+    blocked = list(selected.filter(change.needs_email_after()).values_list("nit", flat=True)[:21])
+    if blocked:
+        raise DomainError(
+            _(
+                "Con este cambio deben tener correo electrónico y no lo tienen (Decreto 2460 de "
+                "2013, art. 4 par. 1): %(list)s. Regístrelo antes o sáquelos del lote."
+            )
+            % {
+                "list": ", ".join(str(nit) for nit in blocked[:20])
+                + (", …" if len(blocked) > 20 else "")
+            },
+            field=field,
+        )
+
+
 def notice_text(batch: MassChange, notice: MassChangeNotice) -> str:
     """The communication that gives the update its legal effect (art. 14, last paragraph)."""
     change = change_of(batch)
@@ -144,18 +181,9 @@ def notice_text(batch: MassChange, notice: MassChangeNotice) -> str:
 
 def apply_one_by_one(batch: MassChange, chunk: int, low: int, high: int, *, at: datetime) -> int:
     """SQLite (the embedded default): the single path, inscrito by inscrito."""
-    from mass_changes.services import transition_states  # services imports this module
-
     change = change_of(batch)
-    sources, _target = transition_states("update")
-    in_chunk = Registrant.objects.filter(
-        pk__in=MassChangeItem.objects.filter(
-            batch=batch, position__gte=low, position__lt=high
-        ).values("registrant_id"),
-        state__in=sources,
-    )
     changed = 0
-    for registrant in change.applies_to(in_chunk).order_by("pk"):
+    for registrant in _to_change(batch, low, high):
         registrant = change_responsibility(
             registrant,
             code=change.code,
@@ -177,17 +205,9 @@ def apply_one_by_one(batch: MassChange, chunk: int, low: int, high: int, *, at: 
     return changed
 
 
-# The chunk's inscritos an update may change, locked in id order. The code is added or withdrawn
-# only after the locks are held (every writer of a record locks its row first), so the statement
-# that does it reads the responsibilities as they are now, and says whom it changed.
-LOCK_SQL = """
-SELECT r.id FROM registry_registrant r
-JOIN mass_changes_masschangeitem i ON i.registrant_id = r.id
-WHERE i.batch_id = %(batch)s AND i.position >= %(low)s AND i.position < %(high)s
-  AND r.state = ANY(%(sources)s)
-ORDER BY r.id
-FOR UPDATE OF r
-"""
+# The code is added or withdrawn only after the chunk's rows are locked (every writer of a record
+# locks its row first), so the statement that does it reads the responsibilities as they are now
+# and says whom it changed.
 
 ADD_SQL = f"""
 INSERT INTO {THROUGH} (registrant_id, responsibility_id)
@@ -253,15 +273,13 @@ SELECT (SELECT count(*) FROM versions), (SELECT count(*) FROM audit), (SELECT co
 
 def apply_set_based(batch: MassChange, chunk: int, low: int, high: int, *, at: datetime) -> int:
     """PostgreSQL: the chunk in a few statements; returns how many inscritos changed."""
-    from mass_changes.services import draw_ids, transition_states  # services imports this module
+    from mass_changes.services import draw_ids  # services imports this module
 
     change = change_of(batch)
-    sources, _target = transition_states("update")
+    locked = list(_to_change(batch, low, high).values_list("pk", flat=True))
+    if not locked:
+        return 0
     with connection.cursor() as cursor:
-        cursor.execute(LOCK_SQL, {"batch": batch.pk, "low": low, "high": high, "sources": sources})
-        locked = [row[0] for row in cursor.fetchall()]
-        if not locked:
-            return 0
         cursor.execute(ADD_SQL if change.adds else REMOVE_SQL, {"ids": locked, "code": change.code})
         changed = [row[0] for row in cursor.fetchall()]
         if not changed:
@@ -297,6 +315,27 @@ def apply_set_based(batch: MassChange, chunk: int, low: int, high: int, *, at: d
             % {"chunk": chunk, "pk": batch.pk}
         )
     return len(ids)
+
+
+def _to_change(batch: MassChange, low: int, high: int) -> QuerySet[Registrant]:
+    """The chunk's inscritos the update still changes, locked in id order (no deadlock with a
+    writer locking several); the others are the chunk's skipped."""
+    from mass_changes.services import transition_states  # services imports this module
+
+    change = change_of(batch)
+    sources, _target = transition_states("update")
+    in_chunk = Registrant.objects.filter(
+        pk__in=MassChangeItem.objects.filter(
+            batch=batch, position__gte=low, position__lt=high
+        ).values("registrant_id"),
+        state__in=sources,
+    )
+    return (
+        change.applies_to(in_chunk)
+        .exclude(change.needs_email_after())
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
 
 
 def _actor_id(batch: MassChange) -> int | None:

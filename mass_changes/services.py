@@ -175,6 +175,9 @@ def propose_mass_change(
         if nits is not None:
             responsibility_update.require_change_applies(selected, nits, change)
         selected = change.applies_to(selected)
+        responsibility_update.require_email_where_needed(
+            selected, change, field="nits" if nits is not None else None
+        )
     batch = MassChange.objects.create(
         kind=kind,
         criterion=criterion,

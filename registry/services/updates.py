@@ -11,13 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from registry.models import (
-    DOCUMENT_AS_NIT,
-    FormVersion,
-    Registrant,
-    Responsibility,
-    SeccionalAssignment,
-)
+from registry.models import DOCUMENT_AS_NIT, FormVersion, Registrant, SeccionalAssignment
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.services.common import (
     issue_form_version,
@@ -32,6 +26,7 @@ from registry.services.record import (
     attname,
     check_contact_email,
     check_not_registered,
+    needs_email,
     replace_children,
     seccional_for,
     set_scalars,
@@ -158,7 +153,8 @@ def change_responsibility(
     The actualización de oficio of a mass change (Decreto 2460 de 2013, art. 14) applies it to
     each inscrito: a new Formulario 001 version (concept actualización) and an audit entry with
     the act and the article. Raises Conflict when the record is not active or suspended, or
-    when it already holds (lacks) the code; DomainError to withdraw 48 or 33 (their own request).
+    when it already holds (lacks) the code; DomainError to withdraw 48 or 33 (their own request)
+    or to leave without email a record that must then have one (art. 4 par. 1).
     """
     registrant = lock_registrant(registrant)
     require_state(registrant, "update")
@@ -171,16 +167,28 @@ def change_responsibility(
             else _("El inscrito no tiene la responsabilidad %(code)s.")
         )
         raise Conflict(message % {"code": code})
-    if add:
-        registrant.responsibilities.add(Responsibility(code=code))
-    else:
+    if not add:
         check_removable_without_request(code)
-        registrant.responsibilities.remove(Responsibility(code=code))
+    after = sorted({*before, code} if add else set(before) - {code})
+    if not registrant.email.strip() and needs_email(
+        person_type=registrant.person_type, responsibilities=set(after)
+    ):
+        raise DomainError(
+            _(
+                "El inscrito no tiene correo electrónico y con este cambio debe tenerlo "
+                "(Decreto 2460 de 2013, art. 4 par. 1)."
+            ),
+            field="email",
+        )
+    held = Registrant.responsibilities.through.objects
+    if add:
+        held.create(registrant=registrant, responsibility_id=code)
+    else:
+        held.filter(registrant=registrant, responsibility_id=code).delete()
     registrant.update()
     registrant.revision += 1
     save_registrant(registrant, ["revision"])
     version = issue_form_version(registrant, concept=FormVersion.Concept.UPDATE, by=by)
-    after = sorted({*before, code} if add else set(before) - {code})
     record_audit(
         registrant,
         action="update",
