@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from registry.models import DOCUMENT_AS_NIT, FormVersion, Registrant, SeccionalAssignment
+from registry import reference_cache
+from registry.models import (
+    DOCUMENT_AS_NIT,
+    FormVersion,
+    Registrant,
+    Responsibility,
+    SeccionalAssignment,
+)
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.services.common import (
     issue_form_version,
@@ -153,8 +160,9 @@ def change_responsibility(
     The actualización de oficio of a mass change (Decreto 2460 de 2013, art. 14) applies it to
     each inscrito: a new Formulario 001 version (concept actualización) and an audit entry with
     the act and the article. Raises Conflict when the record is not active or suspended, or
-    when it already holds (lacks) the code; DomainError to withdraw 48 or 33 (their own request)
-    or to leave without email a record that must then have one (art. 4 par. 1).
+    when it already holds (lacks) the code; DomainError to add a code not current, to withdraw
+    48 or 33 (their own request) or to leave without email a record that must then have one
+    (art. 4 par. 1).
     """
     registrant = lock_registrant(registrant)
     require_state(registrant, "update")
@@ -167,7 +175,14 @@ def change_responsibility(
             else _("El inscrito no tiene la responsabilidad %(code)s.")
         )
         raise Conflict(message % {"code": code})
-    if not add:
+    if add:
+        row = reference_cache.get(Responsibility, code)
+        if row is None or not row.is_current:
+            raise DomainError(
+                _("La responsabilidad %(code)s no existe o no está vigente.") % {"code": code},
+                field="responsibilities",
+            )
+    else:
         check_removable_without_request(code)
     after = sorted({*before, code} if add else set(before) - {code})
     if not registrant.email.strip() and needs_email(

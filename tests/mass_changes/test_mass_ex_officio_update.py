@@ -302,7 +302,7 @@ def test_a_batch_cancelled_mid_run_keeps_the_chunks_applied_and_stops(
     assert Registrant.objects.filter(responsibilities="14").count() == 2
 
 
-def test_the_single_update_refuses_what_would_change_nothing(director) -> None:
+def test_the_single_update_refuses_what_would_change_nothing_or_break_a_rule(director) -> None:
     person = make_natural(responsibilities=["05", "48"])
 
     with pytest.raises(Conflict) as already:
@@ -313,8 +313,13 @@ def test_the_single_update_refuses_what_would_change_nothing(director) -> None:
         change_responsibility(
             person, code="48", add=False, by=director, reason="", legal_basis="", act_reference=""
         )
+    with pytest.raises(DomainError) as historical:
+        change_responsibility(
+            person, code="12", add=True, by=director, reason="", legal_basis="", act_reference=""
+        )
 
     assert already.value.message == "El inscrito ya tiene la responsabilidad 05."
+    assert historical.value.message == "La responsabilidad 12 no existe o no está vigente."
     assert iva.value.field == "responsibilities"
     assert _codes(person) == ["05", "48"]
     assert not person.audit_entries.filter(action="update").exists()
