@@ -1,4 +1,4 @@
-"""Mass state changes of the RUT: one batch, many inscritos, the director's four eyes.
+"""Mass changes of the RUT: one batch, many inscritos, the director's four eyes.
 
 A batch (lote) names what to do (suspend, cancel, or add or withdraw one responsibility), to whom
 (a criterion such as "every inscrito without email", or the NITs listed in an act), why (reason,
