@@ -25,6 +25,7 @@ from procedures.models import (
     RequesterKind,
     VerificationVisit,
 )
+from registry import reference_cache
 from registry.models import (
     CustomsQuality,
     Department,
@@ -621,6 +622,18 @@ class ProposeMassChangeForm(forms.Form):
     MAX_FILE_BYTES = 20 * 1024 * 1024  # 1,000,000 NITs with their DV and dots
 
     kind = forms.ChoiceField(label=_("Cambio"), choices=[])
+    responsibility_action = forms.ChoiceField(
+        label=_("Qué hace la actualización de oficio"),
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    responsibility = forms.ChoiceField(
+        label=_("Responsabilidad (casilla 53)"),
+        choices=[],
+        required=False,
+        help_text=_("Solo en la actualización de oficio: la responsabilidad que agrega o retira."),
+    )
     criterion = forms.ChoiceField(label=_("Inscritos"), choices=[], widget=forms.RadioSelect)
     nits = forms.FileField(
         label=_("Archivo CSV de NIT del acto"),
@@ -638,6 +651,10 @@ class ProposeMassChangeForm(forms.Form):
         assert isinstance(kind, forms.ChoiceField) and isinstance(criterion, forms.ChoiceField)
         kind.choices = MassChange.Kind.choices
         criterion.choices = MassChange.Criterion.choices
+        action, code = self.fields["responsibility_action"], self.fields["responsibility"]
+        assert isinstance(action, forms.ChoiceField) and isinstance(code, forms.ChoiceField)
+        action.choices = MassChange.ResponsibilityAction.choices
+        code.choices = [("", "—"), *responsibility_choices()]
 
     def clean_nits(self) -> str:
         upload = self.cleaned_data.get("nits")
@@ -651,6 +668,15 @@ class ProposeMassChangeForm(forms.Form):
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(_("El archivo debe ser texto CSV en UTF-8.")) from exc
+
+
+def responsibility_choices() -> list[tuple[str, str]]:
+    """Every casilla 53 code: a historical one can still be withdrawn, not added."""
+    rows = reference_cache.table(Responsibility).values()
+    return [
+        (r.code, f"{r.code} {r.name}" if r.is_current else f"{r.code} {r.name} ({_('no vigente')})")
+        for r in sorted(rows, key=lambda r: r.code)
+    ]
 
 
 class RejectMassChangeForm(forms.Form):

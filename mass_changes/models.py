@@ -1,7 +1,8 @@
-"""Mass state changes of the RUT: one batch, many inscritos, the director's four eyes.
+"""Mass changes of the RUT: one batch, many inscritos, the director's four eyes.
 
-A batch (lote) names what to do (suspend or cancel), to whom (a criterion such as "every inscrito
-without email", or the NITs listed in an act), why (reason, act, legal basis) and who proposed it.
+A batch (lote) names what to do (suspend, cancel, or add or withdraw one responsibility), to whom
+(a criterion such as "every inscrito without email", or the NITs listed in an act), why (reason,
+act, legal basis) and who proposed it.
 The inscritos it covers are frozen at the proposal as numbered items; the director sees a random
 sample of them and approves or rejects the batch. It then runs in chunks of consecutive items,
 each inside its own transaction, and `chunks_done` says how far it got: a run that dies mid-way
@@ -14,18 +15,24 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from registry.models import FormVersion, Registrant, Seccional
+from registry.models import FormVersion, Registrant, Responsibility, Seccional
 
 
 class MassChange(ConcurrentTransitionMixin, models.Model):
-    """A lote de cambio masivo de estado del RUT (suspensión o cancelación de oficio)."""
+    """A lote de cambio masivo del RUT: suspensión, cancelación o actualización de oficio."""
 
     class Kind(models.TextChoices):
         SUSPENSION = "suspend", _("Suspensión masiva")
         CANCELLATION = "cancel", _("Cancelación masiva de oficio")
+        EX_OFFICIO_UPDATE = "update", _("Actualización masiva de oficio")
+
+    class ResponsibilityAction(models.TextChoices):
+        ADD = "add", _("Agregar la responsabilidad")
+        REMOVE = "remove", _("Retirar la responsabilidad")
 
     class Criterion(models.TextChoices):
         WITHOUT_EMAIL = "without_email", _("Inscritos sin correo electrónico")
@@ -50,6 +57,22 @@ class MassChange(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("seccional"),
+    )
+    # What an actualización de oficio changes in every record: one casilla 53 code, added or
+    # withdrawn (empty for the other kinds).
+    responsibility = models.ForeignKey(
+        Responsibility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsabilidad"),
+    )
+    responsibility_action = models.CharField(
+        _("cambio de la responsabilidad"),
+        max_length=6,
+        choices=ResponsibilityAction.choices,
+        blank=True,
     )
     reason = models.TextField(_("motivo"))
     legal_basis = models.CharField(_("fundamento legal"), max_length=200)
@@ -85,6 +108,15 @@ class MassChange(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("cambio masivo")
         verbose_name_plural = _("cambios masivos")
         ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="update", responsibility__isnull=False) & ~Q(responsibility_action="")
+                )
+                | (~Q(kind="update") & Q(responsibility__isnull=True, responsibility_action="")),
+                name="mass_change_update_names_its_responsibility",
+            )
+        ]
         permissions = [
             ("propose_masschange", _("Puede proponer cambios masivos de estado")),
             ("approve_masschange", _("Puede aprobar cambios masivos de estado")),

@@ -16,14 +16,18 @@ if TYPE_CHECKING:
 def batches_visible_to(user: User | AnonymousUser) -> QuerySet[MassChange]:
     """The batches of the official's seccional (the central level's, country-wide, to it only)."""
     return scope_to_seccional(MassChange.objects.all(), user).select_related(
-        "seccional", "proposed_by", "decided_by"
+        "seccional", "proposed_by", "decided_by", "responsibility"
     )
 
 
 def batch_sample(batch: MassChange) -> QuerySet[MassChangeItem]:
-    """The items drawn at random when the batch was proposed, with their inscritos."""
-    return (
+    """The items drawn at random when the batch was proposed, with their inscritos (and, for an
+    actualización de oficio, the responsibilities they hold)."""
+    items = (
         MassChangeItem.objects.filter(batch=batch, position__in=batch.sample)
         .select_related("registrant", "registrant__seccional", "registrant__municipality")
         .order_by("position")
     )
+    if batch.responsibility_id is not None:
+        items = items.prefetch_related("registrant__responsibilities")
+    return items

@@ -1,4 +1,4 @@
-"""Mass suspension and mass cancellation of inscritos: propose, four eyes, run in chunks.
+"""Mass suspension, cancellation and actualización de oficio: propose, four eyes, run in chunks.
 
 The decision is the batch's; each inscrito then gets what registry.services.states.change_state
 writes for one (its state, a new numbered Formulario 001 version and an audit entry with the
@@ -6,7 +6,8 @@ legal basis, its moot terms settled) plus a communication, but set-based on Post
 one `UPDATE … RETURNING` of the inscritos still in a source state, one round trip for the form
 numbers and one `INSERT … SELECT` writing versions, audit entries and communications. A chunk
 commits with the batch's progress, so a run killed mid-way resumes at the first chunk not done
-and applies none twice (the state check would also skip an inscrito already changed).
+and applies none twice (the state check would also skip an inscrito already changed). The
+actualización de oficio has its own chunk in mass_changes.responsibility_update.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django_fsm import can_proceed
 
 from accounts.scope import can_act_in, is_central, seccional_of
 from deadlines.models import Deadline
+from mass_changes import responsibility_update
 from mass_changes.models import MassChange, MassChangeItem, MassChangeNotice
 from registry.models import FormVersion, Registrant
 from registry.nit import allocate_form_numbers, parse_nit
@@ -63,6 +65,13 @@ KINDS: dict[str, KindRule] = {
         FormVersion.Concept.CANCELLATION,
         "registry.cancel_registrant",
         "Decreto 2460 de 2013, art. 17 num. 2 (cancelación de oficio)",
+    ),
+    # The state stays (the update transition has no target); responsibility_update says what.
+    MassChange.Kind.EX_OFFICIO_UPDATE: KindRule(
+        "update",
+        FormVersion.Concept.UPDATE,
+        "registry.update_registrant",
+        responsibility_update.LEGAL_BASIS,
     ),
 }
 
@@ -131,24 +140,44 @@ def propose_mass_change(
     by: User,
     nit_file: str = "",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    responsibility: str = "",
+    responsibility_action: str = "",
 ) -> MassChange:
     """A funcionario proposes the batch; its inscritos are fixed now and wait for the director.
 
+    An actualización de oficio also names the responsibility and whether it is added or
+    withdrawn; it selects only the inscritos it would change.
     Raises NotAllowed without the permission, InvalidData for an unknown kind, a missing reason
-    or act, a bad NIT file or NITs not in a state (and scope) the change applies to.
+    or act, a bad change, a bad NIT file or NITs not in a state (and scope) the change applies to.
     """
     if not by.has_perm("mass_changes.propose_masschange"):
         raise NotAllowed(_("No tiene permiso para proponer cambios masivos."))
     if kind not in KINDS:
-        raise DomainError(_("Elija el cambio: suspensión o cancelación."), field="kind")
+        raise DomainError(
+            _("Elija el cambio: suspensión, cancelación o actualización de oficio."), field="kind"
+        )
     if not reason.strip():
         raise DomainError(_("Escriba el motivo del cambio masivo."), field="reason")
     if not act_reference.strip():
         raise DomainError(_("Escriba el acto administrativo que lo ordena."), field="act_reference")
+    change = (
+        responsibility_update.responsibility_change(
+            code=responsibility, action=responsibility_action
+        )
+        if kind == MassChange.Kind.EX_OFFICIO_UPDATE
+        else None
+    )
     nits = parse_nit_list(nit_file) if criterion == MassChange.Criterion.NIT_LIST else None
     selected = candidates(kind=kind, criterion=criterion, by=by, nits=nits)
     if nits is not None:
         _require_all_found(selected, nits)
+    if change is not None:
+        if nits is not None:
+            responsibility_update.require_change_applies(selected, nits, change)
+        selected = change.applies_to(selected)
+        responsibility_update.require_email_where_needed(
+            selected, change, field="nits" if nits is not None else None
+        )
     batch = MassChange.objects.create(
         kind=kind,
         criterion=criterion,
@@ -157,6 +186,8 @@ def propose_mass_change(
         legal_basis=KINDS[kind].legal_basis,
         act_reference=act_reference.strip(),
         chunk_size=chunk_size,
+        responsibility_id=change.code if change else None,
+        responsibility_action=change.action if change else "",
         proposed_by=by,
         proposed_at=timezone.now(),
     )
@@ -324,10 +355,15 @@ def apply_chunk(batch: MassChange, chunk: int, *, at: datetime) -> tuple[int, in
 
     low = chunk * batch.chunk_size
     high = min(low + batch.chunk_size, batch.total)
-    if connection.vendor == "postgresql":
-        changed = _apply_set_based(batch, chunk, low, high, at=at)
+    if batch.kind == MassChange.Kind.EX_OFFICIO_UPDATE:
+        apply = (
+            responsibility_update.apply_set_based
+            if connection.vendor == "postgresql"
+            else responsibility_update.apply_one_by_one
+        )
     else:
-        changed = _apply_one_by_one(batch, chunk, low, high, at=at)
+        apply = _apply_set_based if connection.vendor == "postgresql" else _apply_one_by_one
+    changed = apply(batch, chunk, low, high, at=at)
     send_mass_change_notices.delay_on_commit(batch.pk, chunk)
     return changed, (high - low) - changed
 
@@ -495,6 +531,8 @@ def _settle_moot_deadlines(ids: list[int]) -> None:
 
 def notice_text(batch: MassChange, notice: MassChangeNotice) -> str:
     """The communication to one inscrito of the change the batch applied to its RUT."""
+    if batch.kind == MassChange.Kind.EX_OFFICIO_UPDATE:
+        return responsibility_update.notice_text(batch, notice)
     registrant = notice.registrant
     text = _(
         "%(name)s, NIT %(nit)s: la DIAN aplicó a su RUT la %(change)s ordenada por %(act)s "

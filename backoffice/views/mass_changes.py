@@ -31,7 +31,7 @@ def batch_url(batch: MassChange) -> str:
 
 
 def propose_view(model_admin: ModelAdmin[MassChange], request: HttpRequest) -> HttpResponse:
-    """A funcionario proposes a mass suspension or cancellation."""
+    """A funcionario proposes a mass suspension, cancellation or actualización de oficio."""
     if not request.user.has_perm("mass_changes.propose_masschange"):
         return refused(
             request, _("No tiene permiso para proponer cambios masivos."), opts=MassChange._meta
@@ -47,6 +47,8 @@ def propose_view(model_admin: ModelAdmin[MassChange], request: HttpRequest) -> H
                 reason=data["reason"],
                 act_reference=data["act_reference"],
                 nit_file=data["nits"],
+                responsibility=data["responsibility"],
+                responsibility_action=data["responsibility_action"],
                 by=actor(request),
             )
         except DomainError as error:

@@ -248,10 +248,19 @@ def email_required(data: RegistrantData, *, electronic: bool) -> bool:
     Every filing made through the electronic channels needs one. Otherwise only a persona
     natural of the simplified regime, or one left without responsibilities, may go without.
     """
-    if electronic or data.resolved_person_type != PersonType.NATURAL:
+    if electronic:
         return True
-    held = set(data.responsibilities)
-    return bool(held) and not held & SIMPLIFIED_REGIME_RESPONSIBILITIES
+    return needs_email(
+        person_type=data.resolved_person_type, responsibilities=set(data.responsibilities)
+    )
+
+
+def needs_email(*, person_type: str, responsibilities: set[str]) -> bool:
+    """Art. 4 par. 1 outside the electronic channels: only a persona natural of the simplified
+    regime, or one without responsibilities, may go without email."""
+    if person_type != PersonType.NATURAL:
+        return True
+    return bool(responsibilities) and not responsibilities & SIMPLIFIED_REGIME_RESPONSIBILITIES
 
 
 def check_contact_email(data: RegistrantData, *, electronic: bool) -> None:

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from registry.models import DOCUMENT_AS_NIT, FormVersion, Registrant, SeccionalAssignment
+from registry import reference_cache
+from registry.models import (
+    DOCUMENT_AS_NIT,
+    FormVersion,
+    Registrant,
+    Responsibility,
+    SeccionalAssignment,
+)
 from registry.responsibilities import CONSUMPTION_TAX, VAT, WITHDRAWN_BY_REQUEST
 from registry.services.common import (
     issue_form_version,
@@ -26,6 +33,7 @@ from registry.services.record import (
     attname,
     check_contact_email,
     check_not_registered,
+    needs_email,
     replace_children,
     seccional_for,
     set_scalars,
@@ -136,6 +144,81 @@ def update_registrant(
     return registrant
 
 
+@transaction.atomic
+def change_responsibility(
+    registrant: Registrant,
+    *,
+    code: str,
+    add: bool,
+    by: User | None,
+    reason: str,
+    legal_basis: str,
+    act_reference: str,
+) -> Registrant:
+    """Add or withdraw one responsibility (casilla 53) and change nothing else of the record.
+
+    The actualización de oficio of a mass change (Decreto 2460 de 2013, art. 14) applies it to
+    each inscrito: a new Formulario 001 version (concept actualización) and an audit entry with
+    the act and the article. Raises Conflict when the record is not active or suspended, or
+    when it already holds (lacks) the code; DomainError to add a code not current, to withdraw
+    48 or 33 (their own request) or to leave without email a record that must then have one
+    (art. 4 par. 1).
+    """
+    registrant = lock_registrant(registrant)
+    require_state(registrant, "update")
+    require_perm(registrant, "update", by)
+    before = sorted(registrant.responsibilities.values_list("code", flat=True))
+    if add == (code in before):
+        message = (
+            _("El inscrito ya tiene la responsabilidad %(code)s.")
+            if add
+            else _("El inscrito no tiene la responsabilidad %(code)s.")
+        )
+        raise Conflict(message % {"code": code})
+    if add:
+        row = reference_cache.get(Responsibility, code)
+        if row is None or not row.is_current:
+            raise DomainError(
+                _("La responsabilidad %(code)s no existe o no está vigente.") % {"code": code},
+                field="responsibilities",
+            )
+    else:
+        check_removable_without_request(code)
+    after = sorted({*before, code} if add else set(before) - {code})
+    if not registrant.email.strip() and needs_email(
+        person_type=registrant.person_type, responsibilities=set(after)
+    ):
+        raise DomainError(
+            _(
+                "El inscrito no tiene correo electrónico y con este cambio debe tenerlo "
+                "(Decreto 2460 de 2013, art. 4 par. 1)."
+            ),
+            field="email",
+        )
+    held = Registrant.responsibilities.through.objects
+    if add:
+        held.create(registrant=registrant, responsibility_id=code)
+    else:
+        held.filter(registrant=registrant, responsibility_id=code).delete()
+    registrant.update()
+    registrant.revision += 1
+    save_registrant(registrant, ["revision"])
+    version = issue_form_version(registrant, concept=FormVersion.Concept.UPDATE, by=by)
+    record_audit(
+        registrant,
+        action="update",
+        by=by,
+        from_state=registrant.state,
+        to_state=registrant.state,
+        form_version=version,
+        reason=reason,
+        legal_basis=legal_basis,
+        act_reference=act_reference,
+        changes={"responsibilities": [before, after]},
+    )
+    return registrant
+
+
 def check_in_person_changes(
     registrant: Registrant, data: RegistrantData, *, changed: Iterable[str]
 ) -> None:
@@ -182,8 +265,14 @@ def check_responsibility_withdrawals(
     """
     held = set(registrant.responsibilities.values_list("code", flat=True))
     for code in sorted(held - set(data.responsibilities)):
-        if code in WITHDRAWN_BY_REQUEST and code != withdrawal:
-            raise DomainError(str(_WITHDRAWAL_MESSAGES[code]), field="responsibilities")
+        if code != withdrawal:
+            check_removable_without_request(code)
+
+
+def check_removable_without_request(code: str) -> None:
+    """Refuse to withdraw IVA (48) or consumo (33) by anything but their own request."""
+    if code in WITHDRAWN_BY_REQUEST:
+        raise DomainError(str(_WITHDRAWAL_MESSAGES[code]), field="responsibilities")
 
 
 _WITHDRAWAL_MESSAGES = {

@@ -128,3 +128,80 @@ def test_a_director_rejects_with_a_reason_and_the_proposer_may_cancel(official, 
     cancelled.refresh_from_db()
     assert (rejected.state, rejected.decision_notes) == ("rejected", "Acto sin firmeza.")
     assert cancelled.state == "cancelled"
+
+
+def _update_proposal(people: list[Registrant], **overrides: Any) -> dict[str, Any]:
+    nits = "\n".join(p.formatted_nit for p in people).encode()
+    values: dict[str, Any] = {
+        "kind": "update",
+        "criterion": "nit_list",
+        "nits": SimpleUploadedFile("acto.csv", nits, "text/csv"),
+        "responsibility": "14",
+        "responsibility_action": "remove",
+        "reason": "Fiscalización estableció que ya no están obligados a informar exógena.",
+    }
+    return _proposal(**{**values, **overrides})
+
+
+def test_an_official_proposes_a_mass_update_and_the_director_approves_it_from_the_sample(
+    official, director, django_capture_on_commit_callbacks
+) -> None:
+    people = [make_natural(responsibilities=["05", "14"]) for _ in range(3)]
+
+    proposed = client_for(official).post(reverse(ADD), _update_proposal(people))
+    batch = MassChange.objects.get()
+    client = client_for(director)
+    page = client.get(reverse("admin:mass_changes_masschange_change", args=[batch.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_action(batch, "aprobar"), {"password": "x"})
+
+    assert proposed.status_code == 302
+    assert (batch.kind, batch.responsibility_id, batch.responsibility_action, batch.total) == (
+        "update",
+        "14",
+        "remove",
+        3,
+    )
+    html = page.content.decode()
+    assert (
+        "Actualización masiva de oficio: retirar la responsabilidad 14 Informante de exógena"
+        in html
+    )
+    assert "Responsabilidades hoy" in html
+    assert html.count("<td>05, 14</td>") == 3
+    batch.refresh_from_db()
+    assert (batch.state, batch.changed) == ("done", 3)
+    entries = AuditEntry.objects.filter(action="update", actor=director)
+    assert {e.legal_basis for e in entries} == {
+        "Decreto 2460 de 2013, art. 14 (actualización de oficio)"
+    }
+    assert {tuple(p.responsibilities.values_list("code", flat=True)) for p in people} == {("05",)}
+
+
+def test_a_mass_update_without_what_it_does_is_refused_on_its_fields(official) -> None:
+    people = [make_natural(responsibilities=["05", "14"])]
+
+    no_action = client_for(official).post(
+        reverse(ADD), _update_proposal(people, responsibility_action="")
+    )
+    iva = client_for(official).post(reverse(ADD), _update_proposal(people, responsibility="48"))
+
+    assert no_action.status_code == 200
+    assert no_action.context["form"].errors["responsibility_action"] == [
+        "Elija si la actualización agrega o retira la responsabilidad."
+    ]
+    assert "solo se retira con la solicitud de retiro de IVA" in str(
+        iva.context["form"].errors["responsibility"]
+    )
+    assert not MassChange.objects.exists()
+
+
+def test_the_proposal_page_offers_every_responsibility_marking_the_historical_ones(
+    official,
+) -> None:
+    page = client_for(official).get(reverse(ADD))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<option value="12">12 Ventas régimen simplificado (no vigente)</option>' in html
+    assert '<option value="52">52 Facturador electrónico</option>' in html

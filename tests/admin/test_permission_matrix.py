@@ -285,16 +285,21 @@ def test_a_refused_director_sees_why_each_case_of_another_seccional_was_not_appr
 # --- Mass changes: who proposes a batch, who approves one of each seccional -----------------
 
 
-def _batch_of(seccional: str, cast: Cast) -> MassChange:
+# The actualización de oficio withdraws 49 from the inscritos without email (who then hold none).
+MASS_UPDATE = {"responsibility": "49", "responsibility_action": "remove"}
+
+
+def _batch_of(seccional: str, cast: Cast, kind: str) -> MassChange:
     from mass_changes.services import propose_mass_change
 
     proposer = cast.official if seccional == OWN else cast.official_of_other_seccional
     return propose_mass_change(
-        kind=MassChange.Kind.SUSPENSION,
+        kind=kind,
         criterion=MassChange.Criterion.WITHOUT_EMAIL,
         reason="Sin correo tras el requerimiento.",
         act_reference="Resolución 000777 de 2026",
         by=proposer,
+        **(MASS_UPDATE if kind == MassChange.Kind.EX_OFFICIO_UPDATE else {}),
     )
 
 
@@ -306,17 +311,18 @@ def _mass_expected(role: str, action: str, seccional: str) -> str:
     return ALLOWED if role == "director" and seccional == OWN else REFUSED
 
 
+@pytest.mark.parametrize("kind", [MassChange.Kind.SUSPENSION, MassChange.Kind.EX_OFFICIO_UPDATE])
 @pytest.mark.parametrize("seccional", [OWN, OTHER], ids=["own", "other"])
 @pytest.mark.parametrize("action", ["propose", "approve"])
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_may_propose_and_approve_mass_changes_as_its_permissions_and_seccional_allow(
-    request, role, action, seccional, django_capture_on_commit_callbacks
+    request, role, action, seccional, kind, django_capture_on_commit_callbacks
 ) -> None:
     cast = Cast(request)
     for code in (OWN, OTHER):
         registrant_in(code, email="", responsibilities=["49"])
     actor = getattr(cast, role)
-    batch = _batch_of(seccional, cast) if action == "approve" else None
+    batch = _batch_of(seccional, cast, kind) if action == "approve" else None
     before = list(MassChange.objects.values_list("pk", "state"))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -324,10 +330,11 @@ def test_each_role_may_propose_and_approve_mass_changes_as_its_permissions_and_s
             response = client_for(actor).post(
                 reverse("admin:mass_changes_masschange_add"),
                 {
-                    "kind": "suspend",
+                    "kind": kind,
                     "criterion": "without_email",
                     "act_reference": "Resolución 000778 de 2026",
                     "reason": "Sin correo.",
+                    **(MASS_UPDATE if kind == MassChange.Kind.EX_OFFICIO_UPDATE else {}),
                 },
             )
         else:
@@ -347,6 +354,7 @@ def test_each_role_may_propose_and_approve_mass_changes_as_its_permissions_and_s
         assert "rut-refusal" in response.content.decode()
         assert after == before
         assert not Registrant.objects.filter(state=Registrant.State.SUSPENDED).exists()
+        assert Registrant.objects.filter(responsibilities="49").count() == 2
     else:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert after != before
