@@ -286,7 +286,7 @@ def test_a_refused_director_sees_why_each_case_of_another_seccional_was_not_appr
 
 
 # The actualización de oficio withdraws 49 from the inscritos without email (who then hold none).
-MASS_UPDATE = {"responsibility": "49", "responsibility_action": "remove"}
+MASS_UPDATE: dict[str, Any] = {"responsibility": "49", "responsibility_action": "remove"}
 
 
 def _batch_of(seccional: str, cast: Cast, kind: str) -> MassChange:
