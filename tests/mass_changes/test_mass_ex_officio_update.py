@@ -214,8 +214,8 @@ def test_the_set_based_run_writes_what_the_single_path_writes(official, director
     assert [getattr(mass_version, f) for f in fields] == [
         getattr(single_version, f) for f in fields
     ]
-    columns: tuple[str, ...] = ("action", "from_state", "to_state", "actor_id", "reason", "legal_basis")
-    columns += ("act_reference", "changes")
+    columns: tuple[str, ...] = ("action", "from_state", "to_state", "actor_id", "reason")
+    columns += ("legal_basis", "act_reference", "changes")
     assert mass.audit_entries.filter(action="update").values(*columns).get() == (
         single.audit_entries.filter(action="update").values(*columns).get()
     )
