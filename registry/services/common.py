@@ -12,7 +12,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from registry.models import AuditEntry, FormVersion, Registrant
 from registry.nit import allocate_form_number
-from registry.snapshots import CHILDREN, build_snapshot
+from registry.snapshots import build_snapshot
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
@@ -38,29 +38,21 @@ def issue_form_version(
     *,
     concept: str,
     by: User | None,
-    first: bool = False,
-    previous: FormVersion | None = None,
+    form_number: str | None = None,
 ) -> FormVersion:
     """Number and store a new immutable Formulario 001 (the caller holds the row lock).
 
-    `first` for a record created in this transaction: it has no earlier version to count.
-    `previous`: the version issued earlier in this transaction; the children (activities,
-    responsibilities, people, establishments) have not changed since, so they are not read again.
+    `form_number`: one the caller drew already (with the NIT, in one round trip).
     """
-    if previous is not None:
-        last = previous.version
-        children = {key: previous.snapshot[key] for key in CHILDREN}
-    else:
-        last = 0 if first else registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
-        children = None
+    last = registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
     return FormVersion.objects.create(
         registrant=registrant,
         **form_version_fields(
-            form_number=allocate_form_number(),
+            form_number=form_number or allocate_form_number(),
             version=last + 1,
             concept=concept,
             state=registrant.state,
-            snapshot=build_snapshot(registrant, children=children),
+            snapshot=build_snapshot(registrant),
             by=by,
         ),
     )

@@ -19,7 +19,7 @@ from registry.models import (
     Registrant,
     RegistrantKind,
 )
-from registry.nit import Nit, allocate_nit, allocate_registration_numbers, check_digit
+from registry.nit import Nit, allocate_registration_numbers, check_digit
 from registry.responsibilities import INCOME_TAX
 from registry.services.common import (
     DuplicateRegistrant,
@@ -99,6 +99,8 @@ def _pre_register(data: RegistrantData, *, by: User | None, electronic: bool) ->
             ],
         )
     except IntegrityError as exc:
+        if not _refused_record(exc):
+            raise
         raise _Clash(registrant, None) from exc
     return registrant
 
@@ -284,10 +286,6 @@ def _document_nit(registrant: Registrant) -> Nit | None:
     return None
 
 
-def _nit_for(registrant: Registrant) -> Nit:
-    return _document_nit(registrant) or allocate_nit()
-
-
 @transaction.atomic
 def formalize_registration(
     registrant: Registrant,
@@ -326,20 +324,18 @@ def _formalize(
     by: User | None,
     bank_certificate_date: date | None,
     case_number: str,
-    previous: FormVersion | None = None,
-    legal_basis: str = FORMALIZATION_BASIS,
+    legal_basis: str,
 ) -> Registrant:
-    """formalize_registration on a row the caller holds locked (or created in its transaction).
-
-    `previous`: the pre-inscription version issued in the same transaction (see
-    issue_form_version).
-    """
+    """formalize_registration on the row it holds locked."""
     provisional = registrant.kind in PROVISIONAL_NIT_KINDS and bank_certificate_date is None
     method = "issue_provisional_nit" if provisional else "formalize"
     require_state(registrant, method)
     require_perm(registrant, method, by)
     check_bank_certificate(registrant, bank_certificate_date, today=timezone.localdate())
-    nit = _nit_for(registrant)
+    document_nit = _document_nit(registrant)
+    drawn, (form_number,) = allocate_registration_numbers(nit=document_nit is None, forms=1)
+    nit = document_nit or drawn
+    assert nit is not None
     holder = Registrant.objects.filter(nit=nit.number).exclude(pk=registrant.pk).first()
     if holder is not None:
         raise DuplicateRegistrant(
@@ -360,7 +356,7 @@ def _formalize(
         )
     registrant.state_changed_at = now
     save_registrant(registrant, ["state", "nit", "check_digit", "state_changed_at", *fields])
-    version = issue_form_version(registrant, concept=concept, by=by, previous=previous)
+    version = issue_form_version(registrant, concept=concept, by=by, form_number=form_number)
     if provisional:
         from deadlines.services import schedule_provisional_nit  # deadlines imports this module
 
@@ -430,6 +426,13 @@ def _clash_error(clash: _Clash, data: RegistrantData) -> DomainError:
 
 
 NIT_CONSTRAINT = "registry_registrant_nit_key"
+
+
+def _refused_record(exc: IntegrityError) -> bool:
+    """Whether a constraint of the inscrito's own row refused it (not one of its children's)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    table = getattr(diag, "table_name", None)
+    return table is None or table == Registrant._meta.db_table
 
 
 def _violated_constraint(exc: IntegrityError) -> str:
@@ -523,6 +526,8 @@ def _register(
             ],
         )
     except IntegrityError as exc:
+        if not _refused_record(exc):
+            raise
         raise _Clash(registrant, nit) from exc
     if provisional:
         from deadlines.services import schedule_provisional_nit  # deadlines imports this module
