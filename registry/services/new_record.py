@@ -16,6 +16,7 @@ statement, raised before anything is written.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -34,7 +35,7 @@ def write_new_record(
     registrant: Registrant,
     data: RegistrantData,
     *,
-    started_at: Any,
+    started_at: datetime,
     versions: list[dict[str, Any]],
     audits: list[dict[str, Any]],
 ) -> None:
@@ -82,7 +83,7 @@ def _insert_table_by_table(
 
 
 def _insert_in_one_statement(
-    registrant: Registrant, rows: dict[type[Model], list[dict[str, Any]]], *, now: Any
+    registrant: Registrant, rows: dict[type[Model], list[dict[str, Any]]], *, now: datetime
 ) -> None:
     sql, tables = _statement()
     params: list[Any] = [
@@ -100,7 +101,7 @@ def _insert_in_one_statement(
     registrant._state.db = connection.alias
 
 
-def _value(field: Field, row: dict[str, Any], now: Any) -> Any:
+def _value(field: Field, row: dict[str, Any], now: datetime) -> Any:
     if field.attname in row:
         value = row[field.attname]
     elif getattr(field, "auto_now_add", False):
