@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -25,6 +25,9 @@ from registry.models import (
     Responsibility,
     Seccional,
 )
+
+if TYPE_CHECKING:
+    from registry.validation import RegistrantData
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -142,27 +145,61 @@ def snapshot_children(registrant: Registrant) -> dict[str, Any]:
     )
 
 
-def written_children_snapshot(
-    *,
-    activities: list[RegistrantActivity],
-    responsibilities: list[str],
-    customs_qualities: list[str],
-    representatives: list[Representative],
-    partners: list[Partner],
-    establishments: list[Establishment],
-) -> dict[str, Any]:
-    """The CHILDREN part of a snapshot from rows just inserted (with their ids), not read back.
+def data_children_snapshot(data: RegistrantData) -> dict[str, Any]:
+    """The CHILDREN part of a snapshot from the data about to be written (nothing read back).
 
-    Sorted as snapshot_children's queries sort them; codes are named from the reference cache.
+    Sorted as snapshot_children's queries sort them: rows are inserted in the order of `data`,
+    so their ids follow it and a stable sort on the role gives ORDER BY role, id. Codes are
+    named from the reference cache.
     """
-    return children_snapshot(
-        activities=sorted(activities, key=lambda a: (a.role, a.pk)),
-        responsibilities=[_row(Responsibility, code) for code in sorted(responsibilities)],
-        customs_qualities=[_row(CustomsQuality, code) for code in sorted(customs_qualities)],
-        representatives=sorted(representatives, key=lambda p: (p.role, p.pk)),
-        partners=sorted(partners, key=lambda p: p.pk),
-        establishments=sorted(establishments, key=lambda e: e.pk),
-    )
+    return {
+        "activities": [
+            _activity(role=a.role, code=a.code, started_on=a.started_on)
+            for a in sorted(data.activities, key=lambda a: a.role)
+        ],
+        "responsibilities": [
+            _coded(_row(Responsibility, code)) for code in sorted(data.responsibilities)
+        ],
+        "customs_qualities": [
+            _coded(_row(CustomsQuality, code)) for code in sorted(data.customs_qualities)
+        ],
+        "representatives": [
+            _representative(
+                role=p.role,
+                document_type=p.document_type,
+                document_number=p.document_number,
+                name=p.name,
+                professional_card=p.professional_card,
+                since=p.since,
+            )
+            for p in sorted(data.representatives, key=lambda p: p.role)
+        ],
+        "partners": [
+            _partner(
+                document_type=p.document_type,
+                document_number=p.document_number,
+                nit=p.nit,
+                name=p.name,
+                nationality=p.nationality,
+                share_percentage=p.share_percentage,
+                since=p.since,
+            )
+            for p in data.partners
+        ],
+        "establishments": [
+            _establishment(
+                kind_code=e.kind_code,
+                name=e.name,
+                activity=e.activity,
+                department=e.department,
+                municipality=e.municipality,
+                address=e.address,
+                phone=e.phone,
+                opened_on=e.opened_on,
+            )
+            for e in data.establishments
+        ],
+    }
 
 
 def _row(model: type[models.Model], code: str) -> Any:
@@ -184,52 +221,125 @@ def children_snapshot(
     """The CHILDREN part of a snapshot from the rows given, in the order given."""
     return {
         "activities": [
-            {
-                "role": a.role,
-                "code": a.activity_id,
-                "name": _name(EconomicActivity, a.activity_id),
-                "started_on": _iso(a.started_on),
-            }
-            for a in activities
+            _activity(role=a.role, code=a.activity_id, started_on=a.started_on) for a in activities
         ],
-        "responsibilities": [{"code": x.code, "name": x.name} for x in responsibilities],
-        "customs_qualities": [{"code": x.code, "name": x.name} for x in customs_qualities],
+        "responsibilities": [_coded(x) for x in responsibilities],
+        "customs_qualities": [_coded(x) for x in customs_qualities],
         "representatives": [
-            {
-                "role": p.role,
-                "role_label": _label(Representative.Role, p.role),
-                "document_type": p.document_type_id,
-                "document_number": p.document_number,
-                "name": p.name,
-                "professional_card": p.professional_card,
-                "since": _iso(p.since),
-            }
+            _representative(
+                role=p.role,
+                document_type=p.document_type_id,
+                document_number=p.document_number,
+                name=p.name,
+                professional_card=p.professional_card,
+                since=p.since,
+            )
             for p in representatives
         ],
         "partners": [
-            {
-                "document_type": p.document_type_id,
-                "document_number": p.document_number,
-                "nit": p.nit,
-                "name": p.name,
-                "nationality": p.nationality,
-                "share_percentage": _share(p.share_percentage),
-                "since": _iso(p.since),
-            }
+            _partner(
+                document_type=p.document_type_id,
+                document_number=p.document_number,
+                nit=p.nit,
+                name=p.name,
+                nationality=p.nationality,
+                share_percentage=p.share_percentage,
+                since=p.since,
+            )
             for p in partners
         ],
         "establishments": [
-            {
-                "kind_code": e.kind_code,
-                "name": e.name,
-                "activity": e.activity_id or "",
-                "department": e.department_id,
-                "municipality": e.municipality_id,
-                "municipality_name": _name(Municipality, e.municipality_id),
-                "address": e.address,
-                "phone": e.phone,
-                "opened_on": _iso(e.opened_on),
-            }
+            _establishment(
+                kind_code=e.kind_code,
+                name=e.name,
+                activity=e.activity_id,
+                department=e.department_id,
+                municipality=e.municipality_id,
+                address=e.address,
+                phone=e.phone,
+                opened_on=e.opened_on,
+            )
             for e in establishments
         ],
+    }
+
+
+# One entry of each child list, from the row's values (read back, or about to be written).
+
+
+def _activity(*, role: str, code: str, started_on: date | None) -> dict[str, Any]:
+    return {
+        "role": role,
+        "code": code,
+        "name": _name(EconomicActivity, code),
+        "started_on": _iso(started_on),
+    }
+
+
+def _coded(row: Responsibility | CustomsQuality) -> dict[str, str]:
+    return {"code": row.code, "name": row.name}
+
+
+def _representative(
+    *,
+    role: str,
+    document_type: str,
+    document_number: str,
+    name: str,
+    professional_card: str,
+    since: date | None,
+) -> dict[str, Any]:
+    return {
+        "role": role,
+        "role_label": _label(Representative.Role, role),
+        "document_type": document_type,
+        "document_number": document_number,
+        "name": name,
+        "professional_card": professional_card,
+        "since": _iso(since),
+    }
+
+
+def _partner(
+    *,
+    document_type: str,
+    document_number: str,
+    nit: str,
+    name: str,
+    nationality: str,
+    share_percentage: Decimal | None,
+    since: date | None,
+) -> dict[str, Any]:
+    return {
+        "document_type": document_type,
+        "document_number": document_number,
+        "nit": nit,
+        "name": name,
+        "nationality": nationality,
+        "share_percentage": _share(share_percentage),
+        "since": _iso(since),
+    }
+
+
+def _establishment(
+    *,
+    kind_code: str,
+    name: str,
+    activity: str | None,
+    department: str,
+    municipality: str,
+    address: str,
+    phone: str,
+    opened_on: date | None,
+) -> dict[str, Any]:
+    return {
+        "kind_code": kind_code,
+        "name": name,
+        "activity": activity or "",
+        "department": department,
+        "municipality": municipality,
+        "municipality_name": _name(Municipality, municipality),
+        "address": address,
+        "phone": phone,
+        "opened_on": _iso(opened_on),
     }

@@ -12,7 +12,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from registry.models import AuditEntry, FormVersion, Registrant
 from registry.nit import allocate_form_number
-from registry.snapshots import CHILDREN, build_snapshot
+from registry.snapshots import build_snapshot
 from rut_portal.errors import Conflict, DomainError, NotAllowed
 
 if TYPE_CHECKING:
@@ -38,36 +38,27 @@ def issue_form_version(
     *,
     concept: str,
     by: User | None,
-    first: bool = False,
-    previous: FormVersion | None = None,
+    form_number: str | None = None,
 ) -> FormVersion:
     """Number and store a new immutable Formulario 001 (the caller holds the row lock).
 
-    `first` for a record created in this transaction: it has no earlier version to count.
-    `previous`: the version issued earlier in this transaction; the children (activities,
-    responsibilities, people, establishments) have not changed since, so they are not read again.
+    `form_number`: one the caller drew already (with the NIT, in one round trip).
     """
-    if previous is not None:
-        last = previous.version
-        children = {key: previous.snapshot[key] for key in CHILDREN}
-    else:
-        last = 0 if first else registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
-        children = None
+    last = registrant.form_versions.aggregate(n=Max("version"))["n"] or 0
     return FormVersion.objects.create(
+        registrant=registrant,
         **form_version_fields(
-            registrant,
-            form_number=allocate_form_number(),
+            form_number=form_number or allocate_form_number(),
             version=last + 1,
             concept=concept,
             state=registrant.state,
-            snapshot=build_snapshot(registrant, children=children),
+            snapshot=build_snapshot(registrant),
             by=by,
-        )
+        ),
     )
 
 
 def form_version_fields(
-    registrant: Registrant,
     *,
     form_number: str,
     version: int,
@@ -76,15 +67,14 @@ def form_version_fields(
     snapshot: dict[str, Any],
     by: User | None,
 ) -> dict[str, Any]:
-    """The columns of a new Formulario 001 version of `registrant` (for a bulk insert)."""
+    """The columns of a new Formulario 001 version by attname, but its registrant."""
     return {
-        "registrant": registrant,
         "form_number": form_number,
         "version": version,
         "concept": concept,
         "state": state,
         "snapshot": snapshot,
-        "created_by": acting_user(by),
+        "created_by_id": _id(acting_user(by)),
     }
 
 
@@ -105,8 +95,9 @@ def record_audit(
 ) -> AuditEntry:
     """Append one entry to the audit trail (inside the caller's transaction)."""
     return AuditEntry.objects.create(
+        registrant=registrant,
+        form_version=form_version,
         **audit_fields(
-            registrant,
             action=action,
             by=by,
             from_state=from_state,
@@ -115,15 +106,13 @@ def record_audit(
             legal_basis=legal_basis,
             act_reference=act_reference,
             case_number=case_number,
-            form_version=form_version,
             changes=changes,
             self_service=self_service,
-        )
+        ),
     )
 
 
 def audit_fields(
-    registrant: Registrant | None,
     *,
     action: str,
     by: User | None,
@@ -133,22 +122,20 @@ def audit_fields(
     legal_basis: str = "",
     act_reference: str = "",
     case_number: str = "",
-    form_version: FormVersion | None = None,
     changes: dict[str, Any] | None = None,
     self_service: bool = False,
 ) -> dict[str, Any]:
-    """The columns of an audit entry, as record_audit writes it (for a bulk insert)."""
+    """The columns of an audit entry by attname, as record_audit writes it, but its registrant
+    and its form version."""
     return {
-        "registrant": registrant,
         "action": action,
         "from_state": from_state,
         "to_state": to_state,
-        "actor": acting_user(by),
+        "actor_id": _id(acting_user(by)),
         "reason": reason,
         "legal_basis": legal_basis,
         "act_reference": act_reference,
         "case_number": case_number,
-        "form_version": form_version,
         "changes": changes or {},
         "self_service": self_service,
     }
@@ -157,6 +144,10 @@ def audit_fields(
 def acting_user(by: User | None) -> User | None:
     """The user to record as author: None for the system actor or an anonymous request."""
     return by if by is not None and by.is_authenticated else None
+
+
+def _id(user: User | None) -> int | None:
+    return None if user is None else user.pk
 
 
 def settle_deadlines(registrant: Registrant) -> None:

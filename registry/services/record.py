@@ -6,6 +6,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from registry import reference_cache
@@ -67,90 +68,73 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def _link(through: Any, column: str, registrant: Registrant, codes: list[str]) -> None:
-    """Insert many-to-many rows directly: the caller's record has none yet, nothing to diff."""
-    through.objects.bulk_create(
-        [through(registrant_id=registrant.pk, **{column: c}) for c in codes]
-    )
+def children_rows(data: RegistrantData) -> dict[type[Model], list[dict[str, Any]]]:
+    """The rows of each child table `data` describes, in its order, without the registrant column.
+
+    Keys are the child models (the many-to-many tables' `through` included); values map
+    attnames to values. Both writers of a new record's children use them: create_children, and
+    registry.services.new_record's single statement.
+    """
+    return {
+        RegistrantActivity: [
+            {"activity_id": a.code, "role": a.role, "started_on": a.started_on}
+            for a in data.activities
+        ],
+        Registrant.responsibilities.through: [
+            {"responsibility_id": code} for code in data.responsibilities
+        ],
+        Registrant.customs_qualities.through: [
+            {"customsquality_id": code} for code in data.customs_qualities
+        ],
+        Representative: [
+            {
+                "role": r.role,
+                "document_type_id": r.document_type,
+                "document_number": r.document_number,
+                "name": r.name,
+                "professional_card": r.professional_card,
+                "since": r.since,
+            }
+            for r in data.representatives
+        ],
+        Partner: [
+            {
+                "document_type_id": p.document_type,
+                "document_number": p.document_number,
+                "nit": p.nit,
+                "name": p.name,
+                "nationality": p.nationality,
+                "share_percentage": p.share_percentage,
+                "since": p.since,
+            }
+            for p in data.partners
+        ],
+        Establishment: [
+            {
+                "kind_code": e.kind_code,
+                "name": e.name,
+                "activity_id": e.activity or None,
+                "department_id": e.department,
+                "municipality_id": e.municipality,
+                "address": e.address,
+                "phone": e.phone,
+                "opened_on": e.opened_on,
+            }
+            for e in data.establishments
+        ],
+    }
 
 
-def create_children(registrant: Registrant, data: RegistrantData) -> dict[str, Any]:
+def create_children(registrant: Registrant, data: RegistrantData) -> None:
     """Write the activities, responsibilities, qualities, people and establishments of `data`.
 
     The record has none yet (new, or cleared by replace_children). An empty list sends no query.
-    Returns the rows written, with their ids, as registry.snapshots.written_children_snapshot
-    takes them.
     """
-    activities = RegistrantActivity.objects.bulk_create(
-        [
-            RegistrantActivity(
-                registrant=registrant, activity_id=a.code, role=a.role, started_on=a.started_on
+    for model, rows in children_rows(data).items():
+        if rows:
+            model._default_manager.bulk_create(
+                [model(registrant_id=registrant.pk, **row) for row in rows]
             )
-            for a in data.activities
-        ]
-    )
-    _link(
-        Registrant.responsibilities.through, "responsibility_id", registrant, data.responsibilities
-    )
-    _link(
-        Registrant.customs_qualities.through,
-        "customsquality_id",
-        registrant,
-        data.customs_qualities,
-    )
-    representatives = Representative.objects.bulk_create(
-        [
-            Representative(
-                registrant=registrant,
-                role=r.role,
-                document_type_id=r.document_type,
-                document_number=r.document_number,
-                name=r.name,
-                professional_card=r.professional_card,
-                since=r.since,
-            )
-            for r in data.representatives
-        ]
-    )
-    partners = Partner.objects.bulk_create(
-        [
-            Partner(
-                registrant=registrant,
-                document_type_id=p.document_type,
-                document_number=p.document_number,
-                nit=p.nit,
-                name=p.name,
-                nationality=p.nationality,
-                share_percentage=p.share_percentage,
-                since=p.since,
-            )
-            for p in data.partners
-        ]
-    )
-    establishments = Establishment.objects.bulk_create(
-        [
-            Establishment(
-                registrant=registrant,
-                kind_code=e.kind_code,
-                name=e.name,
-                activity_id=e.activity or None,
-                department_id=e.department,
-                municipality_id=e.municipality,
-                address=e.address,
-                phone=e.phone,
-                opened_on=e.opened_on,
-            )
-            for e in data.establishments
-        ]
-    )
-    return {
-        "activities": activities,
-        "responsibilities": list(data.responsibilities),
-        "customs_qualities": list(data.customs_qualities),
-        "representatives": representatives,
-        "partners": partners,
-        "establishments": establishments,
-    }
 
 
 def replace_children(registrant: Registrant, data: RegistrantData) -> dict[str, list[Any]]:

@@ -14,14 +14,12 @@ from registry import responsibilities
 from registry.models import (
     DOCUMENT_AS_NIT,
     PROVISIONAL_NIT_KINDS,
-    AuditEntry,
     FormVersion,
     PersonType,
     Registrant,
     RegistrantKind,
-    SeccionalAssignment,
 )
-from registry.nit import Nit, allocate_nit, allocate_registration_numbers, check_digit
+from registry.nit import Nit, allocate_registration_numbers, check_digit
 from registry.responsibilities import INCOME_TAX
 from registry.services.common import (
     DuplicateRegistrant,
@@ -35,14 +33,14 @@ from registry.services.common import (
     require_state,
     save_registrant,
 )
+from registry.services.new_record import write_new_record
 from registry.services.record import (
     check_contact_email,
     check_not_registered,
-    create_children,
     seccional_for,
     set_scalars,
 )
-from registry.snapshots import build_snapshot, written_children_snapshot
+from registry.snapshots import build_snapshot, data_children_snapshot
 from registry.validation import RegistrantData, validate_registrant_data
 from rut_portal.business_days import add_months
 from rut_portal.errors import DomainError, NotAllowed
@@ -53,45 +51,58 @@ if TYPE_CHECKING:
 FORMALIZATION_BASIS = "Decreto 2460 de 2013, art. 8 y 10"
 
 
-@transaction.atomic
 def pre_register(data: RegistrantData, *, by: User | None, electronic: bool = False) -> Registrant:
     """Pre-inscripción: store the filled form (no NIT yet, no validity) with its form number.
 
     `electronic`: filed by the inscrito through the portal (art. 4 par. 1: email mandatory).
+    Written at once like register_registrant's record, and a duplicate refused the same way.
     """
-    registrant, _version = _pre_register(data, by=by, electronic=electronic)
-    return registrant
+    try:
+        return _pre_register(data, by=by, electronic=electronic)
+    except _Clash as clash:
+        raise _clash_error(clash, data) from clash.__cause__
 
 
-def _pre_register(
-    data: RegistrantData, *, by: User | None, electronic: bool = False
-) -> tuple[Registrant, FormVersion]:
+@transaction.atomic
+def _pre_register(data: RegistrantData, *, by: User | None, electronic: bool) -> Registrant:
     validate_registrant_data(data)
     check_contact_email(data, electronic=electronic)
-    check_not_registered(data)
     registrant = Registrant(seccional_id=seccional_for(data))
     set_scalars(registrant, data)
+    _nit, (number,) = allocate_registration_numbers(nit=False, forms=1)
+    snapshot = build_snapshot(registrant, children=data_children_snapshot(data))
     try:
-        with transaction.atomic():
-            registrant.save()
+        write_new_record(
+            registrant,
+            data,
+            started_at=timezone.now(),
+            versions=[
+                form_version_fields(
+                    form_number=number,
+                    version=1,
+                    concept=FormVersion.Concept.PRE_REGISTRATION,
+                    state=registrant.state,
+                    snapshot=snapshot,
+                    by=by,
+                )
+            ],
+            audits=[
+                {
+                    **audit_fields(
+                        action="pre_register",
+                        by=by,
+                        to_state=registrant.state,
+                        legal_basis="Decreto 2460 de 2013, art. 6",
+                    ),
+                    "form_version_id": 1,
+                }
+            ],
+        )
     except IntegrityError as exc:
-        raise integrity_to_domain(exc, registrant) from exc
-    create_children(registrant, data)
-    SeccionalAssignment.objects.create(
-        registrant=registrant, seccional_id=registrant.seccional_id, started_at=timezone.now()
-    )
-    version = issue_form_version(
-        registrant, concept=FormVersion.Concept.PRE_REGISTRATION, by=by, first=True
-    )
-    record_audit(
-        registrant,
-        action="pre_register",
-        by=by,
-        to_state=registrant.state,
-        form_version=version,
-        legal_basis="Decreto 2460 de 2013, art. 6",
-    )
-    return registrant, version
+        if not _refused_record(exc):
+            raise
+        raise _Clash(registrant, None) from exc
+    return registrant
 
 
 # Art. 10: the constancia de titularidad de cuenta is dated no more than one month before.
@@ -275,10 +286,6 @@ def _document_nit(registrant: Registrant) -> Nit | None:
     return None
 
 
-def _nit_for(registrant: Registrant) -> Nit:
-    return _document_nit(registrant) or allocate_nit()
-
-
 @transaction.atomic
 def formalize_registration(
     registrant: Registrant,
@@ -317,20 +324,18 @@ def _formalize(
     by: User | None,
     bank_certificate_date: date | None,
     case_number: str,
-    previous: FormVersion | None = None,
-    legal_basis: str = FORMALIZATION_BASIS,
+    legal_basis: str,
 ) -> Registrant:
-    """formalize_registration on a row the caller holds locked (or created in its transaction).
-
-    `previous`: the pre-inscription version issued in the same transaction (see
-    issue_form_version).
-    """
+    """formalize_registration on the row it holds locked."""
     provisional = registrant.kind in PROVISIONAL_NIT_KINDS and bank_certificate_date is None
     method = "issue_provisional_nit" if provisional else "formalize"
     require_state(registrant, method)
     require_perm(registrant, method, by)
     check_bank_certificate(registrant, bank_certificate_date, today=timezone.localdate())
-    nit = _nit_for(registrant)
+    document_nit = _document_nit(registrant)
+    drawn, (form_number,) = allocate_registration_numbers(nit=document_nit is None, forms=1)
+    nit = document_nit or drawn
+    assert nit is not None
     holder = Registrant.objects.filter(nit=nit.number).exclude(pk=registrant.pk).first()
     if holder is not None:
         raise DuplicateRegistrant(
@@ -351,7 +356,7 @@ def _formalize(
         )
     registrant.state_changed_at = now
     save_registrant(registrant, ["state", "nit", "check_digit", "state_changed_at", *fields])
-    version = issue_form_version(registrant, concept=concept, by=by, previous=previous)
+    version = issue_form_version(registrant, concept=concept, by=by, form_number=form_number)
     if provisional:
         from deadlines.services import schedule_provisional_nit  # deadlines imports this module
 
@@ -396,8 +401,8 @@ def register_registrant(
 class _Clash(Exception):
     """A unique constraint refused the new record (raised inside the transaction)."""
 
-    def __init__(self, registrant: Registrant, nit: Nit) -> None:
-        super().__init__(nit.number)
+    def __init__(self, registrant: Registrant, nit: Nit | None) -> None:
+        super().__init__(registrant.display_name)
         self.registrant, self.nit = registrant, nit
 
 
@@ -409,7 +414,7 @@ def _clash_error(clash: _Clash, data: RegistrantData) -> DomainError:
         check_not_registered(data)
     except DuplicateRegistrant as named:
         return named
-    if _violated_constraint(cause) == NIT_CONSTRAINT:
+    if clash.nit is not None and _violated_constraint(cause) == NIT_CONSTRAINT:
         holder = Registrant.objects.filter(nit=clash.nit.number).first()
         if holder is not None:
             return DuplicateRegistrant(
@@ -421,6 +426,13 @@ def _clash_error(clash: _Clash, data: RegistrantData) -> DomainError:
 
 
 NIT_CONSTRAINT = "registry_registrant_nit_key"
+
+
+def _refused_record(exc: IntegrityError) -> bool:
+    """Whether a constraint of the inscrito's own row refused it (not one of its children's)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    table = getattr(diag, "table_name", None)
+    return table is None or table == Registrant._meta.db_table
 
 
 def _violated_constraint(exc: IntegrityError) -> str:
@@ -458,76 +470,67 @@ def _register(
     nit = document_nit or drawn
     assert nit is not None
     pre_state = registrant.state
-    pre_snapshot = build_snapshot(registrant, children={})
+    children = data_children_snapshot(data)
+    pre_snapshot = build_snapshot(registrant, children=children)
     now = timezone.now()
     getattr(registrant, method)(nit=nit.number, check_digit=nit.check_digit, at=now)
     if not provisional:
         registrant.bank_certificate_date = bank_certificate_date
     registrant.state_changed_at = now
-    try:
-        registrant.save()
-    except IntegrityError as exc:
-        raise _Clash(registrant, nit) from exc
-    children = written_children_snapshot(**create_children(registrant, data))
-    SeccionalAssignment.objects.create(
-        registrant=registrant, seccional_id=registrant.seccional_id, started_at=now
-    )
     concept = FormVersion.Concept.PROVISIONAL if provisional else FormVersion.Concept.REGISTRATION
-    pre_version, version = FormVersion.objects.bulk_create(
-        [
-            FormVersion(
-                **form_version_fields(
-                    registrant,
+    try:
+        write_new_record(
+            registrant,
+            data,
+            started_at=now,
+            versions=[
+                form_version_fields(
                     form_number=pre_number,
                     version=1,
                     concept=FormVersion.Concept.PRE_REGISTRATION,
                     state=pre_state,
-                    snapshot={**pre_snapshot, **children},
+                    snapshot=pre_snapshot,
                     by=by,
-                )
-            ),
-            FormVersion(
-                **form_version_fields(
-                    registrant,
+                ),
+                form_version_fields(
                     form_number=number,
                     version=2,
                     concept=concept,
                     state=registrant.state,
                     snapshot=build_snapshot(registrant, children=children),
                     by=by,
-                )
-            ),
-        ]
-    )
+                ),
+            ],
+            audits=[
+                {
+                    **audit_fields(
+                        action="pre_register",
+                        by=by,
+                        to_state=pre_state,
+                        legal_basis="Decreto 2460 de 2013, art. 6",
+                    ),
+                    "form_version_id": 1,
+                },
+                {
+                    **audit_fields(
+                        action=method,
+                        by=by,
+                        from_state=pre_state,
+                        to_state=registrant.state,
+                        case_number=case_number,
+                        legal_basis="Decreto 2460 de 2013, art. 8 y 10",
+                        changes={"nit": [None, str(nit)]},
+                    ),
+                    "form_version_id": 2,
+                },
+            ],
+        )
+    except IntegrityError as exc:
+        if not _refused_record(exc):
+            raise
+        raise _Clash(registrant, nit) from exc
     if provisional:
         from deadlines.services import schedule_provisional_nit  # deadlines imports this module
 
         schedule_provisional_nit(registrant)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                **audit_fields(
-                    registrant,
-                    action="pre_register",
-                    by=by,
-                    to_state=pre_state,
-                    form_version=pre_version,
-                    legal_basis="Decreto 2460 de 2013, art. 6",
-                )
-            ),
-            AuditEntry(
-                **audit_fields(
-                    registrant,
-                    action=method,
-                    by=by,
-                    from_state=pre_state,
-                    to_state=registrant.state,
-                    form_version=version,
-                    case_number=case_number,
-                    legal_basis="Decreto 2460 de 2013, art. 8 y 10",
-                    changes={"nit": [None, str(nit)]},
-                )
-            ),
-        ]
-    )
     return registrant

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from registry.models import AuditEntry, FormVersion, Registrant
 from registry.nit import format_nit
 from registry.services.common import DuplicateRegistrant
+from registry.services.registration import formalize_registration, pre_register
 from registry.snapshots import CHILDREN, build_snapshot, snapshot_children
 from registry.validation import (
     ActivityData,
@@ -21,15 +23,18 @@ from registry.validation import (
     RepresentativeData,
 )
 from tests.clock import TODAY
-from tests.factories import make_legal, make_natural
+from tests.factories import legal_data, make_legal, make_natural, natural_data
 
 pytestmark = pytest.mark.django_db
 
 
 def _rich_company() -> Registrant:
+    return make_legal(bank_certificate_date=TODAY, **_every_kind_of_child())
+
+
+def _every_kind_of_child() -> dict[str, Any]:
     """Every kind of child, several of each, given out of the order the form shows them."""
-    return make_legal(
-        bank_certificate_date=TODAY,
+    return dict(
         activities=[
             ActivityData(code="6201", role="secondary", started_on=date(2024, 5, 1)),
             ActivityData(code="4659", started_on=date(2024, 3, 1)),
@@ -117,6 +122,7 @@ def test_both_versions_and_their_audit_entries_are_written_together() -> None:
     assert entries[1].changes == {"nit": [None, registrant.formatted_nit]}
 
 
+@pytest.mark.postgres  # the numbers come from sequences there (SQLite: a counter row each)
 def test_a_registration_draws_its_numbers_in_one_statement_and_sets_no_savepoint() -> None:
     make_legal()  # warms the per-process reference caches
 
@@ -156,3 +162,63 @@ def test_a_cedula_already_used_as_a_nit_is_refused_naming_its_holder() -> None:
         f"El NIT {format_nit('79555111')} ya pertenece a {holder.display_name}."
     )
     assert Registrant.objects.count() == 1
+
+
+def test_a_pre_registration_stores_what_reading_the_record_back_gives(official) -> None:
+    registrant = pre_register(legal_data(**_every_kind_of_child()), by=official)
+
+    version = FormVersion.objects.get(registrant=registrant)
+    entry = AuditEntry.objects.get(registrant=registrant)
+    assert version.snapshot == build_snapshot(Registrant.objects.get(pk=registrant.pk))
+    assert (version.version, version.concept, version.created_by) == (
+        1,
+        FormVersion.Concept.PRE_REGISTRATION,
+        official,
+    )
+    assert (entry.action, entry.form_version, entry.actor) == ("pre_register", version, official)
+    assert registrant.seccional_history.get().seccional_id == registrant.seccional_id
+
+
+@pytest.mark.postgres  # SQLite: a counter row for the number, the ORM table by table
+def test_a_pre_registration_is_one_insert_after_its_form_number() -> None:
+    pre_register(natural_data(), by=None)  # warms the per-process reference caches
+
+    with CaptureQueriesContext(connection) as captured:
+        pre_register(natural_data(), by=None)
+
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1  # the test's transaction
+    reads = [sql for sql in statements if sql.startswith(("SELECT", "UPDATE"))]
+    assert len(reads) == 1
+    assert "nextval('registry_form_number_seq')" in reads[0]
+    assert sum(sql.startswith("WITH") for sql in statements) == 1
+    assert not [sql for sql in statements if sql.startswith("INSERT")]
+
+
+def test_a_second_pre_registration_of_the_same_person_is_refused_naming_the_first() -> None:
+    first = pre_register(natural_data(document_number="52111222"), by=None)
+
+    with pytest.raises(DuplicateRegistrant) as error:
+        pre_register(natural_data(document_number="52111222", first_name="OTRA"), by=None)
+
+    assert error.value.message == (
+        f"Ya existe una pre-inscripción para {first.display_name}; continúe esa solicitud."
+    )
+    assert error.value.field == "document_number"
+    assert Registrant.objects.count() == 1
+    assert FormVersion.objects.count() == 1
+
+
+@pytest.mark.postgres  # sequences there (SQLite: a counter row each)
+def test_a_formalisation_draws_its_nit_and_form_number_in_one_statement(official) -> None:
+    registrant = pre_register(legal_data(), by=official)
+
+    with CaptureQueriesContext(connection) as captured:
+        registrant = formalize_registration(registrant, by=official, bank_certificate_date=TODAY)
+
+    drawn = [q["sql"] for q in captured.captured_queries if "nextval" in q["sql"]]
+    assert len(drawn) == 1
+    assert "nextval('registry_nit_seq')" in drawn[0]
+    assert "nextval('registry_form_number_seq')" in drawn[0]
+    latest = registrant.form_versions.latest("version")
+    assert (latest.version, latest.snapshot["identification"]["5"]) == (2, registrant.nit)

@@ -147,14 +147,15 @@ def test_an_unknown_country_and_ciiu_are_refused(official) -> None:
 
 
 def test_a_failure_after_the_first_writes_rolls_everything_back(official, monkeypatch) -> None:
-    import registry.services.registration as services
+    import deadlines.services
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "written_children_snapshot", boom)  # after the INSERTs
+    # A provisional NIT's term is scheduled after the record's statement.
+    monkeypatch.setattr(deadlines.services, "schedule_provisional_nit", boom)
     with pytest.raises(RuntimeError), transaction.atomic():
-        make_legal(by=official)
+        make_legal(by=official, bank_certificate_date=None)
     assert not Registrant.objects.exists()
     assert not FormVersion.objects.exists()
 
