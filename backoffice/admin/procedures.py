@@ -190,7 +190,8 @@ class CaseAdmin(admin.ModelAdmin):
         people = Registrant.objects.filter(registrant_search(term))
         return queryset.filter(registrant__in=people.values("pk")), False
 
-    # --- Columns: headers and sorting here; the cells of a page are built by InboxCells ---
+    # --- Columns: headers and sorting here; the cells are InboxCells', for a case loaded by
+    # with_row_columns (the inbox's rows carry their inscrito's and official's columns) ---
 
     @admin.display(description=_("número"), ordering="number")
     def number_label(self, case: Case) -> str:
