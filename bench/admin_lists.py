@@ -157,8 +157,11 @@ def load_cases(target: int, *, officials: list[int], seed: int) -> dict[str, Any
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, seccional_id FROM registry_registrant TABLESAMPLE SYSTEM (30) "
-            "WHERE nit IS NOT NULL LIMIT %s",
+            # Not the inscritos with cases already (the demo data's): one open cancellation of
+            # a kind each, and TABLESAMPLE picks them at random.
+            "SELECT id, seccional_id FROM registry_registrant r TABLESAMPLE SYSTEM (30) "
+            "WHERE nit IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM procedures_case c WHERE c.registrant_id = r.id) LIMIT %s",
             [min(missing, 200_000)],
         )
         people = cursor.fetchall()

@@ -225,6 +225,16 @@ class PersonType(models.TextChoices):
     NATURAL = "2", _("Persona natural o sucesión ilíquida")
 
 
+def display_name_of(person_type: str, names: tuple[str, str, str, str], business_name: str) -> str:
+    """A natural person's names (first, other, surnames) in order, or an entity's business name.
+
+    Registrant.display_name; lists that read these columns without building a Registrant (the
+    officials' inbox) call it with them."""
+    if person_type == PersonType.NATURAL:
+        return " ".join(part for part in names if part)
+    return business_name
+
+
 class RegistrantKind(models.TextChoices):
     NATURAL_PERSON = "PN", _("Persona natural")
     ESTATE = "SI", _("Sucesión ilíquida")
@@ -434,10 +444,8 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.is_natural:
-            parts = [self.first_name, self.other_names, self.first_surname, self.second_surname]
-            return " ".join(p for p in parts if p)
-        return self.business_name
+        names = (self.first_name, self.other_names, self.first_surname, self.second_surname)
+        return display_name_of(self.person_type, names, self.business_name)
 
     @property
     def inscribed_at(self) -> datetime | None:

@@ -32,7 +32,9 @@ class Nit:
 
 
 def _clean_base(nit: str) -> str:
-    base = stdnum_nit.compact(str(nit))
+    # A stored NIT is already compact (digits only), and compact() would return it unchanged:
+    # skipping its clean-up saves most of the formatting of each NIT in a list.
+    base = nit if isinstance(nit, str) and nit.isdigit() else stdnum_nit.compact(str(nit))
     if not base.isdigit() or not 1 <= len(base) <= MAX_BASE_DIGITS:
         raise InvalidNit(
             _("El NIT debe tener entre 1 y 15 dígitos, sin el dígito de verificación."),

@@ -52,7 +52,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 INSTALLED_APPS = [
     # Before django.contrib.admin: its templates/admin/ override the admin's own.
     "backoffice",
-    "django.contrib.admin",
+    "backoffice.site.RutAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -116,5 +116,9 @@ class KeysFirstPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         queryset = cast(QuerySet[Any], self.object_list)
         keys = list(queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+        rows = {row.pk: row for row in self.rows(queryset.filter(pk__in=keys).order_by())}
         return Page([rows[key] for key in keys if key in rows], number, self)
+
+    def rows(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The query of the page's rows, which a list may narrow to the columns it shows."""
+        return queryset

@@ -126,3 +126,59 @@ def test_receiving_a_case_is_offered_to_officials(official) -> None:
 
     assert "Recibir un trámite" in html
     assert reverse("admin:procedures_case_add") in html
+
+
+def _sidebar(html: str) -> str:
+    return html[
+        html.index('<nav id="changelist-filter"') : html.index(
+            "</nav>", html.index('<nav id="changelist-filter"')
+        )
+    ]
+
+
+def test_the_filter_sidebar_kept_for_an_approver_is_not_shown_to_an_official(
+    director, official
+) -> None:
+    cancellation(registrant_in(OWN))
+
+    for_director = _sidebar(client_for(director).get(INBOX).content.decode())
+    for_official = _sidebar(client_for(official).get(INBOX).content.decode())
+
+    assert "?bandeja=por_aprobar" in for_director
+    assert "?bandeja=por_aprobar" not in for_official
+    assert "?bandeja=mios" in for_official
+
+
+def test_the_filter_sidebar_follows_the_query_string(official) -> None:
+    cancellation(registrant_in(OWN))
+    client = client_for(official)
+
+    plain = _sidebar(client.get(INBOX).content.decode())
+    filtered = _sidebar(client.get(INBOX, {"state__exact": "received"}).content.decode())
+
+    assert "&#10006;" not in plain and "?bandeja=mios&amp;state__exact=received" not in plain
+    assert "&#10006;" in filtered  # clear all filters
+    assert "?bandeja=mios&amp;state__exact=received" in filtered
+
+
+def test_a_row_shows_the_inscrito_the_official_and_the_received_date(official) -> None:
+    person = registrant_in(OWN, first_name="ESPERANZA", first_surname="QUIÑONES")
+    case = take_case(cancellation(person), by=official)
+
+    html = client_for(official).get(INBOX).content.decode()
+
+    received = timezone.localtime(case.received_at).strftime("%d/%m/%Y")
+    assert (
+        f'<td class="field-registrant_label"><span class="rut-nowrap">{person.formatted_nit}'
+        f"</span><br><small>{person.display_name}</small></td>"
+    ) in html
+    assert '<td class="field-assigned_label">Ana Rojas</td>' in html
+    assert f'<td class="field-received_on">{received}</td>' in html
+
+
+def test_the_central_level_sees_each_cases_seccional(central) -> None:
+    cancellation(registrant_in("11"))
+
+    html = client_for(central).get(INBOX).content.decode()
+
+    assert '<td class="field-seccional_code">11 Medellín</td>' in html
