@@ -11,6 +11,8 @@ official and approved by another. Then, in the same run:
 2. **service**: `mass_changes.services.run_mass_change` in a worker process, SIGKILLed once a
    third of the chunks is done, then resumed by a second worker until the batch is done.
    Its rate counts both workers' wall time (the restart between them excluded).
+   Both steps also report the CPU of their PostgreSQL backends per row (from /proc), which
+   holds up better than wall time on a machine shared with other work.
 3. **checks**: every item's inscrito suspended with exactly one suspension version and one audit
    entry and one notice (0 lost, 0 done twice), the batch's counters agreeing.
 
@@ -32,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -42,8 +45,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import setup_django, write_json  # noqa: E402
+from bench.http_load import backend_pids, ticks  # noqa: E402
 
 TARGET_SECONDS_PER_MILLION = 15 * 60
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 PURGE_2024 = 3_958_666  # inscritos DIAN suspended in one purge in 2024
 TRUNCATE_GUARDS = (
     "registry.FormVersion:form_version_no_truncate",
@@ -202,6 +207,8 @@ def floor(batch: Any) -> dict[str, Any]:
     """The service's writes in hand SQL, chunk by chunk, each chunk rolled back."""
     from django.db import connection, transaction
 
+    own = [_one("SELECT pg_backend_pid()")]
+    cpu_before = sum(ticks(own).values())
     began = time.perf_counter()
     written = 0
     for chunk in range(batch.chunks):
@@ -216,6 +223,7 @@ def floor(batch: Any) -> dict[str, Any]:
         except _Rollback:
             pass
     seconds = time.perf_counter() - began
+    db_cpu_s = (sum(ticks(own).values()) - cpu_before) / TICKS_PER_S
     for table in (
         "registry_registrant",
         "registry_formversion",
@@ -224,7 +232,13 @@ def floor(batch: Any) -> dict[str, Any]:
     ):
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {table}")
-    return {"rows": written, "seconds": round(seconds, 2), "rows_per_s": round(written / seconds)}
+    return {
+        "rows": written,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(written / seconds),
+        "db_cpu_s": round(db_cpu_s, 2),
+        "db_cpu_ms_per_row": round(db_cpu_s * 1000 / written, 3),
+    }
 
 
 def _worker(batch_id: int) -> subprocess.Popen[bytes]:
@@ -233,27 +247,50 @@ def _worker(batch_id: int) -> subprocess.Popen[bytes]:
     )
 
 
+def _follow(
+    worker: subprocess.Popen[bytes], batch_id: int, backend_ticks: dict[int, int], kill_at: int
+) -> None:
+    """Wait for the worker (SIGKILL it once `kill_at` chunks are done, if given), then for its
+    PostgreSQL backend to go, sampling the CPU of the database's other backends meanwhile."""
+    from mass_changes.models import MassChange
+
+    while True:
+        backend_ticks.update(ticks(backend_pids()))
+        if worker.poll() is not None:
+            if not backend_pids():
+                return
+        elif kill_at and MassChange.objects.get(pk=batch_id).chunks_done >= kill_at:
+            os.kill(worker.pid, signal.SIGKILL)
+        time.sleep(0.05)
+
+
 def run_with_kill(batch: Any) -> dict[str, Any]:
-    """A worker runs the batch; SIGKILL once a third is done; a second worker resumes it."""
+    """A worker runs the batch; SIGKILL once a third is done; a second worker resumes it.
+
+    CPU, which holds up better than wall time on a shared machine: the workers' own (both are
+    this process's children) and their PostgreSQL backends' (read from /proc while they run).
+    """
     from mass_changes.models import MassChange
 
     kill_at = max(1, batch.chunks // 3)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    backend_ticks: dict[int, int] = {}
     began = time.perf_counter()
     first = _worker(batch.pk)
-    while first.poll() is None:
-        if MassChange.objects.get(pk=batch.pk).chunks_done >= kill_at:
-            os.kill(first.pid, signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    first.wait()
+    _follow(first, batch.pk, backend_ticks, kill_at)
     first_s = time.perf_counter() - began
     at_kill = MassChange.objects.get(pk=batch.pk)
     resumed = time.perf_counter()
     second = _worker(batch.pk)
-    second.wait()
+    _follow(second, batch.pk, backend_ticks, 0)
     second_s = time.perf_counter() - resumed
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = MassChange.objects.get(pk=batch.pk)
     seconds = first_s + second_s
+    db_cpu_s = sum(backend_ticks.values()) / TICKS_PER_S
+    client_cpu_s = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     return {
         "killed_after_chunks": at_kill.chunks_done,
         "killed_with_returncode": first.returncode,
@@ -262,6 +299,9 @@ def run_with_kill(batch: Any) -> dict[str, Any]:
         "second_worker_s": round(second_s, 2),
         "seconds": round(seconds, 2),
         "rows_per_s": round(done.changed / seconds),
+        "db_cpu_s": round(db_cpu_s, 2),
+        "db_cpu_ms_per_row": round(db_cpu_s * 1000 / done.changed, 3),
+        "client_cpu_s": round(client_cpu_s, 2),
         "state": done.state,
         "changed": done.changed,
         "skipped": done.skipped,
@@ -346,12 +386,17 @@ def main() -> None:
     propose_s = time.perf_counter() - began
     print(f"proposed batch {batch.pk}: {batch.total:,} inscritos in {propose_s:.1f} s")
     floor_figures = floor(batch)
-    print(f"floor (hand SQL, rolled back): {floor_figures['rows_per_s']:,} rows/s")
+    print(
+        f"floor (hand SQL, rolled back): {floor_figures['rows_per_s']:,} rows/s, "
+        f"{floor_figures['db_cpu_ms_per_row']} ms PostgreSQL CPU per row"
+    )
     approve_mass_change(batch, by=director)
     run = run_with_kill(batch)
     print(
         f"service: {run['rows_per_s']:,} rows/s ({run['seconds']} s; killed after "
-        f"{run['killed_after_chunks']} chunks, resumed to {run['state']})"
+        f"{run['killed_after_chunks']} chunks, resumed to {run['state']}), "
+        f"{run['db_cpu_ms_per_row']} ms PostgreSQL CPU per row + {run['client_cpu_s']} s "
+        "in the workers"
     )
     checks = check(batch)
     app.control.purge()
@@ -364,13 +409,21 @@ def main() -> None:
         "floor": floor_figures,
         "service": run,
         "service_to_floor": round(run["rows_per_s"] / floor_figures["rows_per_s"], 3),
+        "service_db_cpu_to_floor": round(
+            run["db_cpu_ms_per_row"] / floor_figures["db_cpu_ms_per_row"], 3
+        ),
+        "load_average": os.getloadavg(),
         "seconds_per_million": round(per_million),
         "target_seconds_per_million": TARGET_SECONDS_PER_MILLION,
         "purge_2024_minutes": round(PURGE_2024 / run["rows_per_s"] / 60, 1),
         "checks": checks,
     }
     path = write_json("mass_change", report)
-    print(f"service ÷ floor: {report['service_to_floor']}")
+    print(
+        f"service ÷ floor: {report['service_to_floor']} in rows/s, "
+        f"{report['service_db_cpu_to_floor']} in PostgreSQL CPU per row; "
+        f"load average {' '.join(f'{x:.1f}' for x in report['load_average'])}"
+    )
     print(
         f"1,000,000 suspensions: {per_million / 60:.1f} min (target ≤ 15); "
         f"the 2024 purge ({PURGE_2024:,}): {report['purge_2024_minutes']} min"

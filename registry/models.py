@@ -308,8 +308,14 @@ class Registrant(ConcurrentTransitionMixin, models.Model):
     )
     nit = models.CharField(_("NIT"), max_length=15, null=True, blank=True, unique=True)
     check_digit = models.PositiveSmallIntegerField(_("DV"), null=True, blank=True)
+    # No index of its own: registrant_seccional_state leads with it (every index on this table is
+    # written again by each change of state, which no update can make HOT; see migration 0011).
     seccional = models.ForeignKey(
-        Seccional, on_delete=models.PROTECT, related_name="registrants", verbose_name=_("seccional")
+        Seccional,
+        on_delete=models.PROTECT,
+        related_name="registrants",
+        db_index=False,
+        verbose_name=_("seccional"),
     )
     revision = models.PositiveIntegerField(_("revisión"), default=1)
 
@@ -733,10 +739,12 @@ class FormVersion(models.Model):
         PROVISIONAL = "07", _("NIT provisional")
         LAPSE = "08", _("Pérdida de validez del NIT provisional")
 
+    # No index of its own: form_version_unique (registrant, version) leads with it.
     registrant = models.ForeignKey(
         Registrant,
         on_delete=models.PROTECT,
         related_name="form_versions",
+        db_index=False,
         verbose_name=_("inscrito"),
     )
     form_number = models.CharField(_("número de formulario"), max_length=12, unique=True)
