@@ -14,7 +14,7 @@ of the table for each inscrito changed: 20 of them before this migration. Eight 
 Each new Formulario 001 version likewise loses two of its six: the form number's pattern twin and
 the single-column index on registrant_id, the leading column of form_version_unique.
 
-With mass_changes 0002 (one index of the notice), each suspension of a mass change writes 25
+With mass_changes 0003 (one index of the notice), each suspension of a mass change writes 25
 index entries instead of 36: 12 for the inscrito, 4 for its new version, 4 for its audit entry,
 5 for its notice (see bench/mass_change.py). The equality indexes stay, so do the foreign keys' own indexes.
 """

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mass_changes', '0001_mass_change_batches'),
+        ('mass_changes', '0002_mass_ex_officio_update'),
     ]
 
     operations = [
