@@ -183,7 +183,7 @@ def start_gunicorn(env: dict[str, str], *, port: int, workers: int) -> subproces
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/trivial/", timeout=2)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or a read timeout while the workers boot (load)
             time.sleep(0.5)
     server.kill()
     sys.exit("gunicorn did not answer within a minute")

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from documents.codes import normalize_code
 from documents.models import StoredDocument
+from rut_portal.prepared import PreparedQuery
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -44,12 +47,21 @@ class Verification:
         return self.integrity == Integrity.INTACT
 
 
+# Every column of a document, in the model's order (what StoredDocument.from_db expects).
+_COLUMNS = [field.attname for field in StoredDocument._meta.concrete_fields]
+# The verification page's read, by the public code: compiled once per process.
+_by_code = PreparedQuery(
+    lambda code: StoredDocument.objects.filter(code=code).values_list(*_COLUMNS)[:1]
+)
+
+
 def document_by_code(code: str) -> StoredDocument | None:
     """The document a (possibly hand-typed) verification code names, or None."""
     canonical = normalize_code(code)
     if canonical is None:
         return None
-    return StoredDocument.objects.filter(code=canonical).first()
+    row = _by_code.row(canonical)
+    return None if row is None else StoredDocument.from_db(DEFAULT_DB_ALIAS, _COLUMNS, row)
 
 
 def file_sha256(document: StoredDocument) -> str | None:
@@ -73,27 +85,49 @@ def verify_document(document: StoredDocument) -> Verification:
     return Verification(document, integrity, computed)
 
 
-def current_state_label(document: StoredDocument) -> str:
-    """The inscrito's state today, next to the one the document shows at its issue ("" if none).
+def _state_today(**source: OuterRef) -> Subquery:
+    from registry.models import Registrant
+
+    return Subquery(Registrant.objects.filter(**source).values("state")[:1])
+
+
+# The verification page's read: the document and its inscrito's state today in one statement,
+# compiled once per process. Exactly one source column is set (document_one_source), so one
+# subquery finds the inscrito and the others look up a NULL.
+_verifiable_by_code = PreparedQuery(
+    lambda code: (
+        StoredDocument.objects.filter(code=code)
+        .annotate(
+            state_today=Coalesce(
+                _state_today(form_versions=OuterRef("form_version_id")),
+                _state_today(cases=OuterRef("case_id")),
+                _state_today(cases__formats=OuterRef("official_format_id")),
+                _state_today(cases__communications=OuterRef("communication_id")),
+            )
+        )
+        .values_list(*_COLUMNS, "state_today")[:1]
+    )
+)
+
+
+def verifiable_document(code: str) -> tuple[StoredDocument, str] | None:
+    """document_by_code, with the label of its inscrito's state today ("" if none).
 
     A Formulario 001 or a resolution proves the state on its date (Decreto 2460 de 2013, art. 19);
-    whoever checks it also needs to know whether the RUT is still in that state. One query of
-    one column: the public verification page reads nothing else of the inscrito.
+    whoever checks it also needs to know whether the RUT is still in that state. The public
+    verification page reads nothing else of the inscrito.
     """
     from registry.models import Registrant
 
-    if document.form_version_id is not None:
-        source = Q(form_versions=document.form_version_id)
-    elif document.case_id is not None:
-        source = Q(cases=document.case_id)
-    elif document.official_format_id is not None:
-        source = Q(cases__formats=document.official_format_id)
-    elif document.communication_id is not None:
-        source = Q(cases__communications=document.communication_id)
-    else:
-        return ""
-    states = list(Registrant.objects.filter(source).values_list("state", flat=True)[:1])
-    return str(Registrant.State(states[0]).label) if states else ""
+    canonical = normalize_code(code)
+    if canonical is None:
+        return None
+    row = _verifiable_by_code.row(canonical)
+    if row is None:
+        return None
+    *columns, state = row
+    document = StoredDocument.from_db(DEFAULT_DB_ALIAS, _COLUMNS, columns)
+    return document, "" if state is None else str(Registrant.State(state).label)
 
 
 def can_download(user: User | AnonymousUser, document: StoredDocument) -> bool:

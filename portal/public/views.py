@@ -12,18 +12,21 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portal.public.forms import RutLookupForm
+from portal.shells import PageShell
 from registry.models import Registrant
 from registry.nit import InvalidNit
 from registry.selectors import public_registrant_by_nit
 from rut_portal import ratelimit
 from rut_portal.client import client_address
 
+STATE_LABELS = dict(Registrant.State.choices)
 STATE_NOTES = {
     Registrant.State.ACTIVE: _("La inscripción en el RUT está vigente."),
     Registrant.State.SUSPENDED: _("La inscripción está suspendida."),
@@ -77,7 +80,8 @@ class PublicRecord:
             department=registrant.department.name if registrant.department else "",
             country="" if registrant.country == "CO" else country_name(registrant.country),
             state=registrant.state,
-            state_label=registrant.get_state_display(),
+            # Not get_state_display(): it rebuilds (and translates) every choice on each call.
+            state_label=str(STATE_LABELS.get(registrant.state, registrant.state)),
             state_note=str(STATE_NOTES.get(registrant.state, "")),
         )
 
@@ -112,6 +116,17 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(static("img/favicon.svg"))
 
 
+LOOKUP_PAGE = PageShell("registry/rut_lookup.html")
+
+
+def _lookup_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The lookup page: its frame as rendered once, its part (form and result) rendered now."""
+    part = render_to_string("registry/_rut_lookup_part.html", context)
+    return LOOKUP_PAGE.response(request, part, status=status)
+
+
 @require_GET
 def rut_lookup(request: HttpRequest) -> HttpResponse:
     """Consulta del estado del RUT by NIT; pre-inscriptions have no NIT and are not found."""
@@ -121,12 +136,9 @@ def rut_lookup(request: HttpRequest) -> HttpResponse:
         # One budget per address with the API's lookup: the page is no way around its limit.
         counted = ratelimit.hit(ratelimit.public_lookup_rate(), client_address(request))
         if not counted.allowed:
-            response = render(
-                request,
-                "registry/rut_lookup.html",
-                {"form": RutLookupForm(), "throttled_minutes": counted.retry_after // 60 + 1},
-                status=429,
-            )
+            minutes = counted.retry_after // 60 + 1
+            context = {"form": RutLookupForm(), "throttled_minutes": minutes}
+            response = _lookup_page(request, context, status=429)
             response["Retry-After"] = str(counted.retry_after)
             return response
     if form.is_valid():
@@ -137,8 +149,4 @@ def rut_lookup(request: HttpRequest) -> HttpResponse:
         else:
             record = PublicRecord.of(registrant) if registrant else None
             not_found = registrant is None
-    return render(
-        request,
-        "registry/rut_lookup.html",
-        {"form": form, "record": record, "not_found": not_found},
-    )
+    return _lookup_page(request, {"form": form, "record": record, "not_found": not_found})

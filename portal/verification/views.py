@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,10 +18,11 @@ from django.views.decorators.http import require_GET
 from documents.codes import display_code
 from documents.selectors import (
     can_download,
-    current_state_label,
     document_by_code,
+    verifiable_document,
     verify_document,
 )
+from portal.shells import PageShell
 from portal.verification.forms import AsOfDateForm, VerificationCodeForm
 from procedures.selectors import registrant_visible_to
 from registry.models import Registrant
@@ -38,6 +41,17 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/verify_form.html", {"form": form})
 
 
+VERIFICATION_PAGE = PageShell("documents/verify.html")
+
+
+def _verification_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The verification page: its frame as rendered once, the document's part rendered now."""
+    part = render_to_string("documents/_verification.html", context)
+    return VERIFICATION_PAGE.response(request, part, status=status)
+
+
 @require_GET
 @never_cache
 def verify(request: HttpRequest, code: str) -> HttpResponse:
@@ -46,26 +60,24 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     It reads no file: the facts and the file's SHA-256 were stored at render time, and the
     stored file is checked against that hash before it is ever served (download).
     """
-    document = document_by_code(code)
-    if document is None:
+    found = verifiable_document(code)
+    if found is None:
         return render(
             request,
             "documents/not_found.html",
             {"code": code[:30], "form": VerificationCodeForm()},
             status=404,
         )
+    document, state_today = found
     if document.code != code:  # typed by hand: show the canonical address
         return redirect("documents:verify", code=document.code)
-    return render(
-        request,
-        "documents/verify.html",
-        {
-            "document": document,
-            "code_display": display_code(document.code),
-            "can_download": can_download(request.user, document),
-            "current_state": current_state_label(document),
-        },
-    )
+    context = {
+        "document": document,
+        "code_display": display_code(document.code),
+        "can_download": can_download(request.user, document),
+        "current_state": state_today,
+    }
+    return _verification_page(request, context)
 
 
 @require_GET
@@ -79,17 +91,13 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
     verification = verify_document(document)
     if not verification.is_intact:
         logger.warning("documents: stored file of %s is %s", document.code, verification.integrity)
-        return render(
-            request,
-            "documents/verify.html",
-            {
-                "document": document,
-                "verification": verification,
-                "code_display": display_code(document.code),
-                "can_download": False,
-            },
-            status=409,
-        )
+        context = {
+            "document": document,
+            "verification": verification,
+            "code_display": display_code(document.code),
+            "can_download": False,
+        }
+        return _verification_page(request, context, status=409)
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

@@ -13,7 +13,15 @@ from pypdf import PdfReader
 from documents.contexts import formulario_001_spec
 from documents.rendering import render_pdf
 from documents.selectors import verify_document
-from documents.services import _document_context, content_key, formulario_001_pdf
+from documents.services import (
+    _document_context,
+    cancellation_resolution_pdf,
+    communication_pdf,
+    content_key,
+    formulario_001_pdf,
+    official_format_pdf,
+)
+from portal import shells
 from registry.services.states import change_state
 from tests.documents.conftest import pdf_text
 from tests.factories import make_natural
@@ -158,3 +166,37 @@ def test_art_19_the_verification_page_also_shows_the_ruts_state_today(client, re
     assert "Estado actual del RUT" in page
     assert "Este documento muestra el estado a la fecha de expedición (Activo)" in page
     assert "hoy el RUT está en estado «Suspendido»" in page
+
+
+def test_documents_of_a_case_show_the_ruts_state_today_whatever_their_source(
+    client, judicial_cancellation
+):
+    case = judicial_cancellation
+    documents = {
+        "case": cancellation_resolution_pdf(case),
+        "communication": communication_pdf(case.communications.first()),
+        "official format": official_format_pdf(case.formats.first()),
+    }
+
+    for source, document in documents.items():
+        page = client.get(reverse("documents:verify", args=[document.code])).content.decode()
+        assert "<dd data-current-state>Cancelado</dd>" in page, source
+
+
+def test_the_verification_pages_frame_is_rendered_once_and_the_document_every_time(
+    client, registrant, document
+):
+    shells._frames.clear()  # as in a new process
+    url = reverse("documents:verify", args=[document.code])
+
+    first = client.get(url)
+    change_state(registrant, transition_name="suspend", by=None, reason="Orden judicial")
+    again = client.get(url)
+
+    assert "documents/verify.html" in [t.name for t in first.templates]
+    assert [t.name for t in again.templates] == ["documents/_verification.html"]
+    html = again.content.decode()
+    assert html.count("<title>Verificación de documento · Portal RUT</title>") == 1
+    assert "<dd data-current-state>Suspendido</dd>" in html
+    assert "<dd data-current-state>Activo</dd>" in first.content.decode()
+    assert document.sha256 in html

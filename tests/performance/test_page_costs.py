@@ -9,11 +9,14 @@ import redis
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from api.common import BasicDataSerializer, basic_data
 from api.public import basic_data_json
+from portal import shells
 from portal.public import views as public_views
 from registry.selectors import public_registrant_by_nit
+from registry.services.states import change_state
 from tests.factories import make_legal, make_natural
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +104,48 @@ def test_the_home_page_is_rendered_once_per_process(client) -> None:
     assert again.templates == []  # served as rendered
     assert again.content == first.content
     assert again["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_the_lookup_pages_frame_is_rendered_once_and_its_part_on_every_request(client) -> None:
+    registrant = make_natural(first_name="MARTA", other_names="", second_surname="")
+    shells._frames.clear()  # as in a new process
+
+    first = client.get("/consulta-rut/", {"nit": registrant.nit})
+    again = client.get("/consulta-rut/", {"nit": registrant.nit})
+
+    assert "registry/rut_lookup.html" in [t.name for t in first.templates]
+    assert "registry/rut_lookup.html" not in [t.name for t in again.templates]
+    assert [t.name for t in again.templates][:1] == ["registry/_rut_lookup_part.html"]
+    assert again.content == first.content
+    html = again.content.decode()
+    assert html.count("<title>Consulta del estado del RUT · Portal RUT</title>") == 1
+    assert html.count('<h2 id="record-title" class="record__name">MARTA ') == 1
+    assert f'value="{registrant.nit}"' in html
+    assert 'aria-current="page">Consultar RUT</a>' in html
+
+
+def test_a_state_change_shows_at_once_on_the_lookup_page_and_the_api(client, official) -> None:
+    registrant = make_natural(by=official)
+    assert "Activo" in client.get("/consulta-rut/", {"nit": registrant.nit}).content.decode()
+
+    change_state(registrant, transition_name="suspend", by=official)
+
+    html = client.get("/consulta-rut/", {"nit": registrant.nit}).content.decode()
+    api = client.get(f"/api/v1/rut/{registrant.nit}/").json()
+    assert '<span class="badge badge--suspended">Suspendido</span>' in html
+    assert "La inscripción está suspendida." in html
+    assert (api["state"], api["state_display"]) == ("suspended", "Suspendido")
+
+
+def test_each_language_gets_its_own_frame(rf) -> None:
+    shells._frames.clear()
+    request = rf.get("/consulta-rut/")
+
+    with translation.override("es-co"):
+        spanish = public_views.LOOKUP_PAGE.response(request, "<p>parte</p>")
+    with translation.override("en"):
+        english = public_views.LOOKUP_PAGE.response(request, "<p>part</p>")
+
+    assert {language for _template, language in shells._frames} == {"es-co", "en"}
+    assert b"<p>parte</p>" in spanish.content and b"<p>part</p>" not in spanish.content
+    assert b"<p>part</p>" in english.content

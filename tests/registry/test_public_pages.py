@@ -1,10 +1,12 @@
 from datetime import date
 
 import pytest
+from django import forms
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
 
+from portal.public.forms import DirectTextInput, RutLookupForm
 from registry.services.registration import pre_register
 from tests.factories import legal_data, make_legal, make_natural, natural_data
 
@@ -171,3 +173,18 @@ def test_the_lookup_page_starts_empty(client) -> None:
 
 def test_the_lookup_only_answers_get(client) -> None:
     assert client.post(LOOKUP, {"nit": "52123456"}).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"nit": "52123456"}, {"nit": '<b>"9"&</b>'}, {"nit": ""}, {"nit": "ABC"}]
+)
+def test_the_nit_field_is_the_markup_djangos_widget_templates_give(data) -> None:
+    form = RutLookupForm(data)
+    if data is not None:
+        form.is_valid()
+    field = form["nit"]
+
+    templated = field.as_widget(widget=forms.TextInput(attrs=field.field.widget.attrs))
+
+    assert str(field) == templated
+    assert isinstance(field.field.widget, DirectTextInput)  # two renderings really compared
