@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
             # Only a person with no RUT found is offered to resume an inscription.
             "draft": None if registrant or unlinked else inscription.draft_of(account),
             "steps": dict(inscription.STEPS),
-            "cases": selectors.cases_of(account)[:5],
+            "cases": selectors.recent_cases(account),
             "next_appointment": facts.next_appointment,
             "withdrawals": withdrawals,
             "health": rut_health(
