@@ -12,7 +12,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from documents.formatting import country_co
-from portal.health import possible_failures
+from portal.health import possible_failures, probed_checks
 from portal.models import Appointment, CitizenAccount, SignIn
 from procedures.models import Case, CaseStep, Communication, OfficialFormat
 from registry.models import (
@@ -168,12 +168,6 @@ def _home_facts_query(account_id: int, now: datetime) -> QuerySet[Any]:
 _HOME_FACTS = Prepared(_home_facts_query, _ACCOUNT, _NOW)
 
 
-@cache
-def _probes() -> tuple[str, ...]:
-    """The names of the health checks, in the order of home_facts' columns."""
-    return tuple(possible_failures())
-
-
 def home_facts(account: CitizenAccount, *, now: datetime) -> HomeFacts:
     """The RUT's responsibility codes, the key of the next booked appointment and which health
     checks may fail, in one SELECT; the appointment itself is read only when there is one."""
@@ -181,7 +175,7 @@ def home_facts(account: CitizenAccount, *, now: datetime) -> HomeFacts:
     appointment = (
         appointments_of(account).filter(pk=appointment_id).first() if appointment_id else None
     )
-    possible = frozenset(name for name, hit in zip(_probes(), found, strict=True) if hit)
+    possible = frozenset(name for name, hit in zip(probed_checks(), found, strict=True) if hit)
     return HomeFacts(frozenset(held), appointment, possible)
 
 

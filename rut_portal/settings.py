@@ -121,6 +121,8 @@ TEMPLATES = [
             # Replaces Django's `date` filter: day and month names in lower case, as Spanish
             # writes them (Django's es_CO catalogue capitalises them).
             "builtins": ["rut_portal.dates"],
+            # {% frozen %}: fragments the same for everyone, rendered once per process.
+            "libraries": {"fragments": "rut_portal.fragments"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,3 +90,44 @@ def test_it_lists_the_five_newest_cases_filed_by_the_citizen_or_about_their_rut(
 
     assert re.findall(r'href="/mi-rut/tramites/([^/"]+)/"', page) == newest
     assert {*newest} & {c.number for c in filed} and {*newest} & {c.number for c in about_own}
+
+
+def test_the_menus_sign_out_form_carries_this_responses_csrf_token(account):
+    client = Client(enforce_csrf_checks=True)
+    make_natural(document_number=account.document_number, email=account.email)
+    login_page = client.get(reverse("portal:login")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+    client.post(
+        reverse("portal:login"),
+        {
+            "csrfmiddlewaretoken": token,
+            "document_type": "13",
+            "document_number": account.document_number,
+            "password": PASSWORD,
+        },
+    )
+    page = client.get(reverse("portal:home")).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+    response = client.post(reverse("portal:logout"), {"csrfmiddlewaretoken": tokens[0]})
+
+    assert len(tokens) == 2 and tokens[0] == tokens[1]  # the menu, wide and narrow
+    assert response.status_code == 302
+    assert "Hola," not in client.get(reverse("portal:home")).content.decode()  # signed out
+
+
+def test_two_citizens_each_see_their_own_name(client, account, make_account):
+    other = make_account("5060708090", "luis@example.co")
+    CitizenAccount.objects.filter(pk=other.pk).update(first_name="Luis")
+    make_natural(document_number=other.document_number, email=other.email)
+    second = Client()
+    second.post(
+        reverse("portal:login"),
+        {"document_type": "13", "document_number": other.document_number, "password": PASSWORD},
+    )
+
+    first_page = _home(client, account, ["05"])
+    second_page = second.get(reverse("portal:home")).content.decode()
+
+    assert "Hola, Ana María" in first_page and "Luis" not in first_page
+    assert "Hola, Luis" in second_page and "Ana María" not in second_page
