@@ -11,8 +11,8 @@ the body is rendered for the active language and each combination of the values 
 strings, numbers, booleans or None), in a context holding those values and nothing else, and the
 result is kept and given again. Nothing else of the page's context reaches the body, so it
 cannot carry one person's data to another: a variable not named renders as "" (at once, in
-tests). A {% csrf_token %} anywhere in the body (an included form too) gets each response's own
-token. {% block %} is refused inside: it belongs to the page, not to the fragment.
+tests). A {% csrf_token %} anywhere in the body (an included form too) is rendered for each
+response, as it would be outside. {% block %} is refused inside: it belongs to the page.
 
 The rendered fragments live in this process, at most MAX_FRAGMENTS of them (the least recently
 used is dropped), and are dropped when a setting changes (tests).
@@ -31,18 +31,19 @@ from django import template
 from django.core.signals import setting_changed
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
 
 MAX_FRAGMENTS = 512
-# What the body's {% csrf_token %} renders, replaced by each response's token. Random per
-# process, so no value a page shows can imitate it.
+# The body's {% csrf_token %} renders a stand-in token, random per process so that no value a
+# page shows can imitate it; each response replaces the whole input with its own.
 _CSRF_STAND_IN = f"csrf{secrets.token_hex(16)}"
+_CSRF_INPUT = CsrfTokenNode().render(Context({"csrf_token": _CSRF_STAND_IN}))
 _KEY_TYPES = (str, int, float, bool, type(None))
 _KEY_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)*")
 
@@ -77,34 +78,26 @@ class FrozenNode(template.Node):
         for (name, _expression), value in zip(self.keys, values, strict=True):
             if not isinstance(value, _KEY_TYPES):
                 raise TypeError(f"{{% frozen %}} keys on plain values; {name} is {type(value)}")
-        token = context.get("csrf_token")
-        # As {% csrf_token %} renders: nothing without a token, nothing for "NOTPROVIDED".
-        with_token = bool(token) and token != "NOTPROVIDED"
-        key = (
-            self.number,
-            get_language(),
-            get_script_prefix(),
-            context.autoescape,
-            with_token,
-            *values,
-        )
+        key = (self.number, get_language(), get_script_prefix(), context.autoescape, *values)
         with _lock:
             fragment = _fragments.get(key)
             if fragment is not None:
                 _fragments.move_to_end(key)
         if fragment is None:
-            fragment = self._render_alone(context, values, with_token=with_token)
+            fragment = self._render_alone(context, values)
             with _lock:
                 _fragments[key] = fragment
                 if len(_fragments) > MAX_FRAGMENTS:
                     _fragments.popitem(last=False)
-        if with_token:
-            return mark_safe(fragment.replace(_CSRF_STAND_IN, conditional_escape(str(token))))
+        if _CSRF_INPUT in fragment:
+            # This response's {% csrf_token %}: its input, or "" where the page has no token.
+            # Only then is the token read (reading it sends the CSRF cookie).
+            return mark_safe(fragment.replace(_CSRF_INPUT, CsrfTokenNode().render(context)))
         return fragment
 
-    def _render_alone(self, context: Context, values: list[Any], *, with_token: bool) -> SafeString:
+    def _render_alone(self, context: Context, values: list[Any]) -> SafeString:
         """The body in a context of the key values alone ("request.path" → request.path)."""
-        alone: dict[str, Any] = {"csrf_token": _CSRF_STAND_IN if with_token else None}
+        alone: dict[str, Any] = {"csrf_token": _CSRF_STAND_IN}
         for (name, _expression), value in zip(self.keys, values, strict=True):
             *path, last = name.split(".")
             place = alone

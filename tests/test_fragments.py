@@ -7,6 +7,7 @@ import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import override_settings
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 from rut_portal import fragments
 
@@ -69,6 +70,14 @@ def test_each_response_gets_its_own_csrf_token() -> None:
     assert second == first.replace("a" * 64, "b" * 64)
     assert _render(source) == "<form></form>"
     assert _render(source, csrf_token="NOTPROVIDED") == "<form></form>"
+
+
+def test_a_fragment_without_a_form_never_reads_the_token() -> None:
+    read = []
+    token = SimpleLazyObject(lambda: read.append(1) or "d" * 64)
+
+    assert _render("{% frozen %}<p>x</p>{% endfrozen %}", csrf_token=token) == "<p>x</p>"
+    assert read == []  # reading it would send the CSRF cookie with a page that has no form
 
 
 def test_the_csrf_token_reaches_an_included_form() -> None:
