@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from documents.codes import normalize_code
 from documents.models import StoredDocument
-from rut_portal.prepared import PreparedQuery
+from rut_portal.prepared import KEY, Prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -50,8 +50,8 @@ class Verification:
 # Every column of a document, in the model's order (what StoredDocument.from_db expects).
 _COLUMNS = [field.attname for field in StoredDocument._meta.concrete_fields]
 # The verification page's read, by the public code: compiled once per process.
-_by_code = PreparedQuery(
-    lambda code: StoredDocument.objects.filter(code=code).values_list(*_COLUMNS)[:1]
+_by_code = Prepared(
+    lambda code: StoredDocument.objects.filter(code=code).values_list(*_COLUMNS)[:1], KEY
 )
 
 
@@ -94,7 +94,7 @@ def _state_today(**source: OuterRef) -> Subquery:
 # The verification page's read: the document and its inscrito's state today in one statement,
 # compiled once per process. Exactly one source column is set (document_one_source), so one
 # subquery finds the inscrito and the others look up a NULL.
-_verifiable_by_code = PreparedQuery(
+_verifiable_by_code = Prepared(
     lambda code: (
         StoredDocument.objects.filter(code=code)
         .annotate(
@@ -106,7 +106,8 @@ _verifiable_by_code = PreparedQuery(
             )
         )
         .values_list(*_COLUMNS, "state_today")[:1]
-    )
+    ),
+    KEY,
 )
 
 

@@ -9,11 +9,10 @@ from typing import Any
 
 import pycountry
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from documents.formatting import country_co
-from portal.health import possible_failures
+from portal.health import possible_failures, probed_checks
 from portal.models import Appointment, CitizenAccount, SignIn
 from procedures.models import Case, CaseStep, Communication, OfficialFormat
 from registry.models import (
@@ -26,6 +25,7 @@ from registry.models import (
     Responsibility,
 )
 from registry.services.common import normalize_name
+from rut_portal.prepared import Prepared, instance
 
 INBOX_KINDS = (
     Communication.Kind.TO_REGISTRANT,
@@ -142,45 +142,69 @@ class HomeFacts:
     possible_failures: frozenset[str]  # for portal.health.rut_health(possible=...)
 
 
-# Stand-ins for the two values of home_facts' statement that vary: the SQL is compiled once.
+# Stand-ins for the values of the home's statements that vary: their SQL is compiled once.
 _ACCOUNT, _NOW = -2460, datetime(1901, 1, 1, tzinfo=UTC)
+_USER, _REGISTRANT = -2461, -2462
 
 
-@cache
-def _home_facts_sql() -> tuple[str, tuple[Any, ...], list[str]]:
-    """The statement of home_facts, compiled once per process: building its five subqueries
-    through the ORM cost a third of the page's CPU on every request."""
+def _home_facts_query(account_id: int, now: datetime) -> QuerySet[Any]:
+    """The statement of home_facts: building its five subqueries through the ORM cost a third
+    of the page's CPU on every request, so it is compiled once (rut_portal.prepared)."""
     holds = Registrant.responsibilities.through.objects.filter(
         registrant_id=OuterRef("registrant_id")
     ).values("responsibility_id")
     upcoming = (
         Appointment.objects.filter(
-            account_id=OuterRef("pk"), state=Appointment.State.BOOKED, slot__starts_at__gt=_NOW
+            account_id=OuterRef("pk"), state=Appointment.State.BOOKED, slot__starts_at__gt=now
         )
         .order_by("slot__starts_at")
         .values("pk")[:1]
     )
-    probes = possible_failures()
-    query = (
-        CitizenAccount.objects.filter(pk=_ACCOUNT)
-        .values_list(ArraySubquery(holds), Subquery(upcoming), *probes.values())
-        .query
+    return CitizenAccount.objects.filter(pk=account_id).values_list(
+        ArraySubquery(holds), Subquery(upcoming), *possible_failures().values()
     )
-    sql, params = query.sql_with_params()
-    return sql, tuple(params), list(probes)
+
+
+_HOME_FACTS = Prepared(_home_facts_query, _ACCOUNT, _NOW)
 
 
 def home_facts(account: CitizenAccount, *, now: datetime) -> HomeFacts:
     """The RUT's responsibility codes, the key of the next booked appointment and which health
     checks may fail, in one SELECT; the appointment itself is read only when there is one."""
-    sql, template, probes = _home_facts_sql()
-    values: dict[Any, Any] = {_ACCOUNT: account.pk, _NOW: now}
-    params: list[Any] = [values.get(p, p) if isinstance(p, int | datetime) else p for p in template]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        held, appointment_id, *found = cursor.fetchone()
+    ((held, appointment_id, *found),) = _HOME_FACTS.rows(account.pk, now)
     appointment = (
         appointments_of(account).filter(pk=appointment_id).first() if appointment_id else None
     )
-    possible = frozenset(name for name, hit in zip(probes, found, strict=True) if hit)
+    possible = frozenset(name for name, hit in zip(probed_checks(), found, strict=True) if hit)
     return HomeFacts(frozenset(held), appointment, possible)
+
+
+# What portal/_case_table.html shows of a case; the home lists this many.
+_CASE_COLUMNS = ("id", "number", "case_type", "received_at", "state", "decision")
+RECENT_CASES = 5
+
+
+def _recent_cases_query(user_id: int, registrant_id: int | None) -> QuerySet[Any]:
+    scope = Q(requester_user_id=user_id)
+    if registrant_id is not None:
+        scope |= Q(registrant_id=registrant_id)
+    return (
+        Case.objects.filter(scope)
+        .order_by("-received_at", "-id")
+        .values_list(*_CASE_COLUMNS)[:RECENT_CASES]
+    )
+
+
+_RECENT_CASES = Prepared(_recent_cases_query, _USER, _REGISTRANT)
+_RECENT_CASES_NO_RUT = Prepared(lambda user_id: _recent_cases_query(user_id, None), _USER)
+
+
+def recent_cases(account: CitizenAccount) -> list[Case]:
+    """The first RECENT_CASES of cases_of(account), with only the columns the case table shows
+    (the others are deferred)."""
+    rows = (
+        _RECENT_CASES.rows(account.user_id, account.registrant_id)
+        if account.registrant_id
+        else _RECENT_CASES_NO_RUT.rows(account.user_id)
+    )
+    return [instance(Case, _CASE_COLUMNS, row) for row in rows]

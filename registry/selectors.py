@@ -12,7 +12,7 @@ from registry import reference_cache
 from registry.models import Department, DocumentType, Municipality, Registrant, Seccional
 from registry.nit import MAX_BASE_DIGITS, InvalidNit, parse_nit
 from registry.services.common import normalize_name
-from rut_portal.prepared import PreparedQuery
+from rut_portal.prepared import KEY, Prepared
 
 # Shorter text has no trigram for the index to use and matches a large part of the registry.
 MIN_SEARCH_LENGTH = 3
@@ -99,8 +99,8 @@ _PUBLIC_COLUMNS = [
     if field.primary_key or field.attname in PUBLIC_FIELDS
 ]
 # The busiest read of the portal (the lookup page and the API): compiled once per process.
-_public_lookup = PreparedQuery(
-    lambda nit: Registrant.objects.filter(nit=nit).values_list(*_PUBLIC_COLUMNS)[:1]
+_public_lookup = Prepared(
+    lambda nit: Registrant.objects.filter(nit=nit).values_list(*_PUBLIC_COLUMNS)[:1], KEY
 )
 
 

@@ -105,7 +105,8 @@ MIDDLEWARE = [
 # password is tried; citizens sign in through portal.services.accounts and its own counters.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose user comes with its citizen account in the same statement.
+    "portal.backends.AccountBackend",
 ]
 
 ROOT_URLCONF = "rut_portal.urls"
@@ -120,6 +121,8 @@ TEMPLATES = [
             # Replaces Django's `date` filter: day and month names in lower case, as Spanish
             # writes them (Django's es_CO catalogue capitalises them).
             "builtins": ["rut_portal.dates"],
+            # {% frozen %}: fragments the same for everyone, rendered once per process.
+            "libraries": {"fragments": "rut_portal.fragments"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -202,6 +205,8 @@ CONTENT_SECURITY_POLICY = {
 # No session outlives a working day, whoever holds it (Django's default is two weeks); officials
 # and citizens have their own, shorter idle limits on top.
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Django's database sessions, their row read by a statement compiled once per process.
+SESSION_ENGINE = "rut_portal.sessions"
 
 # Number of reverse proxies in front of the web service that append to X-Forwarded-For (the
 # TLS proxy of the production topology: 1). Every per-address limit reads the client's address

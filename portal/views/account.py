@@ -42,7 +42,7 @@ DECOY = "portal_code_decoy"
 NEW_EMAIL = "portal_new_email"
 NEW_MOBILE = "portal_new_mobile"
 VERIFIED_SECONDS = int(CODE_LIFETIME.total_seconds())
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "portal.backends.AccountBackend"
 
 
 def _remember_document(request: HttpRequest, flow: str, document_type: str, number: str) -> None:

@@ -54,11 +54,13 @@ def dashboard(request: HttpRequest, account: object) -> HttpResponse:
         {
             "account": account,
             "registrant": registrant,
+            # Its choice's label: get_state_display() hashes every state's lazy label first.
+            "state_label": Registrant.State(registrant.state).label if registrant else "",
             "unlinked": unlinked,
             # Only a person with no RUT found is offered to resume an inscription.
             "draft": None if registrant or unlinked else inscription.draft_of(account),
             "steps": dict(inscription.STEPS),
-            "cases": selectors.cases_of(account)[:5],
+            "cases": selectors.recent_cases(account),
             "next_appointment": facts.next_appointment,
             "withdrawals": withdrawals,
             "health": rut_health(

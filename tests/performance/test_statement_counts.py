@@ -24,7 +24,7 @@ HOME = reverse("portal:home")
 INBOX = reverse("admin:procedures_case_changelist")
 WRITES = ("UPDATE", "INSERT", "DELETE")
 
-HOME_STATEMENTS = 5
+HOME_STATEMENTS = 4
 INBOX_STATEMENTS = 7
 REGISTRATION_STATEMENTS = 4
 
