@@ -73,8 +73,13 @@ def test_each_response_gets_its_own_csrf_token() -> None:
 
 
 def test_a_fragment_without_a_form_never_reads_the_token() -> None:
-    read = []
-    token = SimpleLazyObject(lambda: read.append(1) or "d" * 64)
+    read: list[int] = []
+
+    def token_value() -> str:
+        read.append(1)
+        return "d" * 64
+
+    token = SimpleLazyObject(token_value)
 
     assert _render("{% frozen %}<p>x</p>{% endfrozen %}", csrf_token=token) == "<p>x</p>"
     assert read == []  # reading it would send the CSRF cookie with a page that has no form
