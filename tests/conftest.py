@@ -10,7 +10,7 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from django.conf import settings
@@ -98,7 +98,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         load_reference_data()
 
 
-def _missing(reason: str) -> None:
+def missing(reason: str) -> NoReturn:
     if IN_CI:
         pytest.fail(f"CI needs this service: {reason}")
     pytest.skip(reason)
@@ -122,13 +122,13 @@ def _real_services(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
         "django.db.backends.postgresql"
     ):
-        _missing("needs PostgreSQL: set DATABASE_URL (the test command does when it is reachable)")
+        missing("needs PostgreSQL: set DATABASE_URL (the test command does when it is reachable)")
     if request.node.get_closest_marker("redis") and not (
         settings.REDIS_URL and _reachable(settings.REDIS_URL, 6379)
     ):
-        _missing("needs Redis: set REDIS_URL (the test command does when it is reachable)")
+        missing("needs Redis: set REDIS_URL (the test command does when it is reachable)")
     if request.node.get_closest_marker("browser") and not shutil.which("chromium"):
-        _missing("needs Debian's chromium (apt-get install chromium)")
+        missing("needs Debian's chromium (apt-get install chromium)")
 
 
 @pytest.fixture

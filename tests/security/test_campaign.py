@@ -10,7 +10,7 @@ their pages, tests/security/fuzz.py) and every operation of the API's schema wit
 scope, one hostile value per form and operation in CI (rotating through the list).
 
 Short by default. The long version multiplies every
-count: `CAMPAIGN_SCALE=20 scripts/test tests/security/test_campaign.py -s`.
+count: `PYTEST_WORKERS=0 CAMPAIGN_SCALE=20 scripts/test tests/security/test_campaign.py -s`.
 """
 
 from __future__ import annotations

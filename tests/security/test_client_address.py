@@ -4,6 +4,7 @@ TRUSTED_PROXIES; the public lookups, page and API, share one budget in the share
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 import redis
@@ -129,7 +130,7 @@ def test_the_lookup_page_is_limited_and_shares_the_api_budget(client, settings):
 def test_the_throttle_reuses_one_redis_client_across_threads(monkeypatch):
     location = django_settings.REDIS_URL.rsplit("/", 1)[0] + "/15"
     server = redis.Redis.from_url(location)
-    server.flushdb()
+    prefix = f"rut-{uuid.uuid4().hex}"  # db 15 is shared: only this test's keys are its own
     pools: list[object] = []
     original = redis.ConnectionPool.from_url.__func__  # type: ignore[attr-defined]
 
@@ -143,7 +144,7 @@ def test_the_throttle_reuses_one_redis_client_across_threads(monkeypatch):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": location,
-            "KEY_PREFIX": "rut",
+            "KEY_PREFIX": prefix,
         }
     }
     allowed: list[bool] = []
@@ -158,7 +159,8 @@ def test_the_throttle_reuses_one_redis_client_across_threads(monkeypatch):
         for thread in threads:
             thread.start()
             thread.join()
-    server.flushdb()
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
 
     assert allowed == [True] * 4
     assert len(pools) == 1
