@@ -213,3 +213,18 @@ class MassChangeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id} → {self.registrant_id}"
+
+    @classmethod
+    def queue(
+        cls, batch: MassChange, chunk: int, registrant: Registrant, *, at: datetime
+    ) -> MassChangeNotice:
+        """The communication of the inscrito's newest Formulario 001 version (the one-by-one
+        path; the set-based one inserts them with INSERT … SELECT)."""
+        return cls.objects.create(
+            batch=batch,
+            chunk=chunk,
+            registrant=registrant,
+            form_version=registrant.form_versions.latest("version"),
+            recipient_email=registrant.email,
+            created_at=at,
+        )

@@ -193,14 +193,7 @@ def apply_one_by_one(batch: MassChange, chunk: int, low: int, high: int, *, at: 
             legal_basis=batch.legal_basis,
             act_reference=batch.act_reference,
         )
-        MassChangeNotice.objects.create(
-            batch=batch,
-            chunk=chunk,
-            registrant=registrant,
-            form_version=registrant.form_versions.latest("version"),
-            recipient_email=registrant.email,
-            created_at=at,
-        )
+        MassChangeNotice.queue(batch, chunk, registrant, at=at)
         changed += 1
     return changed
 
