@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from documents.formatting import country_co
 from portal.health import possible_failures, probed_checks
-from portal.models import Appointment, CitizenAccount, SignIn
+from portal.models import Appointment, AppointmentReason, CitizenAccount, SignIn
 from procedures.models import Case, CaseStep, Communication, OfficialFormat
 from registry.models import (
     Department,
@@ -134,11 +134,23 @@ def appointments_of(account: CitizenAccount) -> QuerySet[Appointment]:
 
 
 @dataclass(frozen=True)
+class NextAppointment:
+    """What the Mi RUT home shows of the next booked videoatención."""
+
+    starts_at: datetime
+    reason: str
+
+    @property
+    def reason_label(self) -> str:
+        return str(AppointmentReason(self.reason).label)
+
+
+@dataclass(frozen=True)
 class HomeFacts:
     """What the Mi RUT home reads besides its lists, in one statement."""
 
     held: frozenset[str]  # the codes of the responsibilities the account's RUT holds
-    next_appointment: Appointment | None
+    next_appointment: NextAppointment | None
     possible_failures: frozenset[str]  # for portal.health.rut_health(possible=...)
 
 
@@ -153,15 +165,14 @@ def _home_facts_query(account_id: int, now: datetime) -> QuerySet[Any]:
     holds = Registrant.responsibilities.through.objects.filter(
         registrant_id=OuterRef("registrant_id")
     ).values("responsibility_id")
-    upcoming = (
-        Appointment.objects.filter(
-            account_id=OuterRef("pk"), state=Appointment.State.BOOKED, slot__starts_at__gt=now
-        )
-        .order_by("slot__starts_at")
-        .values("pk")[:1]
-    )
+    upcoming = Appointment.objects.filter(
+        account_id=OuterRef("pk"), state=Appointment.State.BOOKED, slot__starts_at__gt=now
+    ).order_by("slot__starts_at")
     return CitizenAccount.objects.filter(pk=account_id).values_list(
-        ArraySubquery(holds), Subquery(upcoming), *possible_failures().values()
+        ArraySubquery(holds),
+        Subquery(upcoming.values("slot__starts_at")[:1]),
+        Subquery(upcoming.values("reason")[:1]),
+        *possible_failures().values(),
     )
 
 
@@ -169,12 +180,10 @@ _HOME_FACTS = Prepared(_home_facts_query, _ACCOUNT, _NOW)
 
 
 def home_facts(account: CitizenAccount, *, now: datetime) -> HomeFacts:
-    """The RUT's responsibility codes, the key of the next booked appointment and which health
-    checks may fail, in one SELECT; the appointment itself is read only when there is one."""
-    ((held, appointment_id, *found),) = _HOME_FACTS.rows(account.pk, now)
-    appointment = (
-        appointments_of(account).filter(pk=appointment_id).first() if appointment_id else None
-    )
+    """The RUT's responsibility codes, the next booked appointment's time and reason and which
+    health checks may fail, in one SELECT."""
+    ((held, starts_at, reason, *found),) = _HOME_FACTS.rows(account.pk, now)
+    appointment = NextAppointment(starts_at, reason) if starts_at else None
     possible = frozenset(name for name, hit in zip(probed_checks(), found, strict=True) if hit)
     return HomeFacts(frozenset(held), appointment, possible)
 

@@ -4,7 +4,8 @@ lower it when a change saves statements, never raise it without a reason in the 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -14,6 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.models import AppointmentReason, Slot
+from portal.services import appointments
+from rut_portal.business_days import next_business_day
 from tests.admin.conftest import OWN, cancellation, client_for, registrant_in
 from tests.factories import make_natural
 from tests.portal.conftest import PASSWORD
@@ -25,6 +29,7 @@ INBOX = reverse("admin:procedures_case_changelist")
 WRITES = ("UPDATE", "INSERT", "DELETE")
 
 HOME_STATEMENTS = 4
+BOGOTA = ZoneInfo("America/Bogota")
 INBOX_STATEMENTS = 7
 REGISTRATION_STATEMENTS = 4
 
@@ -47,6 +52,23 @@ def test_the_mi_rut_home_keeps_its_statement_count(
         response = client.get(HOME)
 
     assert response.status_code == 200
+
+
+def test_a_booked_appointment_costs_the_mi_rut_home_no_statement(
+    client, account, django_assert_max_num_queries
+) -> None:
+    """Its time and reason come in home_facts' one SELECT (the demo citizen has one)."""
+    _signed_in_citizen(client, account)
+    day = next_business_day(timezone.localdate())
+    slot = Slot.objects.create(
+        seccional_id="32", starts_at=datetime.combine(day, time(9, 0), tzinfo=BOGOTA), capacity=1
+    )
+    appointments.book(account, slot_id=slot.pk, reason=AppointmentReason.IDENTIFICATION)
+
+    with django_assert_max_num_queries(HOME_STATEMENTS):
+        response = client.get(HOME)
+
+    assert "Próxima cita" in response.content.decode()
 
 
 def test_browsing_the_mi_rut_home_writes_nothing(client, account) -> None:

@@ -230,6 +230,7 @@ def test_the_home_shows_the_next_booked_appointment(client, account):
 
     assert "Próxima cita" in page
     assert "10:30" in page and "09:00" not in page
+    assert str(AppointmentReason.IDENTIFICATION.label) in page
 
 
 def test_the_home_shows_no_appointment_once_it_is_cancelled(client, account):
