@@ -9,7 +9,8 @@ from typing import Any
 
 import pycountry
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
 from documents.formatting import country_co
 from portal.health import possible_failures, probed_checks
@@ -168,8 +169,14 @@ def _home_facts_query(account_id: int, now: datetime) -> QuerySet[Any]:
     upcoming = Appointment.objects.filter(
         account_id=OuterRef("pk"), state=Appointment.State.BOOKED, slot__starts_at__gt=now
     ).order_by("slot__starts_at")
+    # SQLite (the embedded default for development) has no arrays: home_facts reads them apart.
+    held = (
+        ArraySubquery(holds)
+        if connection.vendor == "postgresql"
+        else Value(None, output_field=CharField())
+    )
     return CitizenAccount.objects.filter(pk=account_id).values_list(
-        ArraySubquery(holds),
+        held,
         Subquery(upcoming.values("slot__starts_at")[:1]),
         Subquery(upcoming.values("reason")[:1]),
         *possible_failures().values(),
@@ -183,6 +190,10 @@ def home_facts(account: CitizenAccount, *, now: datetime) -> HomeFacts:
     """The RUT's responsibility codes, the next booked appointment's time and reason and which
     health checks may fail, in one SELECT."""
     ((held, starts_at, reason, *found),) = _HOME_FACTS.rows(account.pk, now)
+    if held is None:  # not PostgreSQL
+        held = Registrant.responsibilities.through.objects.filter(
+            registrant_id=account.registrant_id
+        ).values_list("responsibility_id", flat=True)
     appointment = NextAppointment(starts_at, reason) if starts_at else None
     possible = frozenset(name for name, hit in zip(probed_checks(), found, strict=True) if hit)
     return HomeFacts(frozenset(held), appointment, possible)

@@ -15,14 +15,18 @@ in 1901, a string no session key can be), and each must reach the SQL unchanged 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 
 Row = tuple[Any, ...]
+Adapt = Callable[[Any], Any]
+Slot = tuple[int, int, Adapt]  # position in the parameters, index of the stand-in, its adapter
 M = TypeVar("M", bound=Model)
 
 # The stand-in for a string key (a NIT, a verification code, a session key): no real one holds
@@ -40,17 +44,21 @@ class Prepared:
         self._stand_ins = stand_ins
 
     @cached_property
-    def _compiled(self) -> tuple[str, list[Any], list[tuple[int, int]], str, list[Any]]:
+    def _compiled(self) -> tuple[str, list[Any], list[Slot], str, list[Any]]:
         queryset = self._build(*self._stand_ins)
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        slots = [
-            (position, index)
-            for position, param in enumerate(params)
-            for index, stand_in in enumerate(self._stand_ins)
-            if type(param) is type(stand_in) and param == stand_in
-        ]
-        missing = set(range(len(self._stand_ins))) - {index for _p, index in slots}
+        # A backend may adapt a value before it reaches the SQL (SQLite writes a datetime as
+        # text): the stand-in is found as adapted, and each run adapts its value the same way.
+        forms = [_forms(stand_in, compiler.connection) for stand_in in self._stand_ins]
+        found: dict[int, tuple[int, Adapt]] = {}
+        for position, param in enumerate(params):
+            for index, candidates in enumerate(forms):
+                for form, adapt in candidates:
+                    if type(param) is type(form) and param == form:
+                        found.setdefault(position, (index, adapt))
+        slots = [(position, index, adapt) for position, (index, adapt) in found.items()]
+        missing = set(range(len(self._stand_ins))) - {index for _p, index, _a in slots}
         if missing:
             raise ImproperlyConfigured(
                 f"{self._build.__qualname__}: stand-ins {sorted(missing)} are not in its SQL"
@@ -65,8 +73,8 @@ class Prepared:
     def rows(self, *values: object) -> list[Row]:
         sql, template, slots, alias, converters = self._compiled
         params = list(template)
-        for position, index in slots:
-            params[position] = values[index]
+        for position, index, adapt in slots:
+            params[position] = adapt(values[index])
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -86,6 +94,22 @@ class Prepared:
         """The first row of `rows`, or None (for a read by a unique key)."""
         found = self.rows(*values)
         return found[0] if found else None
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def _forms(stand_in: object, connection: BaseDatabaseWrapper) -> list[tuple[Any, Adapt]]:
+    """The stand-in as the compiled parameters may hold it, each with how to adapt a value."""
+    forms: list[tuple[Any, Adapt]] = [(stand_in, _unchanged)]
+    if isinstance(stand_in, datetime):
+        adapt: Adapt = connection.ops.adapt_datetimefield_value
+        forms.append((adapt(stand_in), adapt))
+    elif isinstance(stand_in, date):
+        adapt = connection.ops.adapt_datefield_value
+        forms.append((adapt(stand_in), adapt))
+    return forms
 
 
 def attnames(model: type[Model]) -> list[str]:
