@@ -15,6 +15,7 @@ transaction and last milliseconds.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
@@ -159,8 +160,20 @@ def _with_event_fields(queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
     )
 
 
+class _SnapshotText(KeyTextTransform):
+    """A key of a snapshot's JSON, as text. SQLite's JSON path reads a key of digits (a casilla,
+    "5") as an array index; here every key is an object key, as in PostgreSQL's path."""
+
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, params, keys = self.preprocess_lhs(compiler, connection)
+        path = "$" + "".join(f".{json.dumps(key)}" for key in keys)
+        return f"CAST(JSON_EXTRACT({lhs}, %s) AS TEXT)", (*params, path)
+
+
 def _identification(casilla: str) -> KeyTextTransform:
-    return KeyTextTransform(casilla, KeyTransform("identification", "form_version__snapshot"))
+    return _SnapshotText(casilla, KeyTransform("identification", "form_version__snapshot"))
 
 
 def event_payload(entry: AuditEntry) -> dict[str, Any]:
