@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -127,14 +127,9 @@ def update_registrant(
             "seccional",
         ],
     )
-    version = issue_form_version(registrant, concept=FormVersion.Concept.UPDATE, by=by)
-    record_audit(
+    _record_update(
         registrant,
-        action="update",
         by=by,
-        from_state=registrant.state,
-        to_state=registrant.state,
-        form_version=version,
         reason=reason,
         case_number=case_number,
         changes=changes,
@@ -203,6 +198,20 @@ def change_responsibility(
     registrant.update()
     registrant.revision += 1
     save_registrant(registrant, ["revision"])
+    _record_update(
+        registrant,
+        by=by,
+        reason=reason,
+        legal_basis=legal_basis,
+        act_reference=act_reference,
+        changes={"responsibilities": [before, after]},
+    )
+    return registrant
+
+
+def _record_update(registrant: Registrant, *, by: User | None, **audit: Any) -> None:
+    """The update's new Formulario 001 version (concept actualización, same state) and its
+    audit entry, in the caller's transaction."""
     version = issue_form_version(registrant, concept=FormVersion.Concept.UPDATE, by=by)
     record_audit(
         registrant,
@@ -211,12 +220,8 @@ def change_responsibility(
         from_state=registrant.state,
         to_state=registrant.state,
         form_version=version,
-        reason=reason,
-        legal_basis=legal_basis,
-        act_reference=act_reference,
-        changes={"responsibilities": [before, after]},
+        **audit,
     )
-    return registrant
 
 
 def check_in_person_changes(
