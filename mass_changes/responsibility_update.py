@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from mass_changes.chunks import require_whole_chunk
 from mass_changes.models import MassChange, MassChangeItem, MassChangeNotice
 from registry import reference_cache
 from registry.models import FormVersion, PersonType, Registrant, Responsibility
@@ -28,7 +29,7 @@ from registry.nit import allocate_form_numbers
 from registry.services.common import acting_user
 from registry.services.record import SIMPLIFIED_REGIME_RESPONSIBILITIES
 from registry.services.updates import change_responsibility, check_removable_without_request
-from rut_portal.errors import Conflict, DomainError
+from rut_portal.errors import DomainError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -301,12 +302,7 @@ def apply_set_based(batch: MassChange, chunk: int, low: int, high: int, *, at: d
             },
         )
         counts = cursor.fetchone()
-    if counts != (len(ids), len(ids), len(ids)):
-        # An inscrito without a Formulario 001 to number from: refuse the chunk (it rolls back).
-        raise Conflict(
-            _("El bloque %(chunk)s del lote %(pk)s no se aplicó: hay inscritos sin Formulario 001.")
-            % {"chunk": chunk, "pk": batch.pk}
-        )
+    require_whole_chunk(counts, len(ids), batch, chunk)
     return len(ids)
 
 

@@ -27,6 +27,7 @@ from django_fsm import can_proceed
 from accounts.scope import can_act_in, is_central, seccional_of
 from deadlines.models import Deadline
 from mass_changes import responsibility_update
+from mass_changes.chunks import require_whole_chunk
 from mass_changes.models import MassChange, MassChangeItem, MassChangeNotice
 from registry.models import FormVersion, Registrant
 from registry.nit import allocate_form_numbers, parse_nit
@@ -501,12 +502,7 @@ def _apply_set_based(batch: MassChange, chunk: int, low: int, high: int, *, at: 
             },
         )
         counts = cursor.fetchone()
-    if counts != (len(ids), len(ids), len(ids)):
-        # An inscrito without a Formulario 001 to number from: refuse the chunk (it rolls back).
-        raise Conflict(
-            _("El bloque %(chunk)s del lote %(pk)s no se aplicó: hay inscritos sin Formulario 001.")
-            % {"chunk": chunk, "pk": batch.pk}
-        )
+    require_whole_chunk(counts, len(ids), batch, chunk)
     _settle_moot_deadlines(ids)
     return len(ids)
 
