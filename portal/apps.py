@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal del ciudadano")
+
+    def ready(self) -> None:
+        from rut_portal.translations import merge_fallbacks
+
+        merge_fallbacks()
