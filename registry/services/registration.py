@@ -414,7 +414,7 @@ def _clash_error(clash: _Clash, data: RegistrantData) -> DomainError:
         check_not_registered(data)
     except DuplicateRegistrant as named:
         return named
-    if clash.nit is not None and _violated_constraint(cause) == NIT_CONSTRAINT:
+    if clash.nit is not None and _refused_the_nit(cause):
         holder = Registrant.objects.filter(nit=clash.nit.number).first()
         if holder is not None:
             return DuplicateRegistrant(
@@ -435,10 +435,14 @@ def _refused_record(exc: IntegrityError) -> bool:
     return table is None or table == Registrant._meta.db_table
 
 
-def _violated_constraint(exc: IntegrityError) -> str:
-    """The name of the constraint PostgreSQL reports (the error text elsewhere)."""
+def _refused_the_nit(exc: IntegrityError) -> bool:
+    """Whether the NIT's unique constraint refused the row: PostgreSQL names the constraint,
+    SQLite (the embedded default) the table and column."""
     diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) or str(exc)
+    name = getattr(diag, "constraint_name", None)
+    if name is not None:
+        return bool(name == NIT_CONSTRAINT)
+    return str(exc) == f"UNIQUE constraint failed: {Registrant._meta.db_table}.nit"
 
 
 @transaction.atomic
