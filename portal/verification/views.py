@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from documents.codes import display_code
@@ -29,6 +28,7 @@ from procedures.selectors import registrant_visible_to
 from registry.models import Registrant
 from registry.services.data_access import log_data_access
 from rut_portal.errors import DomainError
+from rut_portal.security_headers import never_cache
 
 logger = logging.getLogger(__name__)
 
