@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from documents.codes import normalize_code
@@ -51,7 +51,8 @@ class Verification:
 _COLUMNS = [field.attname for field in StoredDocument._meta.concrete_fields]
 # The verification page's read, by the public code: compiled once per process.
 _by_code = Prepared(
-    lambda code: StoredDocument.objects.filter(code=code).values_list(*_COLUMNS)[:1], KEY
+    lambda code: StoredDocument.objects.filter(code=code).order_by().values_list(*_COLUMNS)[:1],
+    KEY,
 )
 
 
@@ -85,30 +86,39 @@ def verify_document(document: StoredDocument) -> Verification:
     return Verification(document, integrity, computed)
 
 
-def _state_today(**source: OuterRef) -> Subquery:
-    from registry.models import Registrant
+def _verifiable_query(code: str) -> QuerySet[StoredDocument]:
+    """The document and its inscrito's state today. Exactly one source column is set
+    (document_one_source): the case is the document's own or its format's or communication's,
+    the inscrito the Formulario 001's or the case's. Each subquery reads one table by its key,
+    which PostgreSQL plans in a fifth of the time of one subquery per source joining its path
+    to the inscrito (issue 18). No ORDER BY: the code is unique."""
+    from procedures.models import Case, Communication, OfficialFormat
+    from registry.models import FormVersion, Registrant
 
-    return Subquery(Registrant.objects.filter(**source).values("state")[:1])
+    def key(model: type[Model], field: str, outer: str) -> Subquery:
+        return Subquery(model._default_manager.filter(pk=OuterRef(outer)).order_by().values(field))
 
-
-# The verification page's read: the document and its inscrito's state today in one statement,
-# compiled once per process. Exactly one source column is set (document_one_source), so one
-# subquery finds the inscrito and the others look up a NULL.
-_verifiable_by_code = Prepared(
-    lambda code: (
+    return (
         StoredDocument.objects.filter(code=code)
         .annotate(
-            state_today=Coalesce(
-                _state_today(form_versions=OuterRef("form_version_id")),
-                _state_today(cases=OuterRef("case_id")),
-                _state_today(cases__formats=OuterRef("official_format_id")),
-                _state_today(cases__communications=OuterRef("communication_id")),
-            )
+            source_case=Coalesce(
+                F("case_id"),
+                key(OfficialFormat, "case_id", "official_format_id"),
+                key(Communication, "case_id", "communication_id"),
+            ),
+            source_registrant=Coalesce(
+                key(FormVersion, "registrant_id", "form_version_id"),
+                key(Case, "registrant_id", "source_case"),
+            ),
+            state_today=key(Registrant, "state", "source_registrant"),
         )
+        .order_by()
         .values_list(*_COLUMNS, "state_today")[:1]
-    ),
-    KEY,
-)
+    )
+
+
+# The verification page's read, compiled once per process.
+_verifiable_by_code = Prepared(_verifiable_query, KEY)
 
 
 def verifiable_document(code: str) -> tuple[StoredDocument, str] | None:

@@ -9,12 +9,19 @@ header's aria-current), the same for every request to that view. So a PageShell 
 template once per language with a marker where the request's part goes, keeps the text before
 and after it, and each request renders only its part.
 
+A part can be made cheap the same way (PagePart): the verification page's is labels, headings
+and notices around a dozen of the document's values, and translating and rendering them cost
+more than the rest of the request. A PagePart renders its template once per language and shape
+with a marker where each value goes, and each request puts its values, escaped, in their places.
+
 A new release is a new process; a setting changed (tests) or a template edited under runserver
-forgets the frames.
+forgets the frames and parts.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -22,7 +29,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 # Never in a template's text nor in escaped data (a NUL): where the request's part goes.
@@ -30,11 +38,18 @@ _MARKER = "\x00page-part\x00"
 
 _frames: dict[tuple[str, str], tuple[str, str]] = {}
 
+# Where a value of a PagePart goes: a NUL (never in a template's text nor in escaped data), the
+# value's name and a NUL. Escaping leaves it as it is.
+_SLOT = re.compile("\x00slot:(\\w+)\x00")
+
+_parts: dict[tuple[Any, ...], list[str]] = {}
+
 
 @receiver(setting_changed)
 @receiver(file_changed)
 def _forget_frames(**kwargs: Any) -> None:
     _frames.clear()
+    _parts.clear()
 
 
 class PageShell:
@@ -57,3 +72,36 @@ class PageShell:
         """The page with `part` (HTML, already escaped by its own template) in its place."""
         before, after = self._frame(request)
         return HttpResponse(before + part + after, status=status)
+
+
+class PagePart:
+    """`template_name` rendered once per language and shape, each request's values in their places.
+
+    `render(shape, values)`: the shape's items are plain values (strings, booleans, None) that
+    decide what the part shows, given to the template as they are. The values are the request's
+    text: the template may only print them (`{{ name }}`, or as a {% blocktranslate %} variable),
+    and test whether they are empty, never filter them (a filter would act on the marker). An
+    empty value is rendered as "" (so `{% if %}` and `|default` see it) and which values are
+    empty is part of the shape; any other is a marker in the text kept, replaced by the value,
+    escaped as the template would have escaped it. So the text kept holds nobody's data, and
+    there are at most two shapes per value that may be empty and per shape item.
+    """
+
+    def __init__(self, template_name: str) -> None:
+        self.template_name = template_name
+
+    def render(self, shape: Mapping[str, object], values: Mapping[str, str]) -> SafeString:
+        empty = tuple(name for name, value in values.items() if not value)
+        key = (self.template_name, get_language(), *shape.items(), empty)
+        pieces = _parts.get(key)
+        if pieces is None:
+            context = {
+                **shape,
+                **{name: value and f"\x00slot:{name}\x00" for name, value in values.items()},
+            }
+            # [text, name, text, name, ..., text]
+            pieces = _parts[key] = _SLOT.split(render_to_string(self.template_name, context))
+        html = [pieces[0]]
+        for at in range(1, len(pieces), 2):
+            html += (conditional_escape(values[pieces[at]]), pieces[at + 1])
+        return mark_safe("".join(html))

@@ -50,6 +50,7 @@ _KEY_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)*")
 _fragments: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
 _lock = threading.Lock()
 _numbers = itertools.count()
+_PAGE_KEY = "rut_portal.fragments:page"  # in the render context, which no template reads
 
 
 @register.tag
@@ -78,7 +79,7 @@ class FrozenNode(template.Node):
         for (name, _expression), value in zip(self.keys, values, strict=True):
             if not isinstance(value, _KEY_TYPES):
                 raise TypeError(f"{{% frozen %}} keys on plain values; {name} is {type(value)}")
-        key = (self.number, get_language(), get_script_prefix(), context.autoescape, *values)
+        key = (self.number, *_page_key(context), context.autoescape, *values)
         with _lock:
             fragment = _fragments.get(key)
             if fragment is not None:
@@ -108,6 +109,17 @@ class FrozenNode(template.Node):
         assert context.template is not None  # Template.render binds it: includes need it
         with isolated.bind_template(context.template):
             return SafeString(self.nodelist.render(isolated))
+
+
+def _page_key(context: Context) -> tuple[str, str]:
+    """The language and script prefix the page is rendered with: read once per page (the Mi
+    RUT home has fourteen fragments, and each is a context-local lookup), kept in the render
+    context's first level, which every template the page includes shares."""
+    page: dict[Any, Any] = context.render_context.dicts[0]
+    key: tuple[str, str] | None = page.get(_PAGE_KEY)
+    if key is None:
+        key = page[_PAGE_KEY] = (get_language(), get_script_prefix())
+    return key
 
 
 def _forget(**kwargs: Any) -> None:

@@ -119,3 +119,28 @@ def test_a_changed_setting_drops_them() -> None:
 
     with override_settings(STATIC_URL="/otro/"):
         assert fragments._fragments == {}
+
+
+def test_the_language_is_looked_up_once_per_page(monkeypatch) -> None:
+    looked_up = []
+    original = fragments.get_language
+
+    def counting() -> str:
+        looked_up.append(1)
+        return original()
+
+    monkeypatch.setattr(fragments, "get_language", counting)
+    source = "".join(f"{{% frozen %}}<{tag}>{{% endfrozen %}}" for tag in "abc")
+
+    assert _render(source) == "<a><b><c>"
+    assert _render(source) == "<a><b><c>"
+    assert len(looked_up) == 2
+
+
+def test_an_autoescape_block_keeps_its_own_fragment() -> None:
+    source = (
+        "{% frozen who %}{{ who }}{% endfrozen %}"
+        "{% autoescape off %}{% frozen who %}{{ who }}{% endfrozen %}{% endautoescape %}"
+    )
+
+    assert _render(source, who="<i>") == "&lt;i&gt;<i>"

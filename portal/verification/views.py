@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from documents.codes import display_code
+from documents.models import StoredDocument
 from documents.selectors import (
+    Verification,
     can_download,
     document_by_code,
     verifiable_document,
     verify_document,
 )
-from portal.shells import PageShell
+from portal.shells import PagePart, PageShell
 from portal.verification.forms import AsOfDateForm, VerificationCodeForm
 from procedures.selectors import registrant_visible_to
 from registry.models import Registrant
 from registry.services.data_access import log_data_access
 from rut_portal.errors import DomainError
+from rut_portal.security_headers import never_cache
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +43,41 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 
 VERIFICATION_PAGE = PageShell("documents/verify.html")
+VERIFICATION_PART = PagePart("documents/_verification.html")
 
 
 def _verification_page(
-    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+    request: HttpRequest,
+    document: StoredDocument,
+    *,
+    state_today: str = "",
+    verification: Verification | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The verification page: its frame as rendered once, the document's part rendered now."""
-    part = render_to_string("documents/_verification.html", context)
+    """The verification page: its frame and its part's text as rendered once per language, the
+    document's facts put in their places."""
+    download_url = (
+        reverse("documents:download", args=[document.code])
+        if verification is None and can_download(request.user, document)
+        else ""
+    )
+    part = VERIFICATION_PART.render(
+        {"integrity": verification.integrity if verification else ""},
+        {
+            # The kind's label, without get_kind_display's hashing of every choice.
+            "kind": str(StoredDocument.Kind(document.kind).label),
+            "number": document.number,
+            "nit": document.nit,
+            "name": document.name,
+            "state_label": document.state_label,
+            "current_state": state_today,
+            "issued_on": f"{document.issued_on:%d/%m/%Y}",
+            "validity": document.validity,
+            "code_display": display_code(document.code),
+            "sha256": document.sha256,
+            "download_url": download_url,
+        },
+    )
     return VERIFICATION_PAGE.response(request, part, status=status)
 
 
@@ -71,13 +100,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     document, state_today = found
     if document.code != code:  # typed by hand: show the canonical address
         return redirect("documents:verify", code=document.code)
-    context = {
-        "document": document,
-        "code_display": display_code(document.code),
-        "can_download": can_download(request.user, document),
-        "current_state": state_today,
-    }
-    return _verification_page(request, context)
+    return _verification_page(request, document, state_today=state_today)
 
 
 @require_GET
@@ -91,13 +114,7 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
     verification = verify_document(document)
     if not verification.is_intact:
         logger.warning("documents: stored file of %s is %s", document.code, verification.integrity)
-        context = {
-            "document": document,
-            "verification": verification,
-            "code_display": display_code(document.code),
-            "can_download": False,
-        }
-        return _verification_page(request, context, status=409)
+        return _verification_page(request, document, verification=verification, status=409)
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

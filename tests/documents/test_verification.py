@@ -7,6 +7,7 @@ import pytest
 import qrcode
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -22,6 +23,7 @@ from documents.services import (
     official_format_pdf,
 )
 from portal import shells
+from portal.verification.views import VERIFICATION_PART
 from registry.services.states import change_state
 from tests.documents.conftest import pdf_text
 from tests.factories import make_natural
@@ -183,20 +185,88 @@ def test_documents_of_a_case_show_the_ruts_state_today_whatever_their_source(
         assert "<dd data-current-state>Cancelado</dd>" in page, source
 
 
-def test_the_verification_pages_frame_is_rendered_once_and_the_document_every_time(
+def test_the_verification_pages_frame_and_labels_are_rendered_once_and_the_facts_every_time(
     client, registrant, document
 ):
     shells._frames.clear()  # as in a new process
+    shells._parts.clear()
     url = reverse("documents:verify", args=[document.code])
 
     first = client.get(url)
     change_state(registrant, transition_name="suspend", by=None, reason="Orden judicial")
     again = client.get(url)
 
-    assert "documents/verify.html" in [t.name for t in first.templates]
-    assert [t.name for t in again.templates] == ["documents/_verification.html"]
+    assert {"documents/verify.html", "documents/_verification.html"} <= {
+        t.name for t in first.templates
+    }
+    assert again.templates == []
     html = again.content.decode()
     assert html.count("<title>Verificación de documento · Portal RUT</title>") == 1
     assert "<dd data-current-state>Suspendido</dd>" in html
+    assert "hoy el RUT está en estado «Suspendido»" in html
     assert "<dd data-current-state>Activo</dd>" in first.content.decode()
     assert document.sha256 in html
+
+
+def test_another_document_shows_its_own_facts_in_the_labels_kept(client, official, document):
+    other = formulario_001_pdf(
+        make_natural(by=official, first_name="PEDRO", first_surname="RUIZ").form_versions.latest(
+            "version"
+        ),
+        copy=True,
+    )
+    client.get(reverse("documents:verify", args=[document.code]))
+
+    response = client.get(reverse("documents:verify", args=[other.code]))
+
+    assert response.templates == []
+    html = response.content.decode()
+    assert other.name in html and other.nit in html and other.sha256 in html
+    assert document.name not in html and document.sha256 not in html
+    assert f"<dd>{other.issued_on:%d/%m/%Y}</dd>" in html
+
+
+def _part_values(document, **changed: str) -> dict[str, str]:
+    values = {
+        "kind": "Formulario 001",
+        "number": document.number,
+        "nit": document.nit,
+        "name": document.name,
+        "state_label": document.state_label,
+        "current_state": "",
+        "issued_on": "03/12/2026",
+        "validity": "",
+        "code_display": document.code_display,
+        "sha256": document.sha256,
+        "download_url": "",
+    }
+    return {**values, **changed}
+
+
+def test_the_facts_are_escaped_in_the_labels_kept(document):
+    part = VERIFICATION_PART.render(
+        {"integrity": ""}, _part_values(document, name="<b>A & B</b>", current_state="<i>")
+    )
+
+    assert "<dd>&lt;b&gt;A &amp; B&lt;/b&gt;</dd>" in part
+    assert "hoy el RUT está en estado «&lt;i&gt;»" in part
+    assert "<b>" not in part and "\x00" not in part
+
+
+def test_an_empty_fact_is_shown_as_a_dash_and_a_present_one_again_after_it(document):
+    without_nit = VERIFICATION_PART.render({"integrity": ""}, _part_values(document, nit=""))
+    with_nit = VERIFICATION_PART.render({"integrity": ""}, _part_values(document))
+
+    assert '<dd class="nit">—</dd>' in without_nit
+    assert f'<dd class="nit">{document.nit}</dd>' in with_nit
+
+
+def test_each_language_gets_its_own_part(document):
+    shells._parts.clear()
+
+    with translation.override("es-co"):
+        VERIFICATION_PART.render({"integrity": ""}, _part_values(document))
+    with translation.override("en"):
+        VERIFICATION_PART.render({"integrity": ""}, _part_values(document))
+
+    assert {key[1] for key in shells._parts} == {"es-co", "en"}
