@@ -10,9 +10,10 @@ template once per language with a marker where the request's part goes, keeps th
 and after it, and each request renders only its part.
 
 A part can be made cheap the same way (PagePart): the verification page's is labels, headings
-and notices around a dozen of the document's values, and translating and rendering them cost
-more than the rest of the request. A PagePart renders its template once per language and shape
-with a marker where each value goes, and each request puts its values, escaped, in their places.
+and notices around a dozen of the document's values, the lookup's a form and an inscrito's few
+public facts, and translating and rendering them cost more than the rest of the request. A
+PagePart renders its template once per language and shape with a stand-in where each value
+goes, and each request puts its values, escaped, in their places.
 
 A new release is a new process; a setting changed (tests) or a template edited under runserver
 forgets the frames and parts.
@@ -21,7 +22,8 @@ forgets the frames and parts.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import secrets
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -38,9 +40,11 @@ _MARKER = "\x00page-part\x00"
 
 _frames: dict[tuple[str, str], tuple[str, str]] = {}
 
-# Where a value of a PagePart goes: a NUL (never in a template's text nor in escaped data), the
-# value's name and a NUL. Escaping leaves it as it is.
-_SLOT = re.compile("\x00slot:(\\w+)\x00")
+# Where a value of a PagePart goes: a token drawn per process (no template's text nor anyone's
+# data can imitate it), the value's name and a dot. Escaping leaves it as it is, and a form
+# field takes it as text, so a bound form can show it as what was typed.
+_TOKEN = f"part{secrets.token_hex(8)}"
+_SLOT = re.compile(re.escape(_TOKEN) + r"\.(\w+)\.")
 
 _parts: dict[tuple[Any, ...], list[str]] = {}
 
@@ -79,29 +83,35 @@ class PagePart:
 
     `render(shape, values)`: the shape's items are plain values (strings, booleans, None) that
     decide what the part shows, given to the template as they are. The values are the request's
-    text: the template may only print them (`{{ name }}`, or as a {% blocktranslate %} variable),
-    and test whether they are empty, never filter them (a filter would act on the marker). An
-    empty value is rendered as "" (so `{% if %}` and `|default` see it) and which values are
-    empty is part of the shape; any other is a marker in the text kept, replaced by the value,
-    escaped as the template would have escaped it. So the text kept holds nobody's data, and
-    there are at most two shapes per value that may be empty and per shape item.
+    text: the template may only print them (`{{ name }}`, a form field bound to one, or a
+    {% blocktranslate %} variable) and test whether they are empty, never filter them (a filter
+    would act on the stand-in). An empty value is rendered as "" (so `{% if %}` and `|default`
+    see it) and which values are empty is part of the shape; any other is a stand-in in the text
+    kept, replaced by the value, escaped as the template would have escaped it. So the text kept
+    holds nobody's data, and there are at most two shapes per value that may be empty and per
+    shape item.
+
+    `context` builds the template's context from the shape and the stand-ins (a form bound to
+    them, a record made of them); by default it is they themselves.
     """
 
-    def __init__(self, template_name: str) -> None:
+    def __init__(
+        self,
+        template_name: str,
+        context: Callable[[dict[str, object]], dict[str, Any]] = dict,
+    ) -> None:
         self.template_name = template_name
+        self.context = context
 
     def render(self, shape: Mapping[str, object], values: Mapping[str, str]) -> SafeString:
         empty = tuple(name for name, value in values.items() if not value)
-        key = (self.template_name, get_language(), *shape.items(), empty)
+        key = (self, get_language(), *shape.items(), empty)
         pieces = _parts.get(key)
         if pieces is None:
-            context = {
-                **shape,
-                **{name: value and f"\x00slot:{name}\x00" for name, value in values.items()},
-            }
-            # [text, name, text, name, ..., text]
-            pieces = _parts[key] = _SLOT.split(render_to_string(self.template_name, context))
-        html = [pieces[0]]
+            stand_ins = {name: value and f"{_TOKEN}.{name}." for name, value in values.items()}
+            html = render_to_string(self.template_name, self.context({**shape, **stand_ins}))
+            pieces = _parts[key] = _SLOT.split(html)  # [text, name, text, name, ..., text]
+        filled = [pieces[0]]
         for at in range(1, len(pieces), 2):
-            html += (conditional_escape(values[pieces[at]]), pieces[at + 1])
-        return mark_safe("".join(html))
+            filled += (conditional_escape(values[pieces[at]]), pieces[at + 1])
+        return mark_safe("".join(filled))
