@@ -68,6 +68,29 @@ def test_the_lookup_budget_counts_through_one_redis_client_per_process(
     assert 0 < server.ttl(key) <= 61
 
 
+@pytest.mark.redis
+def test_each_lookup_is_counted_by_one_redis_command(redis_cache, client, monkeypatch) -> None:
+    registrant = make_natural()
+    server = redis.Redis.from_url(redis_cache["default"]["LOCATION"])
+    server.script_flush()  # as after a restart: the first count sends the script itself
+    sent = []
+    original = redis.Redis.execute_command
+
+    def recording(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", recording)
+
+    statuses = [client.get(f"/consulta-rut/?nit={registrant.nit}").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert sent == ["EVALSHA", "EVAL", "EVALSHA", "EVALSHA"]  # not MULTI, SET, INCR, EXEC
+    (key,) = server.keys("page-costs:*throttle_rut_lookup_*")
+    assert server.get(key) == b"3"
+    assert 0 < server.ttl(key) <= 61
+
+
 def test_the_public_lookup_reads_no_reserved_column() -> None:
     registrant = make_natural(email="reservado@example.co", phone_1="3001234567")
     assert registrant.nit is not None
