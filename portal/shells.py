@@ -15,6 +15,10 @@ forgets the frames.
 
 from __future__ import annotations
 
+import itertools
+import re
+import secrets
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -22,6 +26,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -30,11 +35,18 @@ _MARKER = "\x00page-part\x00"
 
 _frames: dict[tuple[str, str], tuple[str, str]] = {}
 
+# Where a Stencil's value goes: random per process, so no value or template text can imitate it.
+_STAND_IN_TOKEN = f"s{secrets.token_hex(6)}"
+_STAND_IN = re.compile(re.escape(_STAND_IN_TOKEN) + r"\.(\w+)\.")
+_stencils: dict[tuple[Any, ...], str] = {}
+_stencil_numbers = itertools.count()
+
 
 @receiver(setting_changed)
 @receiver(file_changed)
 def _forget_frames(**kwargs: Any) -> None:
     _frames.clear()
+    _stencils.clear()
 
 
 class PageShell:
@@ -57,3 +69,35 @@ class PageShell:
         """The page with `part` (HTML, already escaped by its own template) in its place."""
         before, after = self._frame(request)
         return HttpResponse(before + part + after, status=status)
+
+
+class Stencil:
+    """A part rendered once per language and shape with stand-ins where its values go; each
+    request fills in its values, escaped as the template escapes them.
+
+    `context` builds the template's context from stand-ins alone (never from the request), so
+    nothing of one request is kept for another. A stand-in is given for every value that is not
+    empty and "" for an empty one, so the template's tests of a value ({% if %}, |default) still
+    decide: the shape is the set of empty values. The template must show each value as it is,
+    {{ value }}, with no filter but |default: tests/performance/test_page_costs.py compares both
+    renderings.
+    """
+
+    def __init__(
+        self, template_name: str, context: Callable[[Mapping[str, str]], dict[str, Any]]
+    ) -> None:
+        self.template_name = template_name
+        self.context = context
+        self.number = next(_stencil_numbers)
+
+    def render(self, values: Mapping[str, str]) -> str:
+        empty = frozenset(name for name, value in values.items() if not value)
+        key = (self.number, get_language(), empty)
+        stencil = _stencils.get(key)
+        if stencil is None:
+            stand_ins = {
+                name: "" if name in empty else f"{_STAND_IN_TOKEN}.{name}." for name in values
+            }
+            stencil = _stencils[key] = render_to_string(self.template_name, self.context(stand_ins))
+        # One pass: a value is never read again for stand-ins.
+        return _STAND_IN.sub(lambda match: escape(values[match[1]]), stencil)
