@@ -42,8 +42,9 @@ _frames: dict[tuple[str, str], tuple[str, str]] = {}
 
 # Where a value of a PagePart goes: a token drawn per process (no template's text nor anyone's
 # data can imitate it), the value's name and a dot. Escaping leaves it as it is, and a form
-# field takes it as text, so a bound form can show it as what was typed.
-_TOKEN = f"part{secrets.token_hex(8)}"
+# field takes it as text, so a bound form can show it as what was typed (short: the lookup's
+# NIT field takes 25 characters, and "<token>.typed." must fit).
+_TOKEN = f"s{secrets.token_hex(6)}"
 _SLOT = re.compile(re.escape(_TOKEN) + r"\.(\w+)\.")
 
 _parts: dict[tuple[Any, ...], list[str]] = {}

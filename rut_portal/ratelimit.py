@@ -10,7 +10,9 @@ each thread (and each async context) its own object, and with it a new Redis con
 so a throttle reading `django.core.cache.cache` would open a new pool per request on a
 threaded or ASGI server. On Redis the count also skips the cache object's own client, which
 builds a new `redis.Redis` (and its table of response callbacks) for every command: one client
-per process sends SET NX and INCR together, one round trip per request.
+per process sends one EVALSHA of a small script that increments the counter and, when it has
+just created it, sets its expiry. Redis runs a script alone, so it is as atomic as SET NX EX and
+INCR in MULTI/EXEC, at a quarter of the commands to build and parse (issue 18).
 """
 
 from __future__ import annotations
@@ -26,8 +28,18 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from redis.exceptions import NoScriptError
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+# KEYS[1]: the counter; ARGV[1]: its lifetime in seconds, given when the window's first request
+# creates it. Returns the count with this request.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+_COUNT_SCRIPT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode()).hexdigest()
 
 _lock = threading.Lock()
 _shared: BaseCache | None = None
@@ -103,11 +115,7 @@ def hit(rate: Rate, ident: str) -> Hit:
     key = f"throttle_{rate.scope}_{window}_{digest}"
     client = shared_redis()
     if client is not None:
-        # MULTI/EXEC: the counter is created with its expiry and incremented atomically.
-        pipe = client.pipeline()
-        pipe.set(cache.make_key(key), 0, ex=rate.seconds + 1, nx=True)
-        pipe.incr(cache.make_key(key))
-        count = pipe.execute()[1]
+        count = _count_in_redis(client, cache.make_key(key), rate.seconds + 1)
     else:
         cache.add(key, 0, timeout=rate.seconds + 1)
         try:
@@ -116,6 +124,14 @@ def hit(rate: Rate, ident: str) -> Hit:
             cache.add(key, 1, timeout=rate.seconds + 1)
             count = 1
     return Hit(count=count, rate=rate, retry_after=rate.seconds - now % rate.seconds)
+
+
+def _count_in_redis(client: Any, key: str, lifetime: int) -> int:
+    """The counter incremented, with its expiry set when this request created it (atomic)."""
+    try:
+        return int(client.execute_command("EVALSHA", _COUNT_SCRIPT_SHA, 1, key, lifetime))
+    except NoScriptError:  # a restarted or flushed server: EVAL sends it and caches it again
+        return int(client.execute_command("EVAL", _COUNT_SCRIPT, 1, key, lifetime))
 
 
 def public_lookup_rate() -> Rate:
