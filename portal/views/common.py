@@ -42,14 +42,13 @@ def citizen_required(view: CitizenView) -> CitizenView:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         account = citizen_account_of(request.user)
-        login_url = reverse("portal:login")
         if account is None:
-            return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+            return _to_login(request)
         started = int(request.session.get(SIGNED_IN_AT, 0))
         if time.time() - started > ABSOLUTE_SECONDS:
             logout(request)
             messages.info(request, _("Su sesión terminó por seguridad. Ingrese de nuevo."))
-            return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+            return _to_login(request)
         # Touching the session saves it, which renews its idle expiry. At most once a minute, so
         # browsing writes no row per page; the idle limit is exact to that minute.
         now = int(time.time())
@@ -58,6 +57,12 @@ def citizen_required(view: CitizenView) -> CitizenView:
         return view(request, account, *args, **kwargs)
 
     return wrapper
+
+
+def _to_login(request: HttpRequest) -> HttpResponseBase:
+    """To the sign-in page, back here afterwards (reversed only then: not on every page)."""
+    login_url = reverse("portal:login")
+    return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -131,3 +131,16 @@ def test_two_citizens_each_see_their_own_name(client, account, make_account):
 
     assert "Hola, Ana María" in first_page and "Luis" not in first_page
     assert "Hola, Luis" in second_page and "Ana María" not in second_page
+
+
+def test_a_signed_in_citizens_page_reverses_no_sign_in_address(client, account, monkeypatch):
+    from portal.views import common
+
+    _home(client, account, ["05"])
+    reversed_ = []
+    monkeypatch.setattr(common, "reverse", lambda *a, **k: reversed_.append(a) or "/")
+
+    response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 200
+    assert reversed_ == []
