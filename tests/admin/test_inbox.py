@@ -104,7 +104,7 @@ def test_the_inbox_reads_in_a_bounded_number_of_queries(
     for _ in range(12):
         take_case(cancellation(registrant_in(OWN)), by=official)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = client.get(INBOX)
 
     assert len(response.context["cl"].result_list) == 15
