@@ -208,8 +208,9 @@ def test_the_frame_is_rendered_once_and_kept_per_set_of_permissions(
     again = client_for(director).get(INBOX).content.decode()
     for_official = client_for(official).get(INBOX).content.decode()
 
-    # The nav, the user's links, the quick views and the admin's own stylesheet and script.
-    assert first == 5
+    # The nav, the user's links, the quick views, the search box's label and button, and the
+    # admin's own stylesheet and script.
+    assert first == 7
     assert len(rendered) == first + 2  # the official: their nav and quick views
     assert _between(again, '<nav class="rut-nav"', "</nav>") == _between(
         for_director, '<nav class="rut-nav"', "</nav>"
