@@ -82,6 +82,9 @@ class InboxFilter(admin.SimpleListFilter):
         return queryset
 
 
+INBOX_VIEWS = ("sin_asignar", "mios", "vencen_hoy", "vencidos", "por_aprobar")
+
+
 class SeccionalFilter(admin.SimpleListFilter):
     """For the central level only: officials see their own seccional anyway."""
 
@@ -306,10 +309,14 @@ class CaseAdmin(admin.ModelAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        view = request.GET.get(InboxFilter.parameter_name, "")
         extra = {
             "title": _("Bandeja de trámites"),
             "can_approve": self.has_approve_permission(request),
             "my_seccional": seccional_of(request.user),
+            # The quick view chosen, for its chips: one of InboxFilter's, or none.
+            "inbox_view": view if view in INBOX_VIEWS else "",
+            "inbox_unfiltered": not request.GET,
         }
         response = super().changelist_view(request, {**extra, **(extra_context or {})})
         context = getattr(response, "context_data", None)

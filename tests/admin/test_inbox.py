@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from procedures.models import Case
 from procedures.services.assignment import take_case
+from rut_portal import fragments
 from tests.admin.conftest import OWN, cancellation, client_for, registrant_in
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_the_inbox_reads_in_a_bounded_number_of_queries(
     for _ in range(12):
         take_case(cancellation(registrant_in(OWN)), by=official)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = client.get(INBOX)
 
     assert len(response.context["cl"].result_list) == 15
@@ -182,3 +183,70 @@ def test_the_central_level_sees_each_cases_seccional(central) -> None:
     html = client_for(central).get(INBOX).content.decode()
 
     assert '<td class="field-seccional_code">11 Medellín</td>' in html
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end, html.index(start))]
+
+
+def test_the_frame_is_rendered_once_and_kept_per_set_of_permissions(
+    director, official, monkeypatch
+) -> None:
+    cancellation(registrant_in(OWN))
+    fragments._fragments.clear()  # as in a new process
+    rendered = []
+    render_alone = fragments.FrozenNode._render_alone
+
+    def counting(self, context, values):
+        rendered.append(self)
+        return render_alone(self, context, values)
+
+    monkeypatch.setattr(fragments.FrozenNode, "_render_alone", counting)
+
+    for_director = client_for(director).get(INBOX).content.decode()
+    first = len(rendered)
+    again = client_for(director).get(INBOX).content.decode()
+    for_official = client_for(official).get(INBOX).content.decode()
+
+    # The nav, the user's links, the quick views, the search box's label and button, and the
+    # admin's own stylesheet and script.
+    assert first == 7
+    assert len(rendered) == first + 2  # the official: their nav and quick views
+    assert _between(again, '<nav class="rut-nav"', "</nav>") == _between(
+        for_director, '<nav class="rut-nav"', "</nav>"
+    )
+    director_nav = _between(for_director, '<nav class="rut-nav"', "</nav>")
+    official_nav = _between(for_official, '<nav class="rut-nav"', "</nav>")
+    assert "Aprobaciones" in director_nav and "Aprobaciones" not in official_nav
+    assert "Bandeja de trámites" in official_nav
+    assert "?bandeja=por_aprobar" in _between(for_director, '<nav class="rut-chips"', "</nav>")
+    assert "?bandeja=por_aprobar" not in _between(for_official, '<nav class="rut-chips"', "</nav>")
+
+
+def test_the_quick_view_chosen_is_marked(official) -> None:
+    client = client_for(official)
+
+    plain = _between(client.get(INBOX).content.decode(), '<nav class="rut-chips"', "</nav>")
+    mine = _between(
+        client.get(INBOX, {"bandeja": "mios"}).content.decode(), '<nav class="rut-chips"', "</nav>"
+    )
+    other = _between(
+        client.get(INBOX, {"state__exact": "received"}).content.decode(),
+        '<nav class="rut-chips"',
+        "</nav>",
+    )
+
+    assert plain.count("rut-chip-on") == 1 and 'href="?" class="rut-chip rut-chip-on"' in plain
+    assert mine.count("rut-chip-on") == 1
+    assert 'href="?bandeja=mios" class="rut-chip rut-chip-on"' in mine
+    assert "rut-chip-on" not in other
+
+
+def test_each_official_signs_out_with_their_own_csrf_token(director, official) -> None:
+    forms = [
+        _between(client_for(user).get(INBOX).content.decode(), '<form id="logout-form"', "</form>")
+        for user in (director, official)
+    ]
+
+    tokens = [form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0] for form in forms]
+    assert all(tokens) and tokens[0] != tokens[1]

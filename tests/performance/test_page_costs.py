@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django_fsm import ConcurrentTransitionMixin
 
 from api.common import BasicDataSerializer, basic_data
 from api.public import basic_data_json
@@ -20,6 +21,7 @@ from portal import shells
 from portal.public import views as public_views
 from portal.public.forms import RutLookupForm
 from portal.public.views import PublicRecord
+from procedures.models import Case
 from registry.selectors import public_registrant_by_nit
 from registry.services.states import change_state
 from tests.factories import make_legal, make_natural
@@ -241,3 +243,10 @@ def test_each_language_gets_its_own_frame(rf) -> None:
     assert {language for _template, language in shells._frames} == {"es-co", "en"}
     assert b"<p>parte</p>" in spanish.content and b"<p>part</p>" not in spanish.content
     assert b"<p>part</p>" in english.content
+
+
+def test_a_case_finds_its_state_field_once_per_process() -> None:
+    found_by_django_fsm = list(ConcurrentTransitionMixin.state_fields.fget(Case()))  # type: ignore[attr-defined]
+
+    assert list(Case().state_fields) == found_by_django_fsm == [Case._meta.get_field("state")]
+    assert Case().state_fields is Case().state_fields

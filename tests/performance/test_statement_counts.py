@@ -28,9 +28,10 @@ HOME = reverse("portal:home")
 INBOX = reverse("admin:procedures_case_changelist")
 WRITES = ("UPDATE", "INSERT", "DELETE")
 
-HOME_STATEMENTS = 4
+# SQLite (the embedded default) has no arrays: Mi RUT reads the held responsibilities apart.
+HOME_STATEMENTS = 4 if connection.vendor == "postgresql" else 5
 BOGOTA = ZoneInfo("America/Bogota")
-INBOX_STATEMENTS = 7
+INBOX_STATEMENTS = 5
 REGISTRATION_STATEMENTS = 4
 
 
