@@ -139,23 +139,31 @@ def prepare(inscritos: int, *, reuse: bool, seed: int) -> dict[str, Any]:
 # --- gunicorn -------------------------------------------------------------------------------------
 
 
+def bench_settings(static_root: str) -> dict[str, str]:
+    """Production settings (DEBUG off, connections kept 60 s) on this machine's plain HTTP, with
+    the trivial view beside the portal's URLs (also bench/page_profile.py's)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.http_site.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SITE_URL": "https://rut.example.co",
+        "STATIC_ROOT": static_root,
+        # The throttle still counts every lookup in the shared cache; it must never refuse one.
+        "PUBLIC_LOOKUP_RATE": "1000000000/minute",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def server_environment(static_root: str) -> dict[str, str]:
-    """Production settings (DEBUG off, connections kept 60 s) on this machine's plain HTTP."""
+    """gunicorn's environment: bench_settings, and the shared cache the throttle counts in."""
     from django.conf import settings
 
     env = dict(os.environ)
     env.pop("REDIS_URL", None)  # no page measured here queues a task
     env.update(
-        DJANGO_SETTINGS_MODULE="bench.http_site.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SITE_URL="https://rut.example.co",
-        STATIC_ROOT=static_root,
-        # The throttle still counts every lookup in the shared cache; it must never refuse one.
-        PUBLIC_LOOKUP_RATE="1000000000/minute",
-        LOG_LEVEL="WARNING",
+        bench_settings(static_root),
         CACHE_URL=settings.CACHE_URL or os.environ.get("CACHE_URL", ""),
     )
     if not env["CACHE_URL"]:

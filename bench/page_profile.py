@@ -23,7 +23,6 @@ import cProfile
 import io
 import os
 import pstats
-import secrets
 import sys
 import tempfile
 import time
@@ -37,19 +36,11 @@ TRIVIAL = "/bench/trivial/"
 
 
 def configure(static_root: str) -> None:
-    """The environment bench/http_load.py gives gunicorn, for this process."""
+    """The settings bench/http_load.py gives gunicorn, for this process."""
+    from bench.http_load import bench_settings
+
     os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.http_site.settings",
-        DEBUG="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SITE_URL="https://rut.example.co",
-        STATIC_ROOT=static_root,
-        PUBLIC_LOOKUP_RATE="1000000000/minute",
-        LOG_LEVEL="WARNING",
-    )
+    os.environ.update(bench_settings(static_root))
     if not os.environ.get("CACHE_URL"):
         sys.exit("Set CACHE_URL (a Redis database of your own): the throttle counts there.")
 
