@@ -47,6 +47,16 @@ class ReadOnlyMixin:
         return False
 
 
+# The official's quick views of their inbox; the last only for whoever approves.
+INBOX_VIEWS = {
+    "sin_asignar": _("Sin asignar"),
+    "mios": _("Asignados a mí"),
+    "vencen_hoy": _("Vencen hoy"),
+    "vencidos": _("Vencidos"),
+    "por_aprobar": _("Pendientes de mi aprobación"),
+}
+
+
 class InboxFilter(admin.SimpleListFilter):
     """The official's quick views of their inbox."""
 
@@ -54,15 +64,12 @@ class InboxFilter(admin.SimpleListFilter):
     parameter_name = "bandeja"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        items = [
-            ("sin_asignar", _("Sin asignar")),
-            ("mios", _("Asignados a mí")),
-            ("vencen_hoy", _("Vencen hoy")),
-            ("vencidos", _("Vencidos")),
+        approves = request.user.has_perm("procedures.approve_cancellation")
+        return [
+            (view, label)
+            for view, label in INBOX_VIEWS.items()
+            if approves or view != "por_aprobar"
         ]
-        if request.user.has_perm("procedures.approve_cancellation"):
-            items.append(("por_aprobar", _("Pendientes de mi aprobación")))
-        return items
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
         today = timezone.localdate()
@@ -80,9 +87,6 @@ class InboxFilter(admin.SimpleListFilter):
                 prepared_by_id=request.user.pk
             )
         return queryset
-
-
-INBOX_VIEWS = ("sin_asignar", "mios", "vencen_hoy", "vencidos", "por_aprobar")
 
 
 class SeccionalFilter(admin.SimpleListFilter):
