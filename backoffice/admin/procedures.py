@@ -8,10 +8,11 @@ Every change is a button that calls a service.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -24,7 +25,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import is_central, seccional_of
 from backoffice import views
-from backoffice.admin.inbox import InboxCells, inbox_filters, inbox_table, with_row_columns
+from backoffice.admin.inbox import (
+    PAGE_KEYS,
+    InboxCells,
+    inbox_filters,
+    inbox_rows,
+    inbox_table,
+    rows_by_key,
+)
 from backoffice.views import abroad
 from backoffice.views.ex_officio import ex_officio_registration_view
 from procedures.models import Case, Petition, Referral
@@ -105,27 +113,29 @@ class SeccionalFilter(admin.SimpleListFilter):
 
 
 class InboxChangeList(ChangeList):
-    """The inbox's rows carry only the columns it shows (backoffice.admin.inbox): a case and its
-    inscrito have dozens of fields, and building them all for 50 rows cost more than the page's
+    """The inbox's rows are InboxRows (backoffice.admin.inbox), not cases: a case and its
+    inscrito have dozens of fields, and building them for 50 rows cost more than the page's
     statements."""
 
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         if isinstance(self.result_list, QuerySet):  # one page, or "show all": not paginated
-            self.result_list = with_row_columns(
-                self.result_list, seccional=is_central(request.user)
-            )
+            self.result_list = inbox_rows(self.result_list, seccional=is_central(request.user))
 
 
 class InboxPaginator(views.KeysFirstPaginator):
-    """The page's cases are fetched with the inbox's columns (the keys are ordered without)."""
+    """A page's keys in the inbox's order, then their rows by key (backoffice.admin.inbox)."""
 
     def __init__(self, *args: Any, seccional: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.seccional = seccional  # whether the seccional's column is shown
 
-    def rows(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return with_row_columns(queryset, seccional=self.seccional)
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        queryset = cast(QuerySet[Case], self.object_list)
+        keys = list(queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return Page(rows_by_key(keys, seccional=self.seccional), number, self)
 
 
 @admin.register(Case)
@@ -141,14 +151,14 @@ class CaseAdmin(admin.ModelAdmin):
         "next_step",
     ]
     list_filter = [InboxFilter, "state", "case_type", "channel", "cause"]
-    list_select_related = False  # the rows' related columns are annotations (with_row_columns)
+    list_select_related = False  # the rows' related columns are joined in (inbox_rows)
     search_fields = ["number"]
     search_help_text = _(
         "Número del trámite (2026-0000123), NIT (con o sin DV), número de documento o parte "
         "del nombre del inscrito."
     )
     ordering = ["-priority", "received_at"]
-    list_per_page = 50
+    list_per_page = PAGE_KEYS
     show_full_result_count = False
     actions = ["approve_selected"]
 
@@ -197,8 +207,8 @@ class CaseAdmin(admin.ModelAdmin):
         people = Registrant.objects.filter(registrant_search(term))
         return queryset.filter(registrant__in=people.values("pk")), False
 
-    # --- Columns: headers and sorting here; the cells are InboxCells', for a case loaded by
-    # with_row_columns (the inbox's rows carry their inscrito's and official's columns) ---
+    # --- Columns: headers and sorting here; the cells are InboxCells', for an InboxRow (the
+    # inbox's rows carry their inscrito's and official's columns) ---
 
     @admin.display(description=_("número"), ordering="number")
     def number_label(self, case: Case) -> str:

@@ -21,7 +21,8 @@ INBOX = reverse("admin:procedures_case_changelist")
 def _listed(client, **params) -> list[Case]:
     response = client.get(INBOX, params)
     assert response.status_code == 200
-    return list(response.context["cl"].result_list)
+    # The rows carry their case's key: equal to the case (Model.__eq__ compares keys).
+    return [Case(pk=row.pk) for row in response.context["cl"].result_list]
 
 
 def _administrative(registrant, **overrides):
@@ -250,3 +251,21 @@ def test_each_official_signs_out_with_their_own_csrf_token(director, official) -
 
     tokens = [form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0] for form in forms]
     assert all(tokens) and tokens[0] != tokens[1]
+
+
+def test_a_long_inbox_pages_its_rows_in_order_with_their_columns(
+    official, django_assert_max_num_queries
+) -> None:
+    cases = [cancellation(registrant_in(OWN)) for _ in range(52)]  # judicial: oldest first
+    client = client_for(official)
+    client.get(INBOX)  # the session's first page
+
+    # The count, the page's keys, then its rows read by key.
+    with django_assert_max_num_queries(6):
+        second = client.get(INBOX, {"p": 2})
+
+    assert _listed(client) == cases[:50]
+    assert [Case(pk=row.pk) for row in second.context["cl"].result_list] == cases[50:]
+    last = cases[-1]
+    html = second.content.decode()
+    assert last.number in html and last.registrant.formatted_nit in html and "Tomar" in html

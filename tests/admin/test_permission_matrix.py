@@ -259,9 +259,9 @@ def test_the_inbox_lists_only_the_cases_of_the_officials_seccional(
 
     response = client_for(user).get(reverse("admin:procedures_case_changelist"))
 
-    listed = set(response.context["cl"].result_list)
-    assert own in listed
-    assert (other in listed) is sees_other
+    listed = {row.pk for row in response.context["cl"].result_list}
+    assert own.pk in listed
+    assert (other.pk in listed) is sees_other
 
 
 def test_a_refused_director_sees_why_each_case_of_another_seccional_was_not_approved(
