@@ -30,8 +30,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
+from django.core.signals import setting_changed
 from django.db.models import F, QuerySet, TextChoices
 from django.db.models.functions import TruncDate
+from django.dispatch import receiver
+from django.forms import Media
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -170,6 +173,27 @@ def inbox_filters(request: HttpRequest, cl: ChangeList) -> str:
             _SIDEBARS.clear()
         _SIDEBARS[key] = html
     return html
+
+
+# The inbox's scripts and styles as rendered, per whether it offers actions (its media are the
+# admin's and its action form's): a dozen static() lookups and tags, a tenth of its template.
+_MEDIA: dict[bool, dict[str, SafeString]] = {}
+
+
+@receiver(setting_changed)
+def _forget_media(**kwargs: Any) -> None:
+    _MEDIA.clear()
+
+
+def rendered_media(media: Media, *, with_actions: bool) -> dict[str, SafeString]:
+    """`media` as the change list's template prints it ({{ media.css }}, {{ media.js }})."""
+    rendered = _MEDIA.get(with_actions)
+    if rendered is None:
+        rendered = _MEDIA[with_actions] = {
+            "css": mark_safe(str(media["css"])),  # noqa: S308 -- Media renders its tags
+            "js": mark_safe(str(media["js"])),  # noqa: S308 -- Media renders its tags
+        }
+    return rendered
 
 
 def _rows(cl: ChangeList) -> SafeString:

@@ -31,6 +31,7 @@ from backoffice.admin.inbox import (
     inbox_filters,
     inbox_rows,
     inbox_table,
+    rendered_media,
     rows_by_key,
 )
 from backoffice.views import abroad
@@ -335,6 +336,9 @@ class CaseAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, {**extra, **(extra_context or {})})
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
+            context["media"] = rendered_media(
+                context["media"], with_actions=context.get("action_form") is not None
+            )
             context.update(inbox_table(context["cl"]))
             context["inbox_filters"] = inbox_filters(request, context["cl"])
         return response

@@ -209,10 +209,11 @@ def test_the_frame_is_rendered_once_and_kept_per_set_of_permissions(
     again = client_for(director).get(INBOX).content.decode()
     for_official = client_for(official).get(INBOX).content.decode()
 
-    # The nav, the user's links, the quick views, the search box's label and button, and the
-    # admin's own stylesheet and script.
-    assert first == 7
-    assert len(rendered) == first + 2  # the official: their nav and quick views
+    # The nav, the welcome and the user's links, the breadcrumbs, the object tools, the quick
+    # views with the search box's label, its button, and the admin's own stylesheet and script.
+    assert first == 9
+    # The official: their nav, their quick views and their object tools (no "Aprobaciones").
+    assert len(rendered) == first + 3
     assert _between(again, '<nav class="rut-nav"', "</nav>") == _between(
         for_director, '<nav class="rut-nav"', "</nav>"
     )
@@ -220,6 +221,10 @@ def test_the_frame_is_rendered_once_and_kept_per_set_of_permissions(
     official_nav = _between(for_official, '<nav class="rut-nav"', "</nav>")
     assert "Aprobaciones" in director_nav and "Aprobaciones" not in official_nav
     assert "Bandeja de trámites" in official_nav
+    director_tools = _between(for_director, '<ul class="object-tools">', "</ul>")
+    official_tools = _between(for_official, '<ul class="object-tools">', "</ul>")
+    assert "Aprobaciones" in director_tools and "Aprobaciones" not in official_tools
+    assert "Recibir un trámite" in official_tools
     assert "?bandeja=por_aprobar" in _between(for_director, '<nav class="rut-chips"', "</nav>")
     assert "?bandeja=por_aprobar" not in _between(for_official, '<nav class="rut-chips"', "</nav>")
 
