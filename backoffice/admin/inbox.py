@@ -19,7 +19,7 @@ is worked out once per page in InboxCells.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from html import escape
@@ -127,20 +127,46 @@ def rows_by_key(keys: Sequence[int], *, seccional: bool) -> list[Any]:
     return [found[key] for key in keys if key in found]
 
 
-def inbox_table(cl: ChangeList) -> dict[str, Any]:
-    """The context of admin/procedures/case/inbox_results.html: headers, and the rows' HTML."""
-    headers = list(result_headers(cl))
-    return {
-        "inbox_headers": headers,
-        "inbox_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "inbox_rows": _rows(cl),
-    }
+def inbox_table(request: HttpRequest, cl: ChangeList) -> dict[str, Any]:
+    """The context of admin/procedures/case/inbox_results.html: the head, and the rows' HTML."""
+    return {"inbox_head": _table_head(request, cl), "inbox_rows": _rows(cl)}
 
 
-# The filter sidebar of each query string and language, for the filters whose links depend on
-# nothing else: its 45 links cost about a tenth of the page. Bounded: emptied when full.
-_SIDEBARS: dict[Hashable, str] = {}
-_SIDEBARS_MAX = 512
+# What the admin renders again on every request though it depends only on the query string, the
+# language and the columns (the headers' sorting links, the filter sidebar's 45 links): rendered
+# once per key. Bounded: emptied when full.
+_KEPT: dict[Hashable, str] = {}
+_KEPT_MAX = 1024
+
+
+def _kept(key: Hashable, render: Callable[[], str]) -> str:
+    html = _KEPT.get(key)
+    if html is None:
+        html = render()
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[key] = html
+    return html
+
+
+def _query(request: HttpRequest) -> tuple[Any, ...]:
+    return tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+
+
+def _table_head(request: HttpRequest, cl: ChangeList) -> str:
+    """The headers: their text, and their sorting links made of the query string."""
+
+    def render() -> str:
+        headers = list(result_headers(cl))
+        context = {
+            "inbox_headers": headers,
+            "inbox_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        }
+        return render_to_string("admin/procedures/case/inbox_head.html", context)
+
+    return _kept(("head", get_language(), _query(request), tuple(cl.list_display)), render)
+
+
 STATIC_FILTERS = (admin.SimpleListFilter, admin.ChoicesFieldListFilter)
 
 
@@ -157,8 +183,9 @@ def inbox_filters(request: HttpRequest, cl: ChangeList) -> str:
     if cl.add_facets or not all(isinstance(spec, STATIC_FILTERS) for spec in cl.filter_specs):
         return render_to_string("admin/procedures/case/inbox_filters.html", {"cl": cl})
     key = (
+        "sidebar",
         get_language(),
-        tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
+        _query(request),
         tuple(
             (type(spec), getattr(spec, "field_path", None), tuple(spec.lookup_choices))
             if isinstance(spec, admin.SimpleListFilter)
@@ -166,13 +193,9 @@ def inbox_filters(request: HttpRequest, cl: ChangeList) -> str:
             for spec in cl.filter_specs
         ),
     )
-    html = _SIDEBARS.get(key)
-    if html is None:
-        html = render_to_string("admin/procedures/case/inbox_filters.html", {"cl": cl})
-        if len(_SIDEBARS) >= _SIDEBARS_MAX:
-            _SIDEBARS.clear()
-        _SIDEBARS[key] = html
-    return html
+    return _kept(
+        key, lambda: render_to_string("admin/procedures/case/inbox_filters.html", {"cl": cl})
+    )
 
 
 # The inbox's scripts and styles as rendered, per whether it offers actions (its media are the
@@ -181,8 +204,9 @@ _MEDIA: dict[bool, dict[str, SafeString]] = {}
 
 
 @receiver(setting_changed)
-def _forget_media(**kwargs: Any) -> None:
+def _forget_rendered(**kwargs: Any) -> None:
     _MEDIA.clear()
+    _KEPT.clear()
 
 
 def rendered_media(media: Media, *, with_actions: bool) -> dict[str, SafeString]:

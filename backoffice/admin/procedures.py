@@ -339,7 +339,7 @@ class CaseAdmin(admin.ModelAdmin):
             context["media"] = rendered_media(
                 context["media"], with_actions=context.get("action_form") is not None
             )
-            context.update(inbox_table(context["cl"]))
+            context.update(inbox_table(request, context["cl"]))
             context["inbox_filters"] = inbox_filters(request, context["cl"])
         return response
 

@@ -274,3 +274,20 @@ def test_a_long_inbox_pages_its_rows_in_order_with_their_columns(
     last = cases[-1]
     html = second.content.decode()
     assert last.number in html and last.registrant.formatted_nit in html and "Tomar" in html
+
+
+def test_a_column_header_sorts_the_rows_and_shows_how_for_each_query(official) -> None:
+    older = _administrative(registrant_in(OWN))
+    judicial = cancellation(registrant_in(OWN))  # a later number, first by priority
+    client = client_for(official)
+
+    ascending = client.get(INBOX, {"o": "0"})
+    descending = client.get(INBOX, {"o": "-0"})
+
+    assert _listed(client) == [judicial, older]
+    assert [Case(pk=row.pk) for row in ascending.context["cl"].result_list] == [older, judicial]
+    assert [Case(pk=row.pk) for row in descending.context["cl"].result_list] == [judicial, older]
+    # Each query string has its own headers: the number's column marked as it is sorted.
+    number_header = 'class="sortable column-number_label sorted {}"'
+    assert number_header.format("ascending") in ascending.content.decode()
+    assert number_header.format("descending") in descending.content.decode()
