@@ -27,9 +27,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.templatetags.admin_list import paginator_number, result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ALL_VAR, ChangeList
 from django.core.signals import setting_changed
 from django.db.models import F, QuerySet, TextChoices
 from django.db.models.functions import TruncDate
@@ -128,8 +128,14 @@ def rows_by_key(keys: Sequence[int], *, seccional: bool) -> list[Any]:
 
 
 def inbox_table(request: HttpRequest, cl: ChangeList) -> dict[str, Any]:
-    """The context of admin/procedures/case/inbox_results.html: the head, and the rows' HTML."""
-    return {"inbox_head": _table_head(request, cl), "inbox_rows": _rows(cl)}
+    """The context of admin/procedures/case/inbox_results.html (the head, and the rows' HTML)
+    and of the pagination (its links)."""
+    return {
+        "inbox_head": _table_head(request, cl),
+        "inbox_rows": _rows(cl),
+        "inbox_page_links": mark_safe(_page_links(request, cl)),  # noqa: S308 -- format_html's
+        "inbox_show_all": mark_safe(_show_all_link(cl)),  # noqa: S308 -- escaped there
+    }
 
 
 # What the admin renders again on every request though it depends only on the query string, the
@@ -165,6 +171,27 @@ def _table_head(request: HttpRequest, cl: ChangeList) -> str:
         return render_to_string("admin/procedures/case/inbox_head.html", context)
 
     return _kept(("head", get_language(), _query(request), tuple(cl.list_display)), render)
+
+
+def _page_links(request: HttpRequest, cl: ChangeList) -> str:
+    """The admin's links to the pages of the list ({% pagination %}'s), made of the query
+    string and the number of pages."""
+    if not cl.multi_page or (cl.show_all and cl.can_show_all):
+        return ""
+
+    def render() -> str:
+        pages = cl.paginator.get_elided_page_range(cl.page_num)
+        return "".join(f"{paginator_number(cl, number)}\n" for number in pages)
+
+    return _kept(("pages", _query(request), cl.paginator.num_pages), render)
+
+
+def _show_all_link(cl: ChangeList) -> str:
+    """{% pagination %}'s link to the whole list, for one of at most list_max_show_all rows."""
+    if not (cl.can_show_all and not cl.show_all and cl.multi_page):
+        return ""
+    url = escape(cl.get_query_string({ALL_VAR: ""}))
+    return f'<a href="{url}" class="showall">{escape(gettext("Show all"))}</a>'
 
 
 STATIC_FILTERS = (admin.SimpleListFilter, admin.ChoicesFieldListFilter)

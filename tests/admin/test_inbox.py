@@ -274,6 +274,11 @@ def test_a_long_inbox_pages_its_rows_in_order_with_their_columns(
     last = cases[-1]
     html = second.content.decode()
     assert last.number in html and last.registrant.formatted_nit in html and "Tomar" in html
+    # The pages' links, each page's own, then the count and the link to the whole list.
+    first_page = client.get(INBOX).content.decode()
+    assert '<a href="?p=2" class="end">2</a>' in first_page
+    assert '<span class="this-page">2</span>' in html and '<a href="?p=1">1</a>' in html
+    assert "52 trámites" in html and 'href="?all=" class="showall"' in html
 
 
 def test_a_column_header_sorts_the_rows_and_shows_how_for_each_query(official) -> None:
