@@ -290,6 +290,7 @@ class InboxCells:
         self.language = get_language()
         self.today = timezone.localdate()
         self.case_types = choice_labels(CaseType)
+        self.days: dict[date, str] = {}  # each date shown, as shown (rows share a few)
         # One reverse() per link for the page: the case's key goes where the placeholder is.
         preserved = {"preserved_filters": preserved_filters, "opts": Case._meta}
         change = reverse("admin:procedures_case_change", args=[KEY])
@@ -342,14 +343,20 @@ class InboxCells:
         full_name = f"{case.inbox_assignee_first_name} {case.inbox_assignee_last_name}".strip()
         return escape(full_name or case.inbox_assignee_username)
 
+    def day(self, day: date) -> str:
+        shown = self.days.get(day)
+        if shown is None:
+            shown = self.days[day] = f"{day:%d/%m/%Y}"
+        return shown
+
     def received_on(self, case: Any) -> str:
-        return f"{case.inbox_received_on:%d/%m/%Y}"
+        return self.day(case.inbox_received_on)
 
     def due_label(self, case: Any) -> str:
         if case.due_on is None:
             return "—"
         if case.state not in UNDECIDED_STATES:
-            return f"{case.due_on:%d/%m/%Y}"
+            return self.day(case.due_on)
         return _due_label(case.due_on, self.today, self.language)
 
     def next_step(self, case: Any) -> str:
