@@ -655,6 +655,14 @@ class ProposeMassChangeForm(forms.Form):
         assert isinstance(action, forms.ChoiceField) and isinstance(code, forms.ChoiceField)
         action.choices = MassChange.ResponsibilityAction.choices
         code.choices = [("", "—"), *responsibility_choices()]
+        # Shown only where they apply (static/js/admin/shown-when.js); the service reads the
+        # responsibility only for an actualización de oficio, the file only for a list of NITs.
+        for name, condition in (
+            ("responsibility_action", f"kind={MassChange.Kind.EX_OFFICIO_UPDATE}"),
+            ("responsibility", f"kind={MassChange.Kind.EX_OFFICIO_UPDATE}"),
+            ("nits", f"criterion={MassChange.Criterion.NIT_LIST}"),
+        ):
+            self.fields[name].widget.attrs["data-shown-when"] = condition
 
     def clean_nits(self) -> str:
         upload = self.cleaned_data.get("nits")

@@ -37,8 +37,17 @@ def test_the_director_approves_a_mass_suspension_after_seeing_its_sample(
     ]
 
     page.goto(f"{LIST}add/")
+    # The responsibility is asked only for an actualización de oficio, the file only for a list.
+    responsibility = page.get_by_label("Responsabilidad (casilla 53)")
+    nit_file = page.get_by_label("Archivo CSV de NIT del acto")
+    assert responsibility.is_hidden() and nit_file.is_hidden()
+    page.get_by_label("Cambio").select_option("update")
+    assert responsibility.is_visible() and nit_file.is_hidden()
+    page.get_by_label("NIT relacionados en el acto (archivo CSV)").check()
+    assert nit_file.is_visible()
     page.get_by_label("Cambio").select_option("suspend")
     page.get_by_label("Inscritos sin correo electrónico").check()
+    assert responsibility.is_hidden() and nit_file.is_hidden()
     page.get_by_label("Acto administrativo que lo ordena").fill("Resolución 000777 de 2026")
     page.get_by_label("Motivo").fill("No atendieron el requerimiento de registrar su correo.")
     page.get_by_role("button", name="Proponer el lote").click()
