@@ -336,8 +336,9 @@ class CaseAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, {**extra, **(extra_context or {})})
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
+            context["inbox_actions"] = context.get("action_form") is not None
             context["media"] = rendered_media(
-                context["media"], with_actions=context.get("action_form") is not None
+                context["media"], with_actions=context["inbox_actions"]
             )
             context.update(inbox_table(request, context["cl"]))
             context["inbox_filters"] = inbox_filters(request, context["cl"])

@@ -210,10 +210,12 @@ def test_the_frame_is_rendered_once_and_kept_per_set_of_permissions(
     for_official = client_for(official).get(INBOX).content.decode()
 
     # The nav, the welcome and the user's links, the breadcrumbs, the object tools, the quick
-    # views with the search box's label, its button, and the admin's own stylesheet and script.
-    assert first == 9
-    # The official: their nav, their quick views and their object tools (no "Aprobaciones").
-    assert len(rendered) == first + 3
+    # views with the search box's label, its button, the admin's own stylesheet and script, and
+    # the change list's stylesheet (with the actions' translations) and filters' script.
+    assert first == 11
+    # The official: their nav, their quick views, their object tools (no "Aprobaciones") and
+    # the change list's stylesheet without the actions' translations (they have no actions).
+    assert len(rendered) == first + 4
     assert _between(again, '<nav class="rut-nav"', "</nav>") == _between(
         for_director, '<nav class="rut-nav"', "</nav>"
     )
