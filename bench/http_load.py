@@ -6,7 +6,9 @@ N inscritos, then drives each page with wrk, interleaved with the trivial view (
 reversed every other round). Prints per path: requests/s, p50/p99, CPU ms per request of the
 gunicorn workers and of the PostgreSQL backends serving them (both read from /proc), statements
 per request, and the ratio of the worker CPU to the trivial view's in the same rounds, beside
-its target. Writes bench/results/http_load.json.
+its target. The pages that run one statement are measured beside their floor, the trivial view
+plus that statement (and the lookup budget's count in Redis): the part of their ratio no page
+code can remove. Writes bench/results/http_load.json.
 
     createdb -h 127.0.0.1 -U postgres rut_http_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/rut_http_bench
@@ -16,6 +18,7 @@ its target. Writes bench/results/http_load.json.
     python bench/http_load.py --small                  # 20,000 inscritos, 2 rounds of 3 s
     python bench/http_load.py --reuse                  # keep the inscritos already loaded
     python bench/http_load.py --small --only "mi rut"  # one page (names as printed)
+    python bench/http_load.py --reuse --only verificar # a page and its floor
 
 Loading empties the registry (bench/registry_lookup.py's COPY loader), so it runs only on a
 database whose name contains "bench"; then the demo data (load_demo_data: the demo citizen signs
@@ -61,6 +64,7 @@ class Page:
     cookie: str = ""
     expect: str = ""  # text the page must contain, so a login page is never measured
     rows: int | None = None  # result rows an admin list must show
+    floor: str = ""  # the page measured beside it: the trivial view plus this page's statement
 
 
 @dataclass
@@ -346,18 +350,27 @@ def run_wrk(base: str, page: Page, *, seconds: int, connections: int, master: in
 # --- Main -----------------------------------------------------------------------------------------
 
 
+LOOKUP_FLOOR = "floor: lookup's statement + count"
+VERIFICATION_FLOOR = "floor: verificar's statement"
+
+
 def pages(keys: dict[str, Any], citizen: str, official: str) -> list[Page]:
-    nit = keys["nit"]
+    nit, code = keys["nit"], keys["code"]
     return [
         Page("home", "/", 1.5, expect="Consulta"),
-        Page("consulta-rut", f"/consulta-rut/?nit={nit}", 2.0, expect="Estado"),
-        Page("api rut", f"/api/v1/rut/{nit}/", 2.0, expect=f'"{nit}'),
+        Page("consulta-rut", f"/consulta-rut/?nit={nit}", 2.0, expect="Estado", floor=LOOKUP_FLOOR),
+        Page("api rut", f"/api/v1/rut/{nit}/", 2.0, expect=f'"{nit}', floor=LOOKUP_FLOOR),
+        # The trivial view plus the lookup budget counted and the public lookup's statement
+        # (bench/http_site/urls.py): no target, it shows the floor of the two pages' target.
+        Page(LOOKUP_FLOOR, f"/bench/floor/lookup/{nit}/", None, expect="ok"),
         Page(
             "verificar",
-            f"/documentos/verificar/{keys['code']}/",
+            f"/documentos/verificar/{code}/",
             1.5,
             expect=keys["code_display"],
+            floor=VERIFICATION_FLOOR,
         ),
+        Page(VERIFICATION_FLOOR, f"/bench/floor/verificar/{code}/", None, expect="ok"),
         Page("mi rut", "/mi-rut/", 5.0, max_statements=5, cookie=citizen, expect="Mi RUT"),
         Page(
             "inbox 50 rows",
@@ -409,6 +422,7 @@ def main() -> None:
         measured = every_page
         if args.only:
             wanted = {name.strip() for name in args.only.split(",")}
+            wanted |= {p.floor for p in every_page if p.name in wanted and p.floor}
             measured = [p for p in every_page if p.name in wanted]
             if not measured:
                 raise SystemExit(f"--only matches none of {[p.name for p in every_page]}")
@@ -468,15 +482,16 @@ def summarise(
             "ratio": round(cpu / base.cpu_ms(base.worker_ticks), 2) if base else None,
         }
 
+    width = max(len(name) for name in ["trivial view", *results]) + 2
     header = (
-        f"{'path':<16}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU ms':>8}{'DB ms':>7}"
-        f"{'stmts':>6}{'× triv':>8}{'target':>8}  writes on GET"
+        f"{'path':<{width}}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU ms':>8}{'DB ms':>7}"
+        f"{'stmts':>6}{'× triv':>8}{'target':>14}  writes on GET, floor's × triv"
     )
     print("\n" + header + "\n" + "-" * len(header))
     trivial_row = row(overall, None)
     count, _kinds = statements["trivial view"]
     print(
-        f"{'trivial view':<16}{trivial_row['requests_per_s']:>8}{trivial_row['p50_ms']:>8}"
+        f"{'trivial view':<{width}}{trivial_row['requests_per_s']:>8}{trivial_row['p50_ms']:>8}"
         f"{trivial_row['p99_ms']:>8}{trivial_row['cpu_ms_per_request']:>8}"
         f"{trivial_row['db_cpu_ms_per_request']:>7}{count:>6}"
     )
@@ -497,13 +512,19 @@ def summarise(
             meets_target=within and data["errors"] == 0,
         )
         rows[page.name] = data
+    for page in measured:
+        data, count = rows[page.name], statements[page.name][0]
+        if page.floor:
+            data["floor_ratio"] = rows[page.floor]["ratio"]
         target = (f"≤{page.target_ratio}×" if page.target_ratio else "—") + (
             f", ≤{page.max_statements} st" if page.max_statements else ""
         )
         print(
-            f"{page.name:<16}{data['requests_per_s']:>8}{data['p50_ms']:>8}{data['p99_ms']:>8}"
-            f"{data['cpu_ms_per_request']:>8}{data['db_cpu_ms_per_request']:>7}{count:>6}"
-            f"{data['ratio']:>8}{target:>14}  {' '.join(writes) or '-'}"
+            f"{page.name:<{width}}{data['requests_per_s']:>8}{data['p50_ms']:>8}"
+            f"{data['p99_ms']:>8}{data['cpu_ms_per_request']:>8}"
+            f"{data['db_cpu_ms_per_request']:>7}{count:>6}{data['ratio']:>8}{target:>14}"
+            f"  {' '.join(data['writes_on_get']) or '-'}"
+            + (f", floor {data['floor_ratio']}×" if page.floor else "")
             + ("" if data["meets_target"] else "  OVER")
         )
     return {"trivial": trivial_row, "pages": rows}

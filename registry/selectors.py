@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
+from typing import TypeVar
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, IntegerField, Model, Q, Value, When
 from django.utils.translation import gettext as _
 
 from registry import reference_cache
-from registry.models import Department, DocumentType, Municipality, Registrant, Seccional
-from registry.nit import MAX_BASE_DIGITS, InvalidNit, parse_nit
+from registry.models import (
+    Department,
+    DocumentType,
+    Municipality,
+    Registrant,
+    Seccional,
+    display_name_of,
+)
+from registry.nit import MAX_BASE_DIGITS, InvalidNit, format_nit, parse_nit
 from registry.services.common import normalize_name
 from rut_portal.prepared import KEY, Prepared
 
@@ -19,6 +27,8 @@ MIN_SEARCH_LENGTH = 3
 
 # Digits with optional thousands dots, optionally followed by "-DV": "900.373.913-4", "52123456".
 _NIT_LIKE = re.compile(r"\d[\d. ]*(-\s*\d)?")
+
+P = TypeVar("P", Department, Municipality)
 
 
 def with_places(registrant: Registrant) -> Registrant:
@@ -71,46 +81,68 @@ def registrant_by_nit(nit: str) -> Registrant | None:
     return _one(nit=_nit_number(nit))
 
 
-# What the public lookup reads (Decreto 2460 de 2013, art. 4 par. 2: identification, name and
-# location, with the state); the other columns are reserved and never leave the database.
-PUBLIC_FIELDS = (
-    "person_type",
-    "state",
-    "nit",
-    "check_digit",
-    "document_number",
-    "first_surname",
-    "second_surname",
-    "first_name",
-    "other_names",
-    "business_name",
-    "address",
-    "country",
-    "seccional_id",
-    "department_id",
-    "municipality_id",
-)
+@dataclass(frozen=True, slots=True)
+class PublicRegistrant:
+    """What the public lookup (page and API) reads of an inscrito: its identification, name and
+    location, with its state (Decreto 2460 de 2013, art. 4 par. 2); the other columns are
+    reserved and never leave the database. A plain record, not a Registrant: building the model
+    instance (its forty fields deferred, the state machine's protected field) cost the busiest
+    page more than everything it does with the row."""
+
+    person_type: str
+    state: str
+    nit: str | None
+    check_digit: int | None
+    document_number: str
+    first_surname: str
+    second_surname: str
+    first_name: str
+    other_names: str
+    business_name: str
+    country: str
+    address: str
+    department: Department | None
+    municipality: Municipality | None
+
+    @property
+    def formatted_nit(self) -> str:
+        return format_nit(self.nit, self.check_digit) if self.nit else ""
+
+    @property
+    def display_name(self) -> str:
+        names = (self.first_name, self.other_names, self.first_surname, self.second_surname)
+        return display_name_of(self.person_type, names, self.business_name)
 
 
-# The public columns with the key, in the model's order (what Registrant.from_db expects).
-_PUBLIC_COLUMNS = [
-    field.attname
-    for field in Registrant._meta.concrete_fields
-    if field.primary_key or field.attname in PUBLIC_FIELDS
-]
+# The record's columns: its own values, then the keys of its places.
+_VALUES = [field.name for field in fields(PublicRegistrant)[:-2]]
+_PUBLIC_COLUMNS = [*_VALUES, "department_id", "municipality_id"]
 # The busiest read of the portal (the lookup page and the API): compiled once per process.
 _public_lookup = Prepared(
     lambda nit: Registrant.objects.filter(nit=nit).values_list(*_PUBLIC_COLUMNS)[:1], KEY
 )
 
 
-def public_registrant_by_nit(nit: str) -> Registrant | None:
-    """registrant_by_nit for the public lookup (page and API): the public columns only (the
-    others are deferred), which also spares compiling and loading the forty others."""
+def _place(model: type[P], pk: str | None) -> P | None:
+    """A departamento or municipio from the reference cache; one added by another process since
+    this one loaded the table is read from the database."""
+    if pk is None:
+        return None
+    return reference_cache.get(model, pk) or model._default_manager.filter(pk=pk).first()
+
+
+def public_registrant_by_nit(nit: str) -> PublicRegistrant | None:
+    """registrant_by_nit for the public lookup (page and API): the public columns only, as a
+    PublicRegistrant; InvalidNit if malformed or wrong DV."""
     row = _public_lookup.row(_nit_number(nit))
     if row is None:
         return None
-    return with_places(Registrant.from_db(DEFAULT_DB_ALIAS, _PUBLIC_COLUMNS, row))
+    *columns, department_id, municipality_id = row
+    return PublicRegistrant(
+        **dict(zip(_VALUES, columns, strict=True)),
+        department=_place(Department, department_id),
+        municipality=_place(Municipality, municipality_id),
+    )
 
 
 def registrant_by_document(document_type: str, document_number: str) -> Registrant | None:

@@ -146,6 +146,10 @@ DATABASES = {
 # access, only INSERT/SELECT on the append-only tables (rut_portal/database_roles.py). Empty: one
 # role does everything (development, tests).
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, whose health check of a kept connection reads its socket instead of
+    # sending SELECT 1 when nothing from the server is waiting there (rut_portal/db/postgresql).
+    DATABASES["default"]["ENGINE"] = "rut_portal.db.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for the lock instead of failing at once; SQLite serialises them anyway.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -119,9 +119,7 @@ def _reachable(url: str, default_port: int) -> bool:
 
 @pytest.fixture(autouse=True)
 def _real_services(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
-        "django.db.backends.postgresql"
-    ):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         missing("needs PostgreSQL: set DATABASE_URL (the test command does when it is reachable)")
     if request.node.get_closest_marker("redis") and not (
         settings.REDIS_URL and _reachable(settings.REDIS_URL, 6379)

@@ -71,7 +71,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(monkeypatch) 
     )
 
     database = settings.DATABASES["default"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "rut_portal.db.postgresql"
     assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "rut")
     assert (
         settings.CELERY_BROKER_URL

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -23,12 +24,13 @@ from portal.public.forms import RutLookupForm
 from portal.shells import PagePart, PageShell
 from registry.models import Registrant
 from registry.nit import InvalidNit
-from registry.selectors import public_registrant_by_nit
+from registry.selectors import PublicRegistrant, public_registrant_by_nit
 from rut_portal import ratelimit
 from rut_portal.client import client_address
 
 STATE_LABELS = dict(Registrant.State.choices)
-STATE_NOTES = {
+# By the state's value, as a row holds it.
+STATE_NOTES: dict[str, Promise] = {
     Registrant.State.ACTIVE: _("La inscripción en el RUT está vigente."),
     Registrant.State.SUSPENDED: _("La inscripción está suspendida."),
     Registrant.State.CANCELLED: _("La inscripción fue cancelada."),
@@ -71,7 +73,7 @@ class PublicRecord:
     state_note: str
 
     @classmethod
-    def of(cls, registrant: Registrant) -> PublicRecord:
+    def of(cls, registrant: PublicRegistrant) -> PublicRecord:
         return cls(
             nit=registrant.formatted_nit,
             identification_number=registrant.document_number or registrant.nit or "",

@@ -22,7 +22,9 @@ from portal.public import views as public_views
 from portal.public.forms import RutLookupForm
 from portal.public.views import PublicRecord
 from procedures.models import Case
-from registry.selectors import public_registrant_by_nit
+from registry import reference_cache
+from registry.models import Municipality, Registrant
+from registry.selectors import public_registrant_by_nit, with_places
 from registry.services.states import change_state
 from tests.factories import make_legal, make_natural
 
@@ -105,22 +107,41 @@ def test_the_public_lookup_reads_no_reserved_column() -> None:
     with CaptureQueriesContext(connection) as captured:
         found = public_registrant_by_nit(registrant.nit)
 
-    assert found is not None and found.pk == registrant.pk
+    assert found is not None and found.document_number == registrant.document_number
     (query,) = captured.captured_queries
     assert '"email"' not in query["sql"] and '"phone_1"' not in query["sql"]
     assert found.display_name == registrant.display_name
     assert found.formatted_nit == registrant.formatted_nit
 
 
+def test_a_municipio_this_process_has_not_cached_is_read_from_the_database() -> None:
+    registrant = make_natural()
+    assert registrant.nit is not None and registrant.department_id is not None
+    reference_cache.table(Municipality)  # cached before another process adds a municipio
+    # bulk_create sends no post_save: this process's cache does not hear of it.
+    Municipality.objects.bulk_create(
+        [Municipality(code="99999", name="Municipio Nuevo", department_id=registrant.department_id)]
+    )
+    Registrant.objects.filter(pk=registrant.pk).update(municipality_id="99999")
+    assert reference_cache.get(Municipality, "99999") is None
+
+    found = public_registrant_by_nit(registrant.nit)
+
+    assert found is not None and found.municipality is not None
+    assert found.municipality.name == "Municipio Nuevo"
+
+
 @pytest.mark.parametrize("make", [make_natural, make_legal])
 def test_the_apis_basic_data_is_what_the_serializer_gives(make) -> None:
-    registrant = public_registrant_by_nit(make().nit)
-    assert registrant is not None
+    registrant = with_places(make())
+    assert registrant.nit is not None
+    found = public_registrant_by_nit(registrant.nit)
+    assert found is not None
 
     expected = BasicDataSerializer(basic_data(registrant)).data
 
-    assert basic_data_json(registrant) == expected
-    assert list(basic_data_json(registrant)) == list(expected)  # same order of keys too
+    assert basic_data_json(found) == expected
+    assert list(basic_data_json(found)) == list(expected)  # same order of keys too
 
 
 def test_the_home_page_is_rendered_once_per_process(client) -> None:
