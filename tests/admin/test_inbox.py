@@ -274,6 +274,7 @@ def test_a_long_inbox_pages_its_rows_in_order_with_their_columns(
     assert _listed(client) == cases[:50]
     assert [Case(pk=row.pk) for row in second.context["cl"].result_list] == cases[50:]
     last = cases[-1]
+    assert last.registrant is not None
     html = second.content.decode()
     assert last.number in html and last.registrant.formatted_nit in html and "Tomar" in html
     # The pages' links, each page's own, then the count and the link to the whole list.
